@@ -1,0 +1,93 @@
+// Command kvdo advises where a piece of Cloudflare edge state should live
+// (Workers KV, a Durable Object, or a combination) and shows why with
+// animated demos on a deterministic simulation of the edge.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+)
+
+// version is set by the linker for releases (-ldflags "-X main.version=...").
+var version = ""
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:]))
+}
+
+// run executes kvdo with args and returns the process exit code:
+// 0 ok, 1 runtime failure, 2 bad input.
+func run(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	opts := []fang.Option{}
+	if version != "" {
+		opts = append(opts, fang.WithVersion(version))
+	}
+	if err := fang.Execute(ctx, root, opts...); err != nil {
+		return exitCode(err)
+	}
+	return 0
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kvdo",
+		Short: "Decide where edge state lives: Workers KV, a Durable Object, or both",
+		Long: `kvdo settles one recurring architecture question: should a piece of edge
+state live in Cloudflare Workers KV, in a Durable Object, or in a combination
+of them (a DO writing, KV replicating; Cache API in front; R2 for big blobs)?
+
+It advises through a guided interview that ends in a decision record, and it
+shows why through demos that run on a deterministic simulation of the edge.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runHome(cmd)
+		},
+	}
+	root.PersistentFlags().String("content", "", "use the content pack in `DIR` instead of the embedded one")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageError{err}
+	})
+	root.AddCommand(
+		newAdviseCmd(),
+		newDemoCmd(),
+		newSimulateCmd(),
+		newContentCmd(),
+	)
+	return root
+}
+
+// usageError marks bad input: a wrong flag, argument or file. It exits 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// badInput wraps err as bad input (exit code 2).
+func badInput(format string, a ...any) error {
+	return usageError{fmt.Errorf(format, a...)}
+}
+
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	// cobra reports unknown commands and argument-count errors as plain
+	// errors; they are still bad input.
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag",
+		"flag needs an argument", "invalid argument", "accepts ", "requires at least", "requires at most"} {
+		if strings.HasPrefix(msg, p) {
+			return 2
+		}
+	}
+	return 1
+}
