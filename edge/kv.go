@@ -1,0 +1,710 @@
+package edge
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+)
+
+// KVConfig holds the Workers KV model's parameters. Zero fields take the
+// documented defaults (FACTS.md, checked 2026-11-22).
+type KVConfig struct {
+	DefaultCacheTTL   time.Duration // cacheTtl when a read names none: 60 s
+	MinCacheTTL       time.Duration // lowest accepted cacheTtl: 30 s since 2026-01-30
+	WriteInterval     time.Duration // per-key write limit: 1 write per second
+	WriterVisibleProb float64       // chance a write is visible at once at the writing PoP ("usually")
+	// RefreshAhead is the fraction of an entry's cacheTtl, before it
+	// expires, in which a read triggers a background refresh. Cloudflare
+	// documents that hot keys are refreshed without stalling readers but
+	// not when; a quarter of the TTL is this model's assumption.
+	RefreshAhead    float64
+	HotReadMin      time.Duration // a read served from the PoP's cache: 0.5 ms..
+	HotReadMax      time.Duration // ..5 ms (Cloudflare: "500 µs-10 ms", mostly under 5 ms)
+	StoreReadMin    time.Duration // a central store's own read time, on top of the network
+	StoreReadMax    time.Duration
+	LocalLatency    time.Duration // an operation in local (Miniflare) mode
+	MaxValueBytes   int           // 25 MiB
+	MaxKeyBytes     int           // 512 B
+	MaxMetadataSize int           // 1024 B of serialized JSON
+	MinExpiration   time.Duration // expirationTtl and expiration must be at least 60 s ahead
+	ListStaleness   time.Duration // list results may be up to 60 s old
+	ListPageMax     int           // 1,000 keys per list page
+	// UnixEpoch is the Unix time, in seconds, at virtual time zero, so that
+	// absolute expirations can be written as Unix timestamps.
+	UnixEpoch int64
+}
+
+func (c KVConfig) withDefaults() KVConfig {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&c.DefaultCacheTTL, 60*time.Second)
+	def(&c.MinCacheTTL, 30*time.Second)
+	def(&c.WriteInterval, time.Second)
+	def(&c.HotReadMin, 500*time.Microsecond)
+	def(&c.HotReadMax, 5*time.Millisecond)
+	def(&c.StoreReadMin, 20*time.Millisecond)
+	def(&c.StoreReadMax, 80*time.Millisecond)
+	def(&c.LocalLatency, 200*time.Microsecond)
+	def(&c.MinExpiration, 60*time.Second)
+	def(&c.ListStaleness, 60*time.Second)
+	if c.WriterVisibleProb == 0 {
+		c.WriterVisibleProb = 0.97
+	}
+	if c.RefreshAhead == 0 {
+		c.RefreshAhead = 0.25
+	}
+	if c.MaxValueBytes == 0 {
+		c.MaxValueBytes = 25 << 20
+	}
+	if c.MaxKeyBytes == 0 {
+		c.MaxKeyBytes = 512
+	}
+	if c.MaxMetadataSize == 0 {
+		c.MaxMetadataSize = 1024
+	}
+	if c.ListPageMax == 0 {
+		c.ListPageMax = 1000
+	}
+	if c.UnixEpoch == 0 {
+		c.UnixEpoch = 1_800_000_000 // 2027-01-15: any fixed instant will do
+	}
+	return c
+}
+
+// KVError is an error the KV API would throw. Code is stable for tests and
+// narration: "429", "value-too-large", "key-too-large", "metadata-too-large",
+// "bad-cache-ttl", "bad-expiration", "bad-key".
+type KVError struct {
+	Code string
+	Msg  string
+}
+
+func (e *KVError) Error() string { return e.Msg }
+
+// ErrTooManyRequests is what a put past the per-key write limit fails with.
+var ErrTooManyRequests = &KVError{Code: "429", Msg: "KV PUT failed: 429 Too Many Requests"}
+
+// IsKVError reports whether err is a KVError with the given code.
+func IsKVError(err error, code string) bool {
+	ke, ok := err.(*KVError)
+	return ok && ke.Code == code
+}
+
+// kvTruth is the newest accepted state of a key anywhere: what a perfectly
+// consistent store would return. Reads are judged stale against it.
+type kvTruth struct {
+	version   int64
+	lastWrite time.Duration
+	written   bool
+}
+
+// kvRecord is a key's value as one store or cache holds it.
+type kvRecord struct {
+	value     string
+	meta      string
+	version   int64
+	found     bool
+	expiresAt time.Duration // 0: never
+}
+
+// kvCached is a copy held in a PoP's or a regional tier's cache.
+type kvCached struct {
+	rec        kvRecord
+	fetchedAt  time.Duration
+	expires    time.Duration
+	ttl        time.Duration
+	refreshing bool
+	truth      *kvTruth
+}
+
+// kvFetch is one in-flight fill of a PoP's cache; concurrent misses for the
+// same key at the same PoP wait on it instead of each going upstream.
+type kvFetch struct {
+	waiters []kvWaiter
+}
+
+type kvWaiter struct {
+	real    bool // a reader waits (false for a background refresh)
+	refresh bool // a background refresh: reads through to a central store
+	req   int
+	start time.Duration
+	site  string
+	cb    func(GetResult)
+}
+
+// KVNamespace is one simulated KV namespace.
+type KVNamespace struct {
+	w      *World
+	name   string
+	cfg    KVConfig
+	rnd    *rand.Rand
+	truth  map[string]*kvTruth
+	stores []map[string]kvRecord // one per central store
+	sPoPs  []PoPID               // where each central store is
+	local  map[string]kvRecord   // local mode's single store
+	pop    []map[string]*kvCached
+	tier   []map[string]*kvCached // indexed by hub PoP
+	fly    []map[string]*kvFetch
+	hub    []PoPID // each PoP's regional tier hub
+	store  []PoPID // index into stores nearest each PoP
+	lists  []map[string]listSnap
+	nextV  int64
+
+	mHit, mMiss, mStale, mRefresh, mPutOK, mPut429, mPutErr *Counter
+	hHit, hMiss, hPut                                       *Histogram
+}
+
+type listSnap struct {
+	keys []string
+	at   time.Duration
+}
+
+// KV returns the namespace with the given binding name, creating it empty.
+func (w *World) KV(name string) *KVNamespace {
+	if ns, ok := w.kv[name]; ok {
+		return ns
+	}
+	n := len(w.pops)
+	ns := &KVNamespace{
+		w: w, name: name, cfg: w.cfg.KV, rnd: w.Rand("kv:" + name),
+		truth: map[string]*kvTruth{},
+		local: map[string]kvRecord{},
+		pop:   make([]map[string]*kvCached, n),
+		tier:  make([]map[string]*kvCached, n),
+		fly:   make([]map[string]*kvFetch, n),
+		lists: make([]map[string]listSnap, n),
+		hub:   make([]PoPID, n),
+		store: make([]PoPID, n),
+	}
+	for i := range n {
+		ns.pop[i] = map[string]*kvCached{}
+		ns.tier[i] = map[string]*kvCached{}
+		ns.fly[i] = map[string]*kvFetch{}
+		ns.lists[i] = map[string]listSnap{}
+		ns.hub[i] = PoPID(i)
+		if t := w.pops[i].Tier; t != "" {
+			ns.hub[i] = w.popIdx[t]
+		}
+	}
+	cs := w.cfg.Topology.CentralStores
+	if len(cs) == 0 {
+		cs = []string{w.pops[0].Code}
+	}
+	for _, c := range cs {
+		ns.sPoPs = append(ns.sPoPs, w.popIdx[c])
+		ns.stores = append(ns.stores, map[string]kvRecord{})
+	}
+	for i := range n {
+		ns.store[i] = w.Nearest(PoPID(i), ns.sPoPs)
+	}
+	m := w.metrics
+	p := "kv." + name + "."
+	ns.mHit, ns.mMiss, ns.mStale = m.Counter(p+"get.hit"), m.Counter(p+"get.miss"), m.Counter(p+"get.stale")
+	ns.mRefresh = m.Counter(p + "refresh")
+	ns.mPutOK, ns.mPut429, ns.mPutErr = m.Counter(p+"put.accepted"), m.Counter(p+"put.429"), m.Counter(p+"put.error")
+	ns.hHit, ns.hMiss, ns.hPut = m.Histogram(p+"get.hit.latency"), m.Histogram(p+"get.miss.latency"), m.Histogram(p+"put.latency")
+	w.kv[name] = ns
+	w.kvNames = append(w.kvNames, name)
+	return ns
+}
+
+// Name is the namespace's binding name.
+func (ns *KVNamespace) Name() string { return ns.name }
+
+// GetOptions are a read's options; a zero CacheTTL means the default 60 s.
+type GetOptions struct {
+	CacheTTL time.Duration
+}
+
+// GetResult is what a KV read returns, plus what the simulator knows about
+// it that a Worker would not: whether it was stale and how it was served.
+type GetResult struct {
+	Key      string
+	Value    string
+	Metadata string
+	Found    bool
+	Version  int64 // version of the value returned (0: none)
+	Latest   int64 // newest accepted version when the read returned
+	Stale    bool  // Version < Latest: a consistent store would have said otherwise
+	Outcome  string
+	Latency  time.Duration
+	Err      error
+}
+
+func (ns *KVNamespace) checkKey(key string) error {
+	if key == "" || key == "." || key == ".." {
+		return &KVError{Code: "bad-key", Msg: fmt.Sprintf("KV key %q is not allowed", key)}
+	}
+	if len(key) > ns.cfg.MaxKeyBytes {
+		return &KVError{Code: "key-too-large", Msg: fmt.Sprintf("KV key of %d bytes exceeds the %d-byte limit", len(key), ns.cfg.MaxKeyBytes)}
+	}
+	return nil
+}
+
+func (ns *KVNamespace) hotLatency() time.Duration {
+	lo, hi := ns.cfg.HotReadMin, ns.cfg.HotReadMax
+	return lo + time.Duration(ns.rnd.Int64N(int64(hi-lo)+1))
+}
+
+// Get reads key at PoP from. cb, if not nil, runs when the read returns;
+// batch runs pass nil and the read costs no scheduled event on a hit.
+func (ns *KVNamespace) Get(from PoPID, key string, opt GetOptions, req int, cb func(GetResult)) {
+	ns.get(from, key, opt, req, ns.w.callSite(1), cb)
+}
+
+func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site string, cb func(GetResult)) {
+	w := ns.w
+	ttl := opt.CacheTTL
+	if ttl == 0 {
+		ttl = ns.cfg.DefaultCacheTTL
+	}
+	var err error
+	if ttl < ns.cfg.MinCacheTTL {
+		err = &KVError{Code: "bad-cache-ttl", Msg: fmt.Sprintf("cacheTtl %v is below the minimum of %v", ttl, ns.cfg.MinCacheTTL)}
+	} else {
+		err = ns.checkKey(key)
+	}
+	if err != nil {
+		w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "error", Detail: err.Error(), Site: site})
+		if cb != nil {
+			cb(GetResult{Key: key, Err: err, Outcome: "error"})
+		}
+		return
+	}
+	if w.cfg.Mode == Local {
+		ns.localGet(from, key, req, site, cb)
+		return
+	}
+	now := w.now
+	c := ns.pop[from][key]
+	if c != nil && c.rec.expiresAt != 0 && now >= c.rec.expiresAt {
+		c = nil // the key itself expired: never serve it
+	}
+	if c != nil && c.fetchedAt+ttl < c.expires {
+		c.expires = c.fetchedAt + ttl // a lower cacheTtl shortens the cached copy
+	}
+	if c != nil && now < c.expires {
+		lat := ns.hotLatency()
+		latest := c.truth.version
+		stale := c.rec.version < latest
+		ns.mHit.Add(1)
+		if stale {
+			ns.mStale.Add(1)
+		}
+		ns.hHit.Record(lat)
+		if w.cfg.Trace {
+			w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "hit", Site: site})
+		}
+		if !c.refreshing && now >= c.expires-time.Duration(float64(c.ttl)*ns.cfg.RefreshAhead) {
+			ns.refresh(from, key, c)
+		}
+		if cb != nil || w.cfg.History || w.cfg.Trace {
+			res := GetResult{Key: key, Value: c.rec.value, Metadata: c.rec.meta, Found: c.rec.found,
+				Version: c.rec.version, Latest: latest, Stale: stale, Outcome: "hit", Latency: lat}
+			w.After(lat, func() { ns.deliver(from, req, site, now, res, cb) })
+		}
+		return
+	}
+	ns.mMiss.Add(1)
+	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "miss", Site: site})
+	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, site: site, cb: cb})
+}
+
+// deliver completes a read: stale-ness is judged at the moment it returns.
+func (ns *KVNamespace) deliver(from PoPID, req int, site string, start time.Duration, res GetResult, cb func(GetResult)) {
+	w := ns.w
+	if t := ns.truth[res.Key]; t != nil {
+		res.Latest = t.version
+	}
+	res.Stale = res.Version < res.Latest
+	res.Latency = w.now - start
+	if w.cfg.Trace {
+		out := "fresh"
+		switch {
+		case res.Stale:
+			out = "stale"
+		case !res.Found:
+			out = "not-found"
+		}
+		w.emit(Event{Kind: EvKVGetDone, Actor: w.pops[from].Code, Req: req, Key: res.Key, Value: res.Value,
+			Version: res.Version, Outcome: out, Tier: res.Outcome, Latency: res.Latency, Site: site})
+	}
+	w.recordOp(Op{Client: req, Kind: OpGet, Key: res.Key, Value: res.Version, Found: res.Found,
+		Call: start, Return: w.now, Label: fmt.Sprintf("get at %s", w.pops[from].Code)})
+	if cb != nil {
+		cb(res)
+	}
+}
+
+// refresh re-reads a hot entry in the background; readers keep being served
+// the cached copy meanwhile.
+func (ns *KVNamespace) refresh(from PoPID, key string, c *kvCached) {
+	c.refreshing = true
+	ns.mRefresh.Add(1)
+	ns.w.emit(Event{Kind: EvKVRefresh, Actor: ns.w.pops[from].Code, Key: key, Version: c.rec.version})
+	ns.fetch(from, key, c.ttl, kvWaiter{refresh: true})
+}
+
+// fetch fills PoP from's cache for key: through its regional tier hub, and
+// on a tier miss from the nearest central store.
+func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWaiter) {
+	w := ns.w
+	if f := ns.fly[from][key]; f != nil {
+		if wt.real {
+			f.waiters = append(f.waiters, wt)
+		}
+		return
+	}
+	f := &kvFetch{}
+	if wt.real {
+		f.waiters = append(f.waiters, wt)
+	}
+	ns.fly[from][key] = f
+	hub := ns.hub[from]
+	finish := func(rec kvRecord, tier string, since time.Duration) {
+		delete(ns.fly[from], key)
+		c := ns.fill(from, key, rec, ttl, "pop", since)
+		for _, x := range f.waiters {
+			res := GetResult{Key: key, Value: rec.value, Metadata: rec.meta, Found: rec.found,
+				Version: rec.version, Outcome: tier}
+			ns.hMiss.Record(w.now - x.start)
+			if rec.version < c.truth.version {
+				ns.mStale.Add(1)
+			}
+			ns.deliver(from, x.req, x.site, x.start, res, x.cb)
+		}
+	}
+	fromHub := func() {
+		// At the hub: a fresh tier copy answers, otherwise ask a central store.
+		// A background refresh reads through to a central store: refreshing
+		// from a tier copy that is itself nearly expired would let copies
+		// of copies stay stale for several cacheTtl periods.
+		tc := ns.tier[hub][key]
+		if tc != nil && tc.fetchedAt+ttl < tc.expires {
+			tc.expires = tc.fetchedAt + ttl
+		}
+		if tc != nil && !wt.refresh && w.now < tc.expires && (tc.rec.expiresAt == 0 || w.now < tc.rec.expiresAt) {
+			// The PoP's copy inherits the tier copy's age, as HTTP caches
+			// do with Age, so staleness stays bounded by one cacheTtl.
+			rec, since := tc.rec, tc.fetchedAt
+			if hub == from {
+				finish(rec, "tier", since)
+				return
+			}
+			w.send(hub, from, "kv value "+key, wt.req, wt.site, func() { finish(rec, "tier", since) })
+			return
+		}
+		si := ns.storeIndex(ns.store[hub])
+		sp := ns.sPoPs[si]
+		w.send(hub, sp, "kv read "+key, wt.req, wt.site, func() {
+			d := ns.cfg.StoreReadMin + time.Duration(ns.rnd.Int64N(int64(ns.cfg.StoreReadMax-ns.cfg.StoreReadMin)+1))
+			w.After(d, func() {
+				rec := ns.stores[si][key]
+				if rec.expiresAt != 0 && w.now >= rec.expiresAt {
+					rec = kvRecord{}
+				}
+				readAt := w.now
+				w.send(sp, hub, "kv value "+key, wt.req, wt.site, func() {
+					if hub != from {
+						ns.fill(hub, key, rec, ttl, "tier", readAt)
+						w.send(hub, from, "kv value "+key, wt.req, wt.site, func() { finish(rec, "central", readAt) })
+						return
+					}
+					finish(rec, "central", readAt)
+				})
+			})
+		})
+	}
+	if hub == from {
+		fromHub()
+		return
+	}
+	w.send(from, hub, "kv read "+key, wt.req, wt.site, fromHub)
+}
+
+func (ns *KVNamespace) storeIndex(p PoPID) int {
+	for i, s := range ns.sPoPs {
+		if s == p {
+			return i
+		}
+	}
+	return 0
+}
+
+func (ns *KVNamespace) truthOf(key string) *kvTruth {
+	t := ns.truth[key]
+	if t == nil {
+		t = &kvTruth{lastWrite: -1 << 62}
+		ns.truth[key] = t
+	}
+	return t
+}
+
+// fill stores rec in a PoP's ("pop") or a hub's ("tier") cache.
+// since is when the copy was read from a central store: a copy's cacheTtl
+// runs from then, not from when it reached this cache.
+func (ns *KVNamespace) fill(at PoPID, key string, rec kvRecord, ttl time.Duration, level string, since time.Duration) *kvCached {
+	w := ns.w
+	m := ns.pop[at]
+	if level == "tier" {
+		m = ns.tier[at]
+	}
+	exp := since + ttl
+	if rec.expiresAt != 0 && rec.expiresAt < exp {
+		exp = rec.expiresAt
+	}
+	c := m[key]
+	prev := int64(-1)
+	if c == nil {
+		c = &kvCached{truth: ns.truthOf(key)}
+		m[key] = c
+	} else {
+		prev = c.rec.version
+		if rec.version < c.rec.version {
+			// A slower fetch must not roll back a newer copy (e.g. the
+			// writer's own). Keep the newer one, extend nothing.
+			c.refreshing = false
+			return c
+		}
+	}
+	c.rec, c.fetchedAt, c.expires, c.ttl, c.refreshing = rec, since, exp, ttl, false
+	if w.cfg.Trace {
+		w.emit(Event{Kind: EvKVFill, Actor: w.pops[at].Code, Key: key, Value: rec.value, Version: rec.version, Tier: level,
+			Outcome: foundText(rec.found), Detail: fmt.Sprintf("cached until %v", exp)})
+		if level == "pop" && rec.version != prev && rec.version == c.truth.version && c.truth.written {
+			w.emit(Event{Kind: EvKVVisible, Actor: w.pops[at].Code, Key: key, Value: rec.value, Version: rec.version})
+		}
+	}
+	return c
+}
+
+func foundText(found bool) string {
+	if found {
+		return "found"
+	}
+	return "not-found"
+}
+
+func (ns *KVNamespace) localGet(from PoPID, key string, req int, site string, cb func(GetResult)) {
+	w := ns.w
+	rec := ns.local[key]
+	if rec.expiresAt != 0 && w.now >= rec.expiresAt {
+		rec = kvRecord{}
+	}
+	ns.mHit.Add(1)
+	ns.hHit.Record(ns.cfg.LocalLatency)
+	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "local", Site: site})
+	start := w.now
+	res := GetResult{Key: key, Value: rec.value, Metadata: rec.meta, Found: rec.found, Version: rec.version, Outcome: "local"}
+	w.After(ns.cfg.LocalLatency, func() { ns.deliver(from, req, site, start, res, cb) })
+}
+
+// PutOptions are a write's options.
+type PutOptions struct {
+	Metadata      string        // serialized JSON, at most 1024 bytes
+	ExpirationTTL time.Duration // at least 60 s; 0: none
+	Expiration    int64         // absolute Unix seconds, at least 60 s ahead; 0: none
+}
+
+// Put writes key at PoP from. cb receives nil once the write is accepted
+// by a central store, or the error it failed with (ErrTooManyRequests past
+// the per-key limit; a KVError for a size or expiration limit, at once).
+func (ns *KVNamespace) Put(from PoPID, key, value string, opt PutOptions, req int, cb func(error)) {
+	ns.write(from, key, value, true, opt, req, ns.w.callSite(1), cb)
+}
+
+// Delete removes key; it counts as a write for the per-key limit.
+func (ns *KVNamespace) Delete(from PoPID, key string, req int, cb func(error)) {
+	ns.write(from, key, "", false, PutOptions{}, req, ns.w.callSite(1), cb)
+}
+
+func (ns *KVNamespace) validatePut(key, value string, opt PutOptions) (time.Duration, error) {
+	if err := ns.checkKey(key); err != nil {
+		return 0, err
+	}
+	if len(value) > ns.cfg.MaxValueBytes {
+		return 0, &KVError{Code: "value-too-large", Msg: fmt.Sprintf("KV value of %d bytes exceeds the %d-byte limit", len(value), ns.cfg.MaxValueBytes)}
+	}
+	if len(opt.Metadata) > ns.cfg.MaxMetadataSize {
+		return 0, &KVError{Code: "metadata-too-large", Msg: fmt.Sprintf("KV metadata of %d bytes exceeds the %d-byte limit", len(opt.Metadata), ns.cfg.MaxMetadataSize)}
+	}
+	now := ns.w.now
+	var exp time.Duration
+	if opt.ExpirationTTL != 0 {
+		if opt.ExpirationTTL < ns.cfg.MinExpiration {
+			return 0, &KVError{Code: "bad-expiration", Msg: fmt.Sprintf("expirationTtl %v is below the minimum of %v", opt.ExpirationTTL, ns.cfg.MinExpiration)}
+		}
+		exp = now + opt.ExpirationTTL
+	}
+	if opt.Expiration != 0 {
+		at := time.Duration(opt.Expiration-ns.cfg.UnixEpoch) * time.Second
+		if at < now+ns.cfg.MinExpiration {
+			return 0, &KVError{Code: "bad-expiration", Msg: fmt.Sprintf("expiration %d must be at least %v in the future", opt.Expiration, ns.cfg.MinExpiration)}
+		}
+		if exp == 0 || at < exp {
+			exp = at
+		}
+	}
+	return exp, nil
+}
+
+func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutOptions, req int, site string, cb func(error)) {
+	w := ns.w
+	exp, err := ns.validatePut(key, value, opt)
+	op := "put"
+	if !found {
+		op = "delete"
+	}
+	w.emit(Event{Kind: EvKVPut, Actor: w.pops[from].Code, Req: req, Key: key, Value: value, Detail: op, Site: site})
+	start := w.now
+	if err != nil {
+		ns.mPutErr.Add(1)
+		w.emit(Event{Kind: EvKVPutDone, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "error", Detail: err.Error(), Site: site})
+		if cb != nil {
+			cb(err)
+		}
+		return
+	}
+	rec := kvRecord{value: value, meta: opt.Metadata, found: found, expiresAt: exp}
+	done := func(v int64, err error) {
+		ns.hPut.Record(w.now - start)
+		out := "accepted"
+		if err != nil {
+			out = "error"
+			if IsKVError(err, "429") {
+				out = "429"
+			}
+		}
+		w.emit(Event{Kind: EvKVPutDone, Actor: w.pops[from].Code, Req: req, Key: key, Value: value, Version: v,
+			Outcome: out, Latency: w.now - start, Site: site})
+		if err == nil {
+			w.recordOp(Op{Client: req, Kind: OpPut, Key: key, Value: v, Found: found, Call: start, Return: w.now,
+				Label: fmt.Sprintf("%s at %s", op, w.pops[from].Code)})
+		}
+		if cb != nil {
+			cb(err)
+		}
+	}
+	if w.cfg.Mode == Local {
+		// Miniflare: one store, applied at once, no write limit.
+		t := ns.truthOf(key)
+		ns.nextV++
+		rec.version = ns.nextV
+		t.version, t.written = rec.version, true
+		ns.local[key] = rec
+		ns.mPutOK.Add(1)
+		w.After(ns.cfg.LocalLatency, func() { done(rec.version, nil) })
+		return
+	}
+	si := ns.storeIndex(ns.store[from])
+	sp := ns.sPoPs[si]
+	w.send(from, sp, "kv "+op+" "+key, req, site, func() {
+		t := ns.truthOf(key)
+		if w.now-t.lastWrite < ns.cfg.WriteInterval {
+			ns.mPut429.Add(1)
+			w.send(sp, from, "429 "+key, req, site, func() { done(0, ErrTooManyRequests) })
+			return
+		}
+		ns.nextV++
+		rec.version = ns.nextV
+		t.version, t.lastWrite, t.written = rec.version, w.now, true
+		ns.stores[si][key] = rec
+		ns.mPutOK.Add(1)
+		w.emit(Event{Kind: EvKVCommit, Actor: w.pops[sp].Code, Req: req, Key: key, Value: value, Version: rec.version, Tier: "central", Site: site})
+		for j := range ns.stores {
+			if j == si {
+				continue
+			}
+			j := j
+			w.send(sp, ns.sPoPs[j], "kv replicate "+key, req, site, func() {
+				if ns.stores[j][key].version < rec.version {
+					ns.stores[j][key] = rec
+					w.emit(Event{Kind: EvKVReplicate, Actor: w.pops[ns.sPoPs[j]].Code, Key: key, Value: value, Version: rec.version, Tier: "central"})
+				}
+			})
+		}
+		w.send(sp, from, "kv ack "+key, req, site, func() {
+			// Usually, not always, the writing PoP sees its own write at once.
+			if ns.rnd.Float64() < ns.cfg.WriterVisibleProb {
+				ns.fill(from, key, rec, ns.cfg.DefaultCacheTTL, "pop", w.now)
+			}
+			done(rec.version, nil)
+		})
+	})
+}
+
+// ListResult is one page of keys.
+type ListResult struct {
+	Keys     []string
+	Cursor   string // pass back to continue; "" when complete
+	Complete bool
+	Err      error
+}
+
+// List returns up to limit keys (at most 1,000) starting with prefix, in
+// lexicographic order after cursor. Results come from a per-PoP snapshot
+// that may be up to ListStaleness old, as the real listing may.
+func (ns *KVNamespace) List(from PoPID, prefix string, limit int, cursor string, cb func(ListResult)) {
+	w := ns.w
+	if limit <= 0 || limit > ns.cfg.ListPageMax {
+		limit = ns.cfg.ListPageMax
+	}
+	snap, ok := ns.lists[from][prefix]
+	lat := ns.hotLatency()
+	if w.cfg.Mode == Local || !ok || w.now-snap.at >= ns.cfg.ListStaleness {
+		src := ns.local
+		if w.cfg.Mode != Local {
+			src = ns.stores[ns.storeIndex(ns.store[from])]
+			lat += ns.w.BaseRTT(from, ns.store[from])
+		}
+		snap = listSnap{at: w.now}
+		for k, r := range src {
+			if r.found && strings.HasPrefix(k, prefix) && (r.expiresAt == 0 || w.now < r.expiresAt) {
+				snap.keys = append(snap.keys, k)
+			}
+		}
+		sort.Strings(snap.keys)
+		ns.lists[from][prefix] = snap
+	}
+	i := sort.SearchStrings(snap.keys, cursor)
+	if cursor != "" && i < len(snap.keys) && snap.keys[i] == cursor {
+		i++
+	}
+	end := min(i+limit, len(snap.keys))
+	res := ListResult{Keys: append([]string(nil), snap.keys[i:end]...), Complete: end == len(snap.keys)}
+	if !res.Complete {
+		res.Cursor = snap.keys[end-1]
+	}
+	w.After(lat, func() {
+		w.emit(Event{Kind: EvKVList, Actor: w.pops[from].Code, Key: prefix, Detail: fmt.Sprintf("%d keys", len(res.Keys))})
+		if cb != nil {
+			cb(res)
+		}
+	})
+}
+
+// Latest is the newest accepted version of key (0: never written).
+func (ns *KVNamespace) Latest(key string) int64 {
+	if t := ns.truth[key]; t != nil {
+		return t.version
+	}
+	return 0
+}
+
+// Seed writes key directly into every central store (and the local store)
+// before a run starts, as if it had been written long ago; caches stay cold.
+func (ns *KVNamespace) Seed(key, value string) {
+	t := ns.truthOf(key)
+	ns.nextV++
+	rec := kvRecord{value: value, found: true, version: ns.nextV}
+	t.version, t.written = rec.version, true
+	for i := range ns.stores {
+		ns.stores[i][key] = rec
+	}
+	ns.local[key] = rec
+}

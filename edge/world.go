@@ -1,0 +1,354 @@
+// Package edge is a deterministic discrete-event simulation of Cloudflare's
+// edge: PoPs joined by a latency model, Workers KV with its tiered caches,
+// Durable Objects with their gates, the Cache API and an origin.
+//
+// Time is virtual (integer nanoseconds). Events run in (time, sequence)
+// order from a single goroutine, every random draw comes from a seeded
+// stream owned by one component, and nothing observable depends on map
+// order, so the same Config gives the same trace, byte for byte.
+//
+// "Worker code" is written as Go functions in continuation-passing style:
+// an operation that would be awaited in JavaScript takes a callback that
+// runs when its result arrives in virtual time. Callbacks are cheap (no
+// goroutine, no context switch), which is what lets batch runs simulate
+// millions of reads per wall-clock second.
+package edge
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"runtime"
+	"path/filepath"
+	"time"
+)
+
+// Mode selects the fidelity of the simulation.
+type Mode int
+
+const (
+	// Production follows Cloudflare's documented behaviour: KV caches per
+	// PoP, eventual consistency, the per-key write limit.
+	Production Mode = iota
+	// Local reproduces Miniflare / wrangler dev: one KV store, immediately
+	// consistent, cacheTtl ignored, no write limit, size limits enforced.
+	Local
+)
+
+func (m Mode) String() string {
+	if m == Local {
+		return "local"
+	}
+	return "production"
+}
+
+// ParseMode turns "production" or "local" into a Mode.
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "production", "prod":
+		return Production, nil
+	case "local":
+		return Local, nil
+	}
+	return Production, fmt.Errorf("mode %q: expected production or local", s)
+}
+
+// Config is everything that determines a run. Two Worlds built from equal
+// Configs and driven by the same scenario produce identical traces.
+type Config struct {
+	Seed     uint64
+	Mode     Mode
+	Topology Topology
+	// Trace records every observable event; off for batch runs.
+	Trace bool
+	// History records KV and DO operations for linearizability checks.
+	History bool
+	KV      KVConfig
+	DO      DOConfig
+}
+
+// event is one scheduled callback. 24 bytes; the queue holds values, not
+// pointers, so scheduling does not allocate beyond the closure itself.
+type event struct {
+	at  time.Duration
+	seq uint64
+	fn  func()
+}
+
+// World is one simulation run.
+type World struct {
+	cfg     Config
+	now     time.Duration
+	seq     uint64
+	queue   []event
+	events  int64 // events executed
+	oneWay  [][]time.Duration
+	pops    []PoP
+	popIdx  map[string]PoPID
+	netRand *rand.Rand
+
+	trace   []Event
+	history History
+	metrics *Metrics
+
+	nextReq int
+	kv      map[string]*KVNamespace
+	kvNames []string // creation order, for deterministic iteration
+	do      map[string]*DONamespace
+	doNames []string
+	cache   *CacheAPI
+	origin  *Origin
+	stopped bool
+}
+
+// New builds a World from cfg. It fails only on an invalid topology or
+// configuration.
+func New(cfg Config) (*World, error) {
+	if err := cfg.Topology.validate(); err != nil {
+		return nil, err
+	}
+	cfg.KV = cfg.KV.withDefaults()
+	cfg.DO = cfg.DO.withDefaults()
+	w := &World{
+		cfg:     cfg,
+		oneWay:  cfg.Topology.oneWayMatrix(),
+		pops:    cfg.Topology.PoPs,
+		popIdx:  make(map[string]PoPID, len(cfg.Topology.PoPs)),
+		metrics: NewMetrics(),
+		kv:      map[string]*KVNamespace{},
+		do:      map[string]*DONamespace{},
+	}
+	for i, p := range w.pops {
+		w.popIdx[p.Code] = PoPID(i)
+	}
+	w.netRand = w.Rand("net")
+	return w, nil
+}
+
+// Rand returns a random stream owned by the named component. Streams are
+// independent: adding draws to one never shifts another.
+func (w *World) Rand(component string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(component))
+	return rand.New(rand.NewPCG(w.cfg.Seed, h.Sum64()))
+}
+
+// Now is the current virtual time since the start of the run.
+func (w *World) Now() time.Duration { return w.now }
+
+// Mode is the fidelity mode of the run.
+func (w *World) Mode() Mode { return w.cfg.Mode }
+
+// Config returns the configuration the World was built with, defaults filled.
+func (w *World) Config() Config { return w.cfg }
+
+// Metrics are the run's counters and latency histograms.
+func (w *World) Metrics() *Metrics { return w.metrics }
+
+// Trace returns the recorded events (nil when tracing is off).
+func (w *World) Trace() []Event { return w.trace }
+
+// History returns the recorded operations (empty when history is off).
+func (w *World) History() *History { return &w.history }
+
+// EventsRun is the number of scheduled events executed so far.
+func (w *World) EventsRun() int64 { return w.events }
+
+// PoPs lists the topology's PoPs in their configured order.
+func (w *World) PoPs() []PoP { return w.pops }
+
+// PoP resolves a PoP code.
+func (w *World) PoP(code string) (PoPID, error) {
+	id, ok := w.popIdx[code]
+	if !ok {
+		return 0, fmt.Errorf("unknown PoP %q", code)
+	}
+	return id, nil
+}
+
+// MustPoP resolves a PoP code and panics on an unknown one: for scenario
+// code whose PoP codes are constants.
+func (w *World) MustPoP(code string) PoPID {
+	id, err := w.PoP(code)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// Code returns the IATA code of a PoP.
+func (w *World) Code(p PoPID) string { return w.pops[p].Code }
+
+// At schedules fn at virtual time t (never before now).
+func (w *World) At(t time.Duration, fn func()) {
+	if t < w.now {
+		t = w.now
+	}
+	w.seq++
+	w.push(event{at: t, seq: w.seq, fn: fn})
+}
+
+// After schedules fn d after now.
+func (w *World) After(d time.Duration, fn func()) { w.At(w.now+d, fn) }
+
+// Run executes events until the queue is empty or Stop is called.
+func (w *World) Run() { w.RunUntil(1<<63 - 1) }
+
+// RunUntil executes events scheduled at or before t, then sets the clock
+// to t (if the queue still has later events).
+func (w *World) RunUntil(t time.Duration) {
+	w.stopped = false
+	for len(w.queue) > 0 && !w.stopped {
+		if w.queue[0].at > t {
+			w.now = t
+			return
+		}
+		ev := w.pop()
+		w.now = ev.at
+		w.events++
+		ev.fn()
+	}
+}
+
+// Stop ends Run after the current event.
+func (w *World) Stop() { w.stopped = true }
+
+// Pending is the number of scheduled events not yet run.
+func (w *World) Pending() int { return len(w.queue) }
+
+// The queue is a binary min-heap on (at, seq) written out by hand:
+// container/heap would box every event in an interface on Push, one
+// allocation per event on the hottest path of the simulator.
+func less(a, b *event) bool {
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	return a.seq < b.seq
+}
+
+func (w *World) push(e event) {
+	w.queue = append(w.queue, e)
+	q := w.queue
+	i := len(q) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !less(&q[i], &q[p]) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
+	}
+}
+
+func (w *World) pop() event {
+	q := w.queue
+	top := q[0]
+	n := len(q) - 1
+	q[0] = q[n]
+	q[n] = event{}
+	q = q[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && less(&q[r], &q[l]) {
+			m = r
+		}
+		if !less(&q[m], &q[i]) {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
+	w.queue = q
+	return top
+}
+
+// OneWay is the one-way network delay from a to b for one message,
+// with seeded jitter.
+func (w *World) OneWay(a, b PoPID) time.Duration {
+	base := w.oneWay[a][b]
+	j := w.cfg.Topology.Jitter
+	if j <= 0 {
+		return base
+	}
+	f := 1 + j*(2*w.netRand.Float64()-1)
+	return time.Duration(float64(base) * f)
+}
+
+// BaseRTT is the jitter-free round trip between two PoPs.
+func (w *World) BaseRTT(a, b PoPID) time.Duration { return 2 * w.oneWay[a][b] }
+
+// Nearest returns, among candidates, the PoP closest to from (ties go to
+// the earlier candidate).
+func (w *World) Nearest(from PoPID, candidates []PoPID) PoPID {
+	best := candidates[0]
+	for _, c := range candidates[1:] {
+		if w.oneWay[from][c] < w.oneWay[from][best] {
+			best = c
+		}
+	}
+	return best
+}
+
+// send delivers a message from a to b after the network delay and then
+// runs fn; with tracing on, the send and the arrival are both recorded so
+// a player can draw the message in flight.
+func (w *World) send(a, b PoPID, what string, req int, site string, fn func()) {
+	d := w.OneWay(a, b)
+	if w.cfg.Trace {
+		at := w.now + d
+		w.emit(Event{Kind: EvSend, Actor: w.pops[a].Code, From: w.pops[a].Code, To: w.pops[b].Code,
+			Req: req, Detail: what, Arrive: at, Site: site})
+		w.At(at, func() {
+			w.emit(Event{Kind: EvArrive, Actor: w.pops[b].Code, From: w.pops[a].Code, To: w.pops[b].Code,
+				Req: req, Detail: what, Site: site})
+			fn()
+		})
+		return
+	}
+	w.After(d, fn)
+}
+
+// emit appends a trace event stamped with the current time.
+func (w *World) emit(e Event) {
+	if !w.cfg.Trace {
+		return
+	}
+	e.Seq = len(w.trace)
+	e.At = w.now
+	w.trace = append(w.trace, e)
+}
+
+// Note records a free-form scenario event (a phase change, a check) in the
+// trace so narration can refer to it.
+func (w *World) Note(actor, detail string) {
+	w.emit(Event{Kind: EvNote, Actor: actor, Detail: detail})
+}
+
+// Tracing reports whether the trace is being recorded.
+func (w *World) Tracing() bool { return w.cfg.Trace }
+
+// callSite names the handler line that called an API method, so a player
+// can highlight the code that caused an event. skip counts frames above
+// callSite's caller. Only paid for when tracing.
+func (w *World) callSite(skip int) string {
+	if !w.cfg.Trace {
+		return ""
+	}
+	_, file, line, ok := runtime.Caller(skip + 1)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(file), line)
+}
+
+// recordOp appends an operation to the history when it is on.
+func (w *World) recordOp(op Op) {
+	if w.cfg.History {
+		w.history.Add(op)
+	}
+}
