@@ -1,0 +1,150 @@
+package demos
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kvdo/kvdo/edge"
+)
+
+//go:embed race_worker.go
+var raceWorkerSource string
+
+// settleWait is how long the check read waits after the last write: past
+// every cached copy's 60 s cacheTtl, so what it reads is what KV holds.
+const settleWait = 65 * time.Second
+
+// counterTally collects what clients of a counter saw, for the outcome and
+// the linearizability check.
+type counterTally struct {
+	w        *edge.World
+	ops      []edge.Op
+	acked    int
+	failed   int
+	lastDone time.Duration
+	final    int
+	finalErr bool
+}
+
+// send issues one increment at PoP pop and virtual time at, and records it
+// as a counter operation once acknowledged; then runs next, if any.
+func (t *counterTally) send(at time.Duration, pop edge.PoPID, path string, h edge.Handler, next func()) {
+	client := 0
+	r := t.w.Request(at, pop, path, h, func(status int, body string) {
+		if n, err := strconv.Atoi(body); status == 200 && err == nil {
+			// An increment answers the count it produced: the counter
+			// model expects each to be one more than the last.
+			t.acked++
+			t.ops = append(t.ops, edge.Op{Client: client, Kind: edge.OpIncr, Key: "count", Value: int64(n),
+				Call: at, Return: t.w.Now(), Label: fmt.Sprintf("req %d at %s", client, t.w.Code(pop))})
+		} else {
+			t.failed++
+		}
+		t.lastDone = max(t.lastDone, t.w.Now())
+		if next != nil {
+			next()
+		}
+	})
+	client = r.ID
+}
+
+// check reads the counter at pop once the writes have settled, and records
+// the read in the history.
+func (t *counterTally) check(pop edge.PoPID, h edge.Handler) {
+	at := t.lastDone + settleWait
+	client := 0
+	r := t.w.Request(at, pop, "/count", h, func(status int, body string) {
+		n, err := strconv.Atoi(body)
+		if body == "" {
+			n, err = 0, nil
+		}
+		t.final, t.finalErr = n, status != 200 || err != nil
+		t.ops = append(t.ops, edge.Op{Client: client, Kind: edge.OpGet, Key: "count", Value: int64(n), Found: body != "",
+			Call: at, Return: t.w.Now(), Label: fmt.Sprintf("check req %d at %s", client, t.w.Code(pop))})
+	})
+	client = r.ID
+}
+
+// report turns the tally into metrics, the porcupine verdict and the
+// outcome sentence.
+func (t *counterTally) report(s *scenario, ns string) {
+	lost := t.acked - t.final
+	m := s.w.Metrics()
+	s.metric("increments acknowledged", float64(t.acked), "count", false)
+	s.metric("final count", float64(t.final), "count", true)
+	s.metric("updates lost", float64(lost), "count", true)
+	s.metric("stale reads", float64(m.Counter("kv."+ns+".get.stale").Value()), "count", false)
+	s.metric("puts rejected with 429", float64(m.Counter("kv."+ns+".put.429").Value()), "count", false)
+	if t.failed > 0 {
+		s.metric("requests failed", float64(t.failed), "count", false)
+	}
+	s.verdict = edge.CheckCounter(t.ops)
+	switch {
+	case lost > 0:
+		s.outcome = fmt.Sprintf("expected %d increments, the counter holds %d: %d updates lost", t.acked, t.final, lost)
+	case lost == 0:
+		s.outcome = fmt.Sprintf("expected %d increments, the counter holds %d: none lost", t.acked, t.final)
+	default:
+		s.outcome = fmt.Sprintf("expected %d increments, the counter holds %d: %d more than acknowledged", t.acked, t.final, -lost)
+	}
+	if t.failed > 0 {
+		s.outcome += fmt.Sprintf(" (and %s gave up after %d attempts)", plural(t.failed, "request"), maxPutAttempts)
+	}
+	s.w.Note("check", s.outcome)
+}
+
+// counterEmits is what a KV counter run can emit.
+var counterEmits = []edge.EventKind{
+	edge.EvNote, edge.EvRequestStart, edge.EvRequestEnd, edge.EvSend, edge.EvArrive,
+	edge.EvKVGet, edge.EvKVGetDone, edge.EvKVRefresh, edge.EvKVFill, edge.EvKVVisible,
+	edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate,
+}
+
+func localVsProdDemo() Demo {
+	return Demo{
+		ID:      "local-vs-prod",
+		Title:   "Green in wrangler dev, red in production",
+		Teaches: "Local KV is one immediately consistent store with no write limit, so a racy counter passes its tests and then loses updates in production.",
+		Params: []Param{
+			intParam("requests", "10", "2", "40", "increments the test sends, one after another without waiting"),
+			durParam("spacing", "50ms", "10ms", "2s", "time between two requests, as a test suite fires them"),
+		},
+		Variants: []Variant{
+			{ID: "production", Title: "Production", Help: "Cloudflare's KV: cached copies, eventual consistency, 1 write/s per key"},
+			{ID: "local", Title: "Local (Miniflare)", Help: "wrangler dev's KV: one store, immediately consistent, no write limit"},
+		},
+		Source: Source{File: "race_worker.go", Code: raceWorkerSource},
+		Emits:  counterEmits,
+		run:    runLocalVsProd,
+	}
+}
+
+func runLocalVsProd(s *scenario) error {
+	mode := edge.Production
+	if s.variant == "local" {
+		mode = edge.Local
+	}
+	w, err := s.world(mode, false)
+	if err != nil {
+		return err
+	}
+	pops, err := pickPoPs(w, 1, "FRA", "LHR")
+	if err != nil {
+		return err
+	}
+	worker := &counterWorker{kv: w.KV("COUNTER"), random: w.Rand("worker")}
+	t := &counterTally{w: w}
+	n, gap := s.p.Int("requests"), s.p.Duration("spacing")
+	w.Note(w.Code(pops[0]), fmt.Sprintf("A test suite sends %d increments, %v apart", n, gap))
+	for i := range n {
+		t.send(time.Duration(i)*gap, pops[0], "/increment", worker.incrementInKV, nil)
+	}
+	w.Run()
+	w.Note(w.Code(pops[0]), "every request answered; the test reads the count back once caches have expired")
+	t.check(pops[0], worker.readCount)
+	w.Run()
+	t.report(s, "COUNTER")
+	return nil
+}

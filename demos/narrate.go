@@ -1,0 +1,141 @@
+package demos
+
+import (
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kvdo/kvdo/content"
+	"github.com/kvdo/kvdo/edge"
+)
+
+// LoadNarration loads narration.yaml from a content pack and checks it
+// against the demos: every demo id exists, every caption's kind is one its
+// demo can emit, every variant matcher names a variant of that demo.
+func LoadNarration(fsys fs.FS) (content.Narration, error) {
+	n, err := content.LoadNarration(fsys)
+	if err != nil {
+		return content.Narration{}, err
+	}
+	return n, CheckNarration(n)
+}
+
+// DefaultNarration is the embedded narration, checked against the demos.
+func DefaultNarration() (content.Narration, error) {
+	n, err := content.DefaultNarration()
+	if err != nil {
+		return content.Narration{}, err
+	}
+	return n, CheckNarration(n)
+}
+
+// CheckNarration reports the first caption that could never fire, with its
+// file:line:col.
+func CheckNarration(n content.Narration) error {
+	for _, id := range sortedKeys(n.Demos) {
+		d, err := Get(id)
+		if err != nil {
+			p := n.DemoPos[id]
+			return fmt.Errorf("%s:%d:%d: %v", n.File, p.Line, p.Col, err)
+		}
+		for _, c := range n.Demos[id] {
+			if !d.emits(edge.EventKind(c.On)) {
+				var kinds []string
+				for _, k := range d.Emits {
+					kinds = append(kinds, string(k))
+				}
+				return fmt.Errorf("%s:%d:%d: demo %s never emits %q: expected one of %s",
+					n.File, c.OnPos.Line, c.OnPos.Col, id, c.On, strings.Join(kinds, ", "))
+			}
+			if c.Variant != "" {
+				if _, err := d.ResolveVariant(c.Variant); err != nil {
+					return fmt.Errorf("%s:%d:%d: %v", n.File, c.VarPos.Line, c.VarPos.Col, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (d Demo) emits(k edge.EventKind) bool {
+	for _, e := range d.Emits {
+		if e == k {
+			return true
+		}
+	}
+	return false
+}
+
+// narrate attaches captions to trace events: for each event, the first
+// caption in file order whose matchers all hold.
+func narrate(variant string, caps []content.NarrationCaption, trace []edge.Event) []Caption {
+	out := []Caption{}
+	fired := make([]bool, len(caps))
+	for _, ev := range trace {
+		for i, c := range caps {
+			if c.Once && fired[i] {
+				continue
+			}
+			if !captionMatches(c, variant, ev) {
+				continue
+			}
+			fired[i] = true
+			out = append(out, Caption{Seq: ev.Seq, At: ev.At, Text: fillCaption(c.Text, ev)})
+			break
+		}
+	}
+	return out
+}
+
+func captionMatches(c content.NarrationCaption, variant string, ev edge.Event) bool {
+	return string(ev.Kind) == c.On &&
+		(c.Variant == "" || c.Variant == variant) &&
+		(c.Actor == "" || c.Actor == ev.Actor) &&
+		(c.Outcome == "" || c.Outcome == ev.Outcome) &&
+		(c.Key == "" || c.Key == ev.Key) &&
+		(c.Tier == "" || c.Tier == ev.Tier) &&
+		(c.Detail == "" || strings.Contains(ev.Detail, c.Detail))
+}
+
+// fillCaption replaces {placeholders} with the event's fields.
+func fillCaption(text string, ev edge.Event) string {
+	if !strings.Contains(text, "{") {
+		return text
+	}
+	value := ev.Value
+	if value == "" {
+		value = "(none)" // a read that found nothing, a delete
+	}
+	r := strings.NewReplacer(
+		"{actor}", ev.Actor,
+		"{key}", ev.Key,
+		"{value}", value,
+		"{version}", strconv.FormatInt(ev.Version, 10),
+		"{latency}", fmtLatency(ev.Latency),
+		"{from}", ev.From,
+		"{to}", ev.To,
+		"{req}", strconv.Itoa(ev.Req),
+		"{outcome}", ev.Outcome,
+		"{detail}", ev.Detail,
+		"{tier}", ev.Tier,
+		"{at}", fmtAt(ev.At),
+	)
+	return r.Replace(text)
+}
+
+// fmtLatency prints a latency the way people say it: 0.8 ms, 143 ms, 1.2 s.
+func fmtLatency(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return strconv.FormatFloat(ms(d), 'f', 1, 64) + " ms"
+	case d < time.Second:
+		return strconv.FormatFloat(ms(d), 'f', 0, 64) + " ms"
+	}
+	return strconv.FormatFloat(secs(d), 'f', 1, 64) + " s"
+}
+
+func fmtAt(d time.Duration) string {
+	return "+" + strconv.FormatFloat(secs(d), 'f', 3, 64) + "s"
+}

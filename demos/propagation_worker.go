@@ -1,0 +1,40 @@
+package demos
+
+// The Worker code of the propagation demo: one route publishes a banner,
+// another reads it on every page view.
+
+import (
+	"time"
+
+	"github.com/kvdo/kvdo/edge"
+)
+
+// bannerWorker serves a site banner stored in KV.
+type bannerWorker struct {
+	kv       *edge.KVNamespace // env.SITE
+	key      string            // the KV key holding the banner
+	cacheTTL time.Duration     // the cacheTtl option of every read
+}
+
+// readBanner answers GET /banner from KV. A PoP keeps the value it read for
+// cacheTtl and serves that copy, whatever has been written since.
+func (b *bannerWorker) readBanner(r *edge.Request) {
+	b.kv.Get(r.PoP, b.key, edge.GetOptions{CacheTTL: b.cacheTTL}, r.ID, func(got edge.GetResult) {
+		if !got.Found {
+			r.Respond(404, "no banner")
+			return
+		}
+		r.Respond(200, got.Value)
+	})
+}
+
+// publishBanner handles PUT /banner: one write, at the PoP where the editor is.
+func (b *bannerWorker) publishBanner(r *edge.Request) {
+	b.kv.Put(r.PoP, b.key, "v2", edge.PutOptions{}, r.ID, func(err error) {
+		if err != nil {
+			r.Respond(500, err.Error())
+			return
+		}
+		r.Respond(200, "published")
+	})
+}
