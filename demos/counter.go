@@ -69,14 +69,13 @@ func (t *counterTally) check(pop edge.PoPID, h edge.Handler) {
 
 // report turns the tally into metrics, the porcupine verdict and the
 // outcome sentence.
-func (t *counterTally) report(s *scenario, ns string) {
+func (t *counterTally) report(s *scenario) {
 	lost := t.acked - t.final
-	m := s.w.Metrics()
 	s.metric("increments acknowledged", float64(t.acked), "count", false)
 	s.metric("final count", float64(t.final), "count", true)
 	s.metric("updates lost", float64(lost), "count", true)
-	s.metric("stale reads", float64(m.Counter("kv."+ns+".get.stale").Value()), "count", false)
-	s.metric("puts rejected with 429", float64(m.Counter("kv."+ns+".put.429").Value()), "count", false)
+	s.liveCount("stale reads", edge.EvKVGetDone, "stale", false)
+	s.liveCount("puts rejected with 429", edge.EvKVPutDone, "429", false)
 	if t.failed > 0 {
 		s.metric("requests failed", float64(t.failed), "count", false)
 	}
@@ -145,6 +144,6 @@ func runLocalVsProd(s *scenario) error {
 	w.Note(w.Code(pops[0]), "every request answered; the test reads the count back once caches have expired")
 	t.check(pops[0], worker.readCount)
 	w.Run()
-	t.report(s, "COUNTER")
+	t.report(s)
 	return nil
 }

@@ -66,6 +66,35 @@ type Metric struct {
 	Value     float64 `json:"value"`
 	Unit      string  `json:"unit"` // count, ms, s, %
 	Highlight bool    `json:"highlight,omitempty"`
+	// Live, when set, says which trace events this count is made of, so a
+	// player can show the metric growing as its cursor moves: the number
+	// of matching events up to the cursor. At the end it equals Value.
+	Live *EventFilter `json:"live,omitempty"`
+}
+
+// EventFilter selects trace events by kind and, optionally, outcome.
+type EventFilter struct {
+	Kind    edge.EventKind `json:"kind"`
+	Outcome string         `json:"outcome,omitempty"`
+}
+
+// Match reports whether ev is selected.
+func (f EventFilter) Match(ev edge.Event) bool {
+	return ev.Kind == f.Kind && (f.Outcome == "" || ev.Outcome == f.Outcome)
+}
+
+// CountUntil counts the matching events at or before virtual time t.
+func (f EventFilter) CountUntil(trace []edge.Event, t time.Duration) int {
+	n := 0
+	for _, ev := range trace {
+		if ev.At > t {
+			break
+		}
+		if f.Match(ev) {
+			n++
+		}
+	}
+	return n
 }
 
 // Table is a small grid of figures (e.g. latency per caller).
@@ -226,6 +255,14 @@ func (s *scenario) world(mode edge.Mode, history bool) (*edge.World, error) {
 
 func (s *scenario) metric(name string, v float64, unit string, highlight bool) {
 	s.metrics = append(s.metrics, Metric{Name: name, Value: v, Unit: unit, Highlight: highlight})
+}
+
+// liveCount adds a count metric made of trace events, so it can be shown
+// live; its value is the count over the whole trace.
+func (s *scenario) liveCount(name string, kind edge.EventKind, outcome string, highlight bool) {
+	f := &EventFilter{Kind: kind, Outcome: outcome}
+	n := f.CountUntil(s.w.Trace(), s.w.Now())
+	s.metrics = append(s.metrics, Metric{Name: name, Value: float64(n), Unit: "count", Highlight: highlight, Live: f})
 }
 
 // pickPoPs chooses n PoPs, preferring the given codes in order (those the

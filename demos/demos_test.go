@@ -121,6 +121,22 @@ func TestEveryDemoIsNarrated(t *testing.T) {
 	})
 }
 
+func TestLiveMetricsCountTheirTraceEvents(t *testing.T) {
+	eachVariant(t, func(t *testing.T, d Demo, variant string) {
+		for seed := uint64(1); seed <= 5; seed++ {
+			r := run(t, d.ID, variant, seed, nil)
+			for _, mt := range r.Metrics {
+				if mt.Live == nil {
+					continue
+				}
+				if n := mt.Live.CountUntil(r.Trace, r.End); float64(n) != mt.Value {
+					t.Errorf("seed %d: metric %q = %v but its events count %d", seed, mt.Name, mt.Value, n)
+				}
+			}
+		}
+	})
+}
+
 func TestJSONIsSnakeCaseAndComplete(t *testing.T) {
 	b, err := run(t, "race", "", 1, nil).JSON()
 	if err != nil {

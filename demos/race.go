@@ -58,6 +58,6 @@ func runRace(s *scenario) error {
 	w.Note("clients", "every increment answered; a minute later, with every cached copy expired, a fresh read shows what KV kept")
 	t.check(pops[writers], worker.readCount)
 	w.Run()
-	t.report(s, "COUNTER")
+	t.report(s)
 	return nil
 }
