@@ -1,0 +1,257 @@
+package content
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Pos is a 1-based position in a YAML file. A struct field named Pos of
+// this type is filled by Decode with the position of the struct's mapping,
+// so later checks (dangling ids, duplicates) can point at the right line.
+type Pos struct {
+	Line int `json:"line"`
+	Col  int `json:"col"`
+}
+
+// PosError is a problem at a position of a file: it prints as
+// file:line:col: message, the form every kvdo input error takes.
+type PosError struct {
+	File string
+	Pos  Pos
+	Msg  string
+}
+
+func (e *PosError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Col, e.Msg)
+}
+
+// Errorf builds a PosError at node n of file.
+func Errorf(file string, n *yaml.Node, format string, a ...any) error {
+	return &PosError{File: file, Pos: Pos{n.Line, n.Column}, Msg: fmt.Sprintf(format, a...)}
+}
+
+// ParseYAML parses data into its document node, turning yaml.v3's syntax
+// errors ("yaml: line 3: ...") into file:line:col form.
+func ParseYAML(file string, data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		line := 1
+		if rest, ok := strings.CutPrefix(msg, "line "); ok {
+			if num, tail, ok := strings.Cut(rest, ":"); ok {
+				if n, err := strconv.Atoi(num); err == nil {
+					line, msg = n, strings.TrimSpace(tail)
+				}
+			}
+		}
+		return nil, &PosError{File: file, Pos: Pos{line, 1}, Msg: "malformed YAML: " + msg}
+	}
+	if len(doc.Content) == 0 {
+		return nil, &PosError{File: file, Pos: Pos{1, 1}, Msg: "empty file: expected a YAML mapping"}
+	}
+	return doc.Content[0], nil
+}
+
+// Decode fills out (a pointer) from node n strictly: unknown fields,
+// duplicate keys, wrong types and missing required fields are errors that
+// name file:line:col and the expected form. Struct fields are matched by
+// their yaml tag; a field tagged `required:"true"` must be present. It
+// exists because yaml.v3's own KnownFields errors carry no column and stop
+// at the first type error without saying what was expected.
+func Decode(file string, n *yaml.Node, out any) error {
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return fmt.Errorf("content.Decode: out must be a non-nil pointer, got %T", out)
+	}
+	d := decoder{file: file}
+	return d.value(n, v.Elem(), "")
+}
+
+type decoder struct{ file string }
+
+var (
+	durationType = reflect.TypeOf(time.Duration(0))
+	posType      = reflect.TypeOf(Pos{})
+	nodeType     = reflect.TypeOf(yaml.Node{})
+)
+
+// value decodes n into v; what names the field for messages ("" at the top).
+func (d decoder) value(n *yaml.Node, v reflect.Value, what string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	label := what
+	if label != "" {
+		label += ": "
+	}
+	switch {
+	case v.Type() == nodeType:
+		v.Set(reflect.ValueOf(*n))
+		return nil
+	case v.Type() == durationType:
+		if n.Kind != yaml.ScalarNode {
+			return Errorf(d.file, n, "%sexpected a duration such as 60s or 500ms", label)
+		}
+		dur, err := time.ParseDuration(n.Value)
+		if err != nil {
+			return Errorf(d.file, n, "%s%q: expected a duration such as 60s or 500ms", label, n.Value)
+		}
+		v.SetInt(int64(dur))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		return d.structValue(n, v, label)
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		return d.value(n, v.Elem(), what)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return Errorf(d.file, n, "%sexpected a list", label)
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			if err := d.value(item, s.Index(i), what); err != nil {
+				return err
+			}
+		}
+		v.Set(s)
+		return nil
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			return Errorf(d.file, n, "%sexpected a mapping", label)
+		}
+		if v.Type().Key().Kind() != reflect.String {
+			return fmt.Errorf("content.Decode: map keys must be strings in %s", v.Type())
+		}
+		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			key := reflect.ValueOf(k.Value).Convert(v.Type().Key())
+			if m.MapIndex(key).IsValid() {
+				return Errorf(d.file, k, "%q is listed twice", k.Value)
+			}
+			elem := reflect.New(v.Type().Elem()).Elem()
+			if err := d.value(val, elem, k.Value); err != nil {
+				return err
+			}
+			m.SetMapIndex(key, elem)
+		}
+		v.Set(m)
+		return nil
+	case reflect.Interface:
+		var x any
+		if err := n.Decode(&x); err != nil {
+			return Errorf(d.file, n, "%s%v", label, err)
+		}
+		if x != nil {
+			v.Set(reflect.ValueOf(x))
+		}
+		return nil
+	}
+	return d.scalar(n, v, label)
+}
+
+func (d decoder) scalar(n *yaml.Node, v reflect.Value, label string) error {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return Errorf(d.file, n, "%sexpected %s", label, kindName(v.Kind()))
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(n.Value)
+	case reflect.Bool:
+		if n.Tag != "!!bool" {
+			return Errorf(d.file, n, "%s%q: expected true or false", label, n.Value)
+		}
+		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		i, err := strconv.ParseInt(n.Value, 0, 64)
+		if n.Tag != "!!int" || err != nil {
+			return Errorf(d.file, n, "%s%q: expected a whole number", label, n.Value)
+		}
+		v.SetInt(i)
+	case reflect.Float64, reflect.Float32:
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if (n.Tag != "!!int" && n.Tag != "!!float") || err != nil {
+			return Errorf(d.file, n, "%s%q: expected a number", label, n.Value)
+		}
+		v.SetFloat(f)
+	default:
+		return fmt.Errorf("content.Decode: unsupported field type %s", v.Type())
+	}
+	return nil
+}
+
+func kindName(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Float64, reflect.Float32:
+		return "a number"
+	}
+	return "a value"
+}
+
+type fieldInfo struct {
+	index    int
+	required bool
+}
+
+func (d decoder) structValue(n *yaml.Node, v reflect.Value, label string) error {
+	t := v.Type()
+	fields := map[string]fieldInfo{}
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Type == posType && f.Name == "Pos" {
+			v.Field(i).Set(reflect.ValueOf(Pos{n.Line, n.Column}))
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		fields[name] = fieldInfo{index: i, required: f.Tag.Get("required") == "true"}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	if n.Kind != yaml.MappingNode {
+		return Errorf(d.file, n, "%sexpected a mapping with %s", label, strings.Join(names, ", "))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		fi, ok := fields[k.Value]
+		if !ok {
+			return Errorf(d.file, k, "unknown field %q: expected one of %s", k.Value, strings.Join(names, ", "))
+		}
+		if seen[k.Value] {
+			return Errorf(d.file, k, "field %q is given twice", k.Value)
+		}
+		seen[k.Value] = true
+		if err := d.value(val, v.Field(fi.index), k.Value); err != nil {
+			return err
+		}
+	}
+	for _, name := range names {
+		if fields[name].required && !seen[name] {
+			return Errorf(d.file, n, "missing field %q", name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,130 @@
+package content
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// TopologyFile is the topology's file name inside a content pack.
+const TopologyFile = "topology.yaml"
+
+// Regions are the Durable Object location hints a PoP's region may name.
+var Regions = []string{"wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"}
+
+// Topology is the simulated network as the content pack describes it.
+type Topology struct {
+	Version             int               `yaml:"version" required:"true"`
+	Network             Network           `yaml:"network" required:"true"`
+	CentralStores       []string          `yaml:"central_stores" required:"true"`
+	CentralStoresSource string            `yaml:"central_stores_source" required:"true"`
+	LocationHints       map[string]string `yaml:"location_hints" required:"true"`
+	LocationHintsSource string            `yaml:"location_hints_source" required:"true"`
+	PoPsSource          string            `yaml:"pops_source" required:"true"`
+	AsOf                string            `yaml:"as_of" required:"true"`
+	PoPs                []PoP             `yaml:"pops" required:"true"`
+
+	// Flattened from Network for the simulator.
+	FibreKmPerMs float64 `yaml:"-"`
+	RouteFactor  float64 `yaml:"-"`
+	Jitter       float64 `yaml:"-"`
+}
+
+// Network is how distance becomes delay.
+type Network struct {
+	FibreKmPerMs float64 `yaml:"fibre_km_per_ms" required:"true"`
+	RouteFactor  float64 `yaml:"route_factor" required:"true"`
+	Jitter       float64 `yaml:"jitter" required:"true"`
+	Source       string  `yaml:"source" required:"true"`
+	AsOf         string  `yaml:"as_of" required:"true"`
+	Pos          Pos
+}
+
+// PoP is one point of presence.
+type PoP struct {
+	Code    string  `yaml:"code" required:"true"`
+	City    string  `yaml:"city" required:"true"`
+	Country string  `yaml:"country" required:"true"`
+	Region  string  `yaml:"region" required:"true"`
+	Lat     float64 `yaml:"lat" required:"true"`
+	Lon     float64 `yaml:"lon" required:"true"`
+	Tier    string  `yaml:"tier" required:"true"`
+	DOHost  bool    `yaml:"do_host" required:"true"`
+	Pos     Pos
+}
+
+// ParseTopology decodes and validates a topology file: unknown fields,
+// wrong types, duplicate or dangling PoP codes and out-of-range figures are
+// errors at file:line:col.
+func ParseTopology(file string, data []byte) (Topology, error) {
+	root, err := ParseYAML(file, data)
+	if err != nil {
+		return Topology{}, err
+	}
+	var t Topology
+	if err := Decode(file, root, &t); err != nil {
+		return Topology{}, err
+	}
+	at := func(p Pos, format string, a ...any) error {
+		return &PosError{File: file, Pos: p, Msg: fmt.Sprintf(format, a...)}
+	}
+	top := Pos{root.Line, root.Column}
+	if t.Version != 1 {
+		return Topology{}, at(top, "version %d: expected 1", t.Version)
+	}
+	n := t.Network
+	switch {
+	case !(n.FibreKmPerMs > 0):
+		return Topology{}, at(n.Pos, "fibre_km_per_ms: expected a speed > 0 (about 200)")
+	case n.RouteFactor < 1 || n.RouteFactor > 5:
+		return Topology{}, at(n.Pos, "route_factor %v: expected 1..5", n.RouteFactor)
+	case n.Jitter < 0 || n.Jitter >= 1:
+		return Topology{}, at(n.Pos, "jitter %v: expected 0 <= jitter < 1", n.Jitter)
+	}
+	if len(t.PoPs) == 0 {
+		return Topology{}, at(top, "pops: expected at least one PoP")
+	}
+	codes := map[string]bool{}
+	for _, p := range t.PoPs {
+		if codes[p.Code] {
+			return Topology{}, at(p.Pos, "PoP %s is listed twice", p.Code)
+		}
+		codes[p.Code] = true
+		if !slices.Contains(Regions, p.Region) {
+			return Topology{}, at(p.Pos, "PoP %s: region %q: expected one of %s", p.Code, p.Region, strings.Join(Regions, ", "))
+		}
+		if math.Abs(p.Lat) > 90 || math.Abs(p.Lon) > 180 {
+			return Topology{}, at(p.Pos, "PoP %s: lat/lon %v,%v: expected -90..90 and -180..180", p.Code, p.Lat, p.Lon)
+		}
+	}
+	for _, p := range t.PoPs {
+		if !codes[p.Tier] {
+			return Topology{}, at(p.Pos, "PoP %s: tier %q: expected the code of a PoP in this file", p.Code, p.Tier)
+		}
+	}
+	if len(t.CentralStores) == 0 {
+		return Topology{}, at(top, "central_stores: expected at least one PoP code")
+	}
+	for _, c := range t.CentralStores {
+		if !codes[c] {
+			return Topology{}, at(top, "central_stores: %q: expected the code of a PoP in this file", c)
+		}
+	}
+	for _, h := range Regions {
+		c, ok := t.LocationHints[h]
+		if !ok {
+			return Topology{}, at(top, "location_hints: missing %s: expected a PoP for every hint (%s)", h, strings.Join(Regions, ", "))
+		}
+		if !codes[c] {
+			return Topology{}, at(top, "location_hints: %s: %q: expected the code of a PoP in this file", h, c)
+		}
+	}
+	for h := range t.LocationHints {
+		if !slices.Contains(Regions, h) {
+			return Topology{}, at(top, "location_hints: unknown hint %q: expected one of %s", h, strings.Join(Regions, ", "))
+		}
+	}
+	t.FibreKmPerMs, t.RouteFactor, t.Jitter = n.FibreKmPerMs, n.RouteFactor, n.Jitter
+	return t, nil
+}

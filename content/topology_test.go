@@ -1,0 +1,71 @@
+package content
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestEmbeddedTopologyHasAtLeastTwentyRealPoPsWithSources(t *testing.T) {
+	p, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	topo := p.Topology
+	if len(topo.PoPs) < 20 {
+		t.Fatalf("%d PoPs, want at least 20", len(topo.PoPs))
+	}
+	for _, pop := range topo.PoPs {
+		if len(pop.Code) != 3 || strings.ToUpper(pop.Code) != pop.Code {
+			t.Errorf("PoP %q is not an IATA code", pop.Code)
+		}
+	}
+	if topo.AsOf == "" || topo.PoPsSource == "" || topo.Network.Source == "" || topo.Network.AsOf == "" {
+		t.Error("topology figures lack a source or an as-of date")
+	}
+	if topo.FibreKmPerMs != 200 {
+		t.Errorf("fibre speed %v km/ms, FACTS.md and the file say ~200", topo.FibreKmPerMs)
+	}
+}
+
+func TestTopologyErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
+	good, err := embedded.ReadFile(TopologyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, from, to, want string
+	}{
+		{"an unknown field", "  jitter: 0.05", "  jitter: 0.05\n  bogus: 1", `topology.yaml:14:3: unknown field "bogus": expected one of`},
+		{"a wrong type", "route_factor: 1.5", "route_factor: fast", `"fast": expected a number`},
+		{"a dangling tier hub", "tier: JNB, do_host: false}\n  - {code: BOM", "tier: XXX, do_host: false}\n  - {code: BOM", `tier "XXX": expected the code of a PoP`},
+		{"a duplicate PoP", "code: LOS", "code: IAD", "PoP IAD is listed twice"},
+		{"an unknown region", "region: oc, lat: -33.95", "region: moon, lat: -33.95", `region "moon": expected one of wnam`},
+		{"malformed YAML", "pops:\n", "pops: [\n", "malformed YAML"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := strings.Replace(string(good), c.from, c.to, 1)
+			if src == string(good) {
+				t.Fatalf("test edit %q did not apply", c.from)
+			}
+			_, err := Load(fstest.MapFS{TopologyFile: {Data: []byte(src)}})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+			if !strings.HasPrefix(err.Error(), "topology.yaml:") {
+				t.Errorf("error %q does not start with file:line:col", err)
+			}
+		})
+	}
+}
+
+func TestAPackWithoutATopologyUsesTheEmbeddedOne(t *testing.T) {
+	p, err := Load(fstest.MapFS{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Topology.PoPs) < 20 {
+		t.Fatalf("fallback topology has %d PoPs", len(p.Topology.PoPs))
+	}
+}
