@@ -131,10 +131,10 @@ type kvFetch struct {
 type kvWaiter struct {
 	real    bool // a reader waits (false for a background refresh)
 	refresh bool // a background refresh: reads through to a central store
-	req   int
-	start time.Duration
-	site  string
-	cb    func(GetResult)
+	req     int
+	start   time.Duration
+	site    string
+	cb      func(GetResult)
 }
 
 // KVNamespace is one simulated KV namespace.

@@ -18,8 +18,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"runtime"
 	"path/filepath"
+	"runtime"
 	"time"
 )
 
