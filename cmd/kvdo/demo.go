@@ -1,19 +1,150 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
 
+	"github.com/kvdo/kvdo/content"
+	"github.com/kvdo/kvdo/demos"
 	"github.com/spf13/cobra"
 )
 
-// newDemoCmd is a placeholder until its issue lands.
 func newDemoCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    "demo",
-		Short:  "(in progress)",
-		Hidden: true,
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("kvdo demo is not built yet")
+	var (
+		list     bool
+		headless bool
+		variant  string
+		seed     uint64
+		sets     []string
+		format   string
+	)
+	cmd := &cobra.Command{
+		Use:   "demo [NAME]",
+		Short: "Run a demo on the edge simulator: narrated timeline, metrics, verdict",
+		Long: `Run one of kvdo's demos on the deterministic edge simulator. Each demo is
+Worker code running against simulated KV, Durable Objects, Cache API and
+origin; the run is narrated event by event and ends with the figures it
+produced and a linearizability verdict on its history. The same seed and
+parameters replay the same run, byte for byte.
+
+  kvdo demo --list                         the demos and what each teaches
+  kvdo demo race --headless                the narrated timeline as text
+  kvdo demo race --variant do-storage      the same race, fixed
+  kvdo demo propagation --set cache_ttl=30s --seed 7 --format json`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return demos.IDs(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			if format != "text" && format != "json" {
+				return badInput("--format %q: expected text or json", format)
+			}
+			if len(args) == 0 {
+				return printDemoList(out, !list)
+			}
+			d, err := demos.Get(args[0])
+			if err != nil {
+				return badInput("%v", err)
+			}
+			if list {
+				return printDemoDetails(out, d)
+			}
+			if _, err := d.ResolveVariant(variant); err != nil {
+				return badInput("%v", err)
+			}
+			set, err := demos.ParseSets(sets)
+			if err != nil {
+				return badInput("%v", err)
+			}
+			if _, err := d.Resolve(set); err != nil {
+				return badInput("%v", err)
+			}
+			pack, err := loadContent(cmd)
+			if err != nil {
+				return err
+			}
+			narr, err := loadNarration(cmd)
+			if err != nil {
+				return err
+			}
+			res, err := d.Run(demos.RunConfig{
+				Variant: variant, Seed: seed, Set: set,
+				Topology: demos.EdgeTopology(pack.Topology), Narration: &narr,
+			})
+			if err != nil {
+				return err
+			}
+			if !headless {
+				fmt.Fprintln(cmd.ErrOrStderr(), "note: the animated player comes with the TUI; printing the narrated timeline (--headless skips this note)")
+			}
+			if format == "json" {
+				b, err := res.JSON()
+				if err != nil {
+					return err
+				}
+				_, err = out.Write(b)
+				return err
+			}
+			_, err = io.WriteString(out, res.Text())
+			return err
 		},
 	}
+	f := cmd.Flags()
+	f.BoolVar(&list, "list", false, "list the demos with what each teaches")
+	f.BoolVar(&headless, "headless", false, "run without the player and print the result")
+	f.StringVar(&variant, "variant", "", "run this variant of the demo (default: its first)")
+	f.Uint64Var(&seed, "seed", 1, "random seed: the same seed and parameters replay the same run")
+	f.StringArrayVar(&sets, "set", nil, "set a demo parameter, `name=value` (repeatable)")
+	f.StringVar(&format, "format", "text", "output format: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// loadNarration loads the captions: from --content DIR when given (falling
+// back to the embedded ones if the pack has no narration.yaml), otherwise
+// the embedded narration.
+func loadNarration(cmd *cobra.Command) (content.Narration, error) {
+	dir, _ := cmd.Flags().GetString("content")
+	if dir == "" {
+		return demos.DefaultNarration()
+	}
+	n, err := demos.LoadNarration(os.DirFS(dir))
+	if err != nil {
+		return content.Narration{}, badInput("--content %s: %v", dir, err)
+	}
+	return n, nil
+}
+
+// printDemoList prints one line per demo: its id and title.
+func printDemoList(w io.Writer, hint bool) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, d := range demos.All() {
+		fmt.Fprintf(tw, "%s\t%s\n", d.ID, d.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if hint {
+		_, err := fmt.Fprintln(w, "\nRun one with: kvdo demo NAME --headless [--variant V] [--seed N] [--set name=value]\n"+
+			"Its variants and parameters:  kvdo demo NAME --list")
+		return err
+	}
+	return nil
+}
+
+// printDemoDetails prints what a demo teaches, its variants and parameters.
+func printDemoDetails(w io.Writer, d demos.Demo) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s: %s\n%s\n\nvariants\n", d.ID, d.Title, d.Teaches)
+	for _, v := range d.Variants {
+		fmt.Fprintf(tw, "  %s\t%s\n", v.ID, v.Help)
+	}
+	fmt.Fprintf(tw, "\nparameters (--set name=value)\n")
+	for _, p := range d.Params {
+		fmt.Fprintf(tw, "  %s=%s\t%s; %s\n", p.Name, p.Default, p.Help, p.Expect())
+	}
+	return tw.Flush()
 }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// runDemoCmd runs the command tree without fang's styling and returns the
+// exit code, stdout and stderr.
+func runDemoCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	root := newRootCmd()
+	var out, errb bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	root.SetArgs(args)
+	root.SilenceUsage = true
+	if err := root.Execute(); err != nil {
+		return exitCode(err), out.String(), errb.String() + err.Error()
+	}
+	return 0, out.String(), errb.String()
+}
+
+func TestDemoListNamesEveryDemo(t *testing.T) {
+	code, out, _ := runDemoCmd(t, "demo", "--list")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, id := range []string{"race", "propagation", "local-vs-prod"} {
+		if !strings.Contains(out, id) {
+			t.Errorf("--list lacks %s:\n%s", id, out)
+		}
+	}
+}
+
+func TestDemoBadInputExitsTwoNamingTheChoices(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"an unknown demo", []string{"demo", "nope", "--headless"}, "expected one of race, propagation"},
+		{"an unknown variant", []string{"demo", "race", "--headless", "--variant", "x"}, "expected one of kv-from-isolates"},
+		{"an unknown parameter", []string{"demo", "race", "--headless", "--set", "foo=1"}, "expected one of writers, increments"},
+		{"an out-of-range value", []string{"demo", "race", "--headless", "--set", "writers=99"}, "expected an integer from 2 to 8"},
+		{"a --set without =", []string{"demo", "race", "--headless", "--set", "writers"}, "expected name=value"},
+		{"an unknown format", []string{"demo", "race", "--headless", "--format", "xml"}, "expected text or json"},
+	}
+	for _, c := range cases {
+		t.Run(c.name+" exits 2", func(t *testing.T) {
+			code, _, errOut := runDemoCmd(t, c.args...)
+			if code != 2 || !strings.Contains(errOut, c.want) {
+				t.Fatalf("exit %d, %q; want 2 and %q", code, errOut, c.want)
+			}
+		})
+	}
+}
+
+func TestDemoHeadlessPrintsTheNarratedTimelineAndJSON(t *testing.T) {
+	code, out, errOut := runDemoCmd(t, "demo", "local-vs-prod", "--headless", "--variant", "local", "--seed", "3")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"local-vs-prod", "seed 3", "kv.put", "metrics", "verdict", "outcome"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q", want)
+		}
+	}
+	if strings.Contains(errOut, "player") {
+		t.Errorf("--headless printed the player note")
+	}
+	code, out, errOut = runDemoCmd(t, "demo", "race", "--headless", "--format", "json", "--set", "writers=2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res struct {
+		Demo    string `json:"demo"`
+		Trace   []any  `json:"trace"`
+		Outcome string `json:"outcome"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("json: %v", err)
+	}
+	if res.Demo != "race" || len(res.Trace) == 0 || res.Outcome == "" {
+		t.Errorf("json result: demo %q, %d events, outcome %q", res.Demo, len(res.Trace), res.Outcome)
+	}
+}
+
+func TestDemoWithoutHeadlessSaysThePlayerComesWithTheTUI(t *testing.T) {
+	code, _, errOut := runDemoCmd(t, "demo", "race")
+	if code != 0 || !strings.Contains(errOut, "player comes with the TUI") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
