@@ -168,15 +168,20 @@ func BenchmarkDemo(b *testing.B) {
 	}
 	for _, d := range All() {
 		b.Run(d.ID, func(b *testing.B) {
-			events := 0
+			var res *Result
 			for b.Loop() {
-				res, err := d.Run(RunConfig{Seed: 1, Topology: testTopology(), Narration: &narr})
+				var err error
+				res, err = d.Run(RunConfig{Seed: 1, Topology: testTopology(), Narration: &narr})
 				if err != nil {
 					b.Fatal(err)
 				}
-				events = len(res.Trace)
 			}
-			b.ReportMetric(float64(events), "events")
+			js, err := res.JSON()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(res.Trace)), "events")
+			b.ReportMetric(float64(len(js)), "json-bytes")
 		})
 	}
 }

@@ -4,8 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/kvdo/kvdo/content"
+	"github.com/kvdo/kvdo/demos"
+	"github.com/kvdo/kvdo/edge"
 )
 
 // runCapture runs kvdo with args and returns its exit code and output.
@@ -69,4 +75,56 @@ func TestSimulatePropagationRejectsBadFlagsWithExitCode2(t *testing.T) {
 			}
 		})
 	}
+}
+
+// propagationConfig is the workload the simulator issue sets its speed bar
+// on: 20 PoPs, 20,000 reads/s, one write per second, the embedded topology.
+func propagationConfig(t testing.TB, duration time.Duration) edge.PropagationConfig {
+	t.Helper()
+	pack, err := content.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return edge.PropagationConfig{Seed: 1, Topology: demos.EdgeTopology(pack.Topology), PoPs: 20,
+		ReadRate: 20000, Duration: duration, WriteEvery: time.Second}
+}
+
+// TestPropagationMemoryDoesNotGrowWithReads checks that with the trace off
+// a read allocates nothing that lives on: ten times the reads may cost only
+// what the extra writes and cache refills need, not bytes per read.
+func TestPropagationMemoryDoesNotGrowWithReads(t *testing.T) {
+	measure := func(d time.Duration) (reads int64, bytes uint64) {
+		cfg := propagationConfig(t, d)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		res, err := edge.RunPropagation(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return res.Reads, after.TotalAlloc - before.TotalAlloc
+	}
+	r1, b1 := measure(10 * time.Second)
+	r2, b2 := measure(100 * time.Second)
+	perRead := float64(b2-b1) / float64(r2-r1)
+	t.Logf("%d reads: %d B allocated; %d reads: %d B; %.3f B per extra read", r1, b1, r2, b2, perRead)
+	if perRead > 8 {
+		t.Errorf("each extra read allocates %.1f bytes; reads must not allocate", perRead)
+	}
+}
+
+// BenchmarkSimulatePropagation runs the bar's workload (600 s of virtual
+// time, about 12 million reads) and reports simulated reads per second.
+func BenchmarkSimulatePropagation(b *testing.B) {
+	cfg := propagationConfig(b, 600*time.Second)
+	var reads int64
+	for b.Loop() {
+		res, err := edge.RunPropagation(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reads += res.Reads
+	}
+	b.ReportMetric(float64(reads)/b.Elapsed().Seconds(), "reads/s")
 }
