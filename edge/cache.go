@@ -131,7 +131,7 @@ func (c *CacheAPI) Match(pop PoPID, url string, req int, cb func(CacheMatch)) {
 		ev := Event{Kind: EvCacheMatch, Actor: w.pops[pop].Code, Req: req, Key: url, Outcome: "miss", Site: site}
 		if res.Hit {
 			ev.Outcome, ev.Value, ev.Version = "hit", res.Response.Body, res.Response.Version
-			ev.Detail = fmt.Sprintf("stored %v ago", res.Age)
+			ev.Detail = fmt.Sprintf("stored %v ago", res.Age.Round(time.Millisecond))
 		}
 		w.emit(ev)
 	}
