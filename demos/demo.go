@@ -146,6 +146,7 @@ func All() []Demo {
 		raceDemo(),
 		propagationDemo(),
 		localVsProdDemo(),
+		cachePurgeDemo(),
 	}
 }
 
