@@ -16,16 +16,25 @@ type CacheConfig struct {
 }
 
 func (c CacheConfig) withDefaults() CacheConfig {
-	if c.OpMin == 0 {
-		c.OpMin = 200 * time.Microsecond
-	}
-	if c.OpMax == 0 {
-		c.OpMax = 2 * time.Millisecond
-	}
-	if c.OpMax < c.OpMin {
-		c.OpMax = c.OpMin
-	}
+	defaultSpan(&c.OpMin, &c.OpMax, 200*time.Microsecond, 2*time.Millisecond)
 	return c
+}
+
+// defaultSpan fills a zero bound of a latency range with its default and
+// keeps the range non-empty.
+func defaultSpan(lo, hi *time.Duration, dlo, dhi time.Duration) {
+	if *lo == 0 {
+		*lo = dlo
+	}
+	if *hi == 0 {
+		*hi = dhi
+	}
+	*hi = max(*hi, *lo)
+}
+
+// between draws a duration uniformly from [lo, hi].
+func between(r *rand.Rand, lo, hi time.Duration) time.Duration {
+	return lo + time.Duration(r.Int64N(int64(hi-lo)+1))
 }
 
 // CachedResponse is an HTTP response as the Cache API stores it: only the
@@ -96,8 +105,7 @@ func (w *World) Cache() *CacheAPI {
 }
 
 func (c *CacheAPI) latency() time.Duration {
-	lo, hi := c.cfg.OpMin, c.cfg.OpMax
-	d := lo + time.Duration(c.rnd.Int64N(int64(hi-lo)+1))
+	d := between(c.rnd, c.cfg.OpMin, c.cfg.OpMax)
 	c.hOp.Record(d)
 	return d
 }

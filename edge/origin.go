@@ -20,15 +20,7 @@ type OriginConfig struct {
 }
 
 func (c OriginConfig) withDefaults() OriginConfig {
-	if c.ServeMin == 0 {
-		c.ServeMin = 20 * time.Millisecond
-	}
-	if c.ServeMax == 0 {
-		c.ServeMax = 60 * time.Millisecond
-	}
-	if c.ServeMax < c.ServeMin {
-		c.ServeMax = c.ServeMin
-	}
+	defaultSpan(&c.ServeMin, &c.ServeMax, 20*time.Millisecond, 60*time.Millisecond)
 	return c
 }
 
@@ -124,7 +116,7 @@ func (o *Origin) Fetch(from PoPID, path string, req int, cb func(OriginResponse)
 	site := w.callSite(1)
 	start := w.now
 	w.send(from, o.at, "fetch "+path, req, site, func() {
-		serve := o.cfg.ServeMin + time.Duration(o.rnd.Int64N(int64(o.cfg.ServeMax-o.cfg.ServeMin)+1))
+		serve := between(o.rnd, o.cfg.ServeMin, o.cfg.ServeMax)
 		w.After(serve, func() {
 			res := OriginResponse{Path: path, Status: 404}
 			if d := o.docs[path]; d != nil {
