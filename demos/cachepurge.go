@@ -44,8 +44,17 @@ func cachePurgeDemo() Demo {
 			edge.EvKVGet, edge.EvKVGetDone, edge.EvKVRefresh, edge.EvKVFill, edge.EvKVVisible,
 			edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate,
 		},
-		run: runCachePurge,
+		run:   runCachePurge,
+		check: checkCachePurge,
 	}
+}
+
+// checkCachePurge makes sure the purging PoP is one of those serving.
+func checkCachePurge(v Values) error {
+	if n, at := v.Int("pops"), v.Int("purge_at"); at >= n {
+		return fmt.Errorf("parameter purge_at=%d: expected a PoP index from 0 to %d (pops=%d)", at, n-1, n)
+	}
+	return nil
 }
 
 // popViews is what one PoP's visitors were served.
@@ -62,10 +71,7 @@ func runCachePurge(s *scenario) error {
 	if err != nil {
 		return err
 	}
-	n, at := s.p.Int("pops"), s.p.Int("purge_at")
-	if at >= n {
-		return fmt.Errorf("purge_at=%d: expected a PoP index below pops=%d", at, n)
-	}
+	n, at := s.p.Int("pops"), s.p.Int("purge_at") // checkCachePurge has run
 	pops, err := pickPoPs(w, n, "LHR", "FRA", "NRT", "SYD", "IAD", "GRU", "SIN", "SJC")
 	if err != nil {
 		return err
