@@ -227,7 +227,7 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 	case stalePoPs == 0:
 		b.WriteString("; no PoP served the old page after publishing")
 	case stamped:
-		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until their copy of the stamp expired, at most %.1f s (%s, cacheTtl %s)",
+		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until KV gave them the new stamp, at most %.1f s later (%s; cacheTtl %s bounds the wait)",
 			stalePoPs, n, secs(worst), worstPoP, fmtSecs(ttl))
 	default:
 		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until their copy reached its max-age, up to %.1f s (%s, max-age %s)",
