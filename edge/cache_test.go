@@ -101,6 +101,9 @@ func TestCacheMaxAgeExpiryMakesAMiss(t *testing.T) {
 	if after.Hit {
 		t.Errorf("a copy past its max-age was served: the Cache API has no stale-while-revalidate")
 	}
+	if _, ok := w.Cache().Holds(w.MustPoP("SYD"), "/p"); ok {
+		t.Errorf("Holds reports an expired copy")
+	}
 	// A response without a freshness lifetime is not kept at all.
 	resp.MaxAge = 0
 	stored := putAtPoP(w, "SYD", "/q", resp, 40*time.Second)
