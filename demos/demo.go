@@ -27,6 +27,9 @@ type Demo struct {
 	Emits []edge.EventKind
 
 	run func(*scenario) error
+	// check, if set, rejects combinations of parameters that are each
+	// valid alone (e.g. an index beyond a count), as bad input.
+	check func(Values) error
 }
 
 // Variant is one way of running a demo (e.g. with KV or with a DO).
@@ -146,6 +149,7 @@ func All() []Demo {
 		raceDemo(),
 		propagationDemo(),
 		localVsProdDemo(),
+		cachePurgeDemo(),
 	}
 }
 

@@ -88,6 +88,11 @@ func (d Demo) Resolve(set map[string]string) (Values, error) {
 		}
 		v.typed[p.Name], v.text[p.Name] = x, norm
 	}
+	if d.check != nil {
+		if err := d.check(v); err != nil {
+			return Values{}, err
+		}
+	}
 	return v, nil
 }
 

@@ -65,6 +65,8 @@ type Config struct {
 	History bool
 	KV      KVConfig
 	DO      DOConfig
+	Cache   CacheConfig
+	Origin  OriginConfig
 }
 
 // event is one scheduled callback. 24 bytes; the queue holds values, not
@@ -109,6 +111,11 @@ func New(cfg Config) (*World, error) {
 	}
 	cfg.KV = cfg.KV.withDefaults()
 	cfg.DO = cfg.DO.withDefaults()
+	cfg.Cache = cfg.Cache.withDefaults()
+	cfg.Origin = cfg.Origin.withDefaults()
+	if err := cfg.Origin.validate(cfg.Topology); err != nil {
+		return nil, err
+	}
 	w := &World{
 		cfg:     cfg,
 		oneWay:  cfg.Topology.oneWayMatrix(),

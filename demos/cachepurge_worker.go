@@ -1,0 +1,82 @@
+package demos
+
+// The Worker code of the cache-purge demo: a page served from the Cache
+// API, filled from the origin on a miss, and two ways to publish a new
+// version of it: purge the cached copy, or bump a version stamp in KV that
+// every cache key includes.
+
+import (
+	"strings"
+	"time"
+
+	"github.com/kvdo/kvdo/edge"
+)
+
+// pageWorker serves one page through the Cache API.
+type pageWorker struct {
+	cache    *edge.CacheAPI    // caches.default
+	origin   *edge.Origin      // fetch() to the origin server
+	kv       *edge.KVNamespace // env.SITE, holding the version stamp
+	maxAge   time.Duration     // Cache-Control: max-age of the cached page
+	cacheTTL time.Duration     // cacheTtl of the stamp read
+}
+
+// servePage answers GET /pricing with the URL as the cache key, so only a
+// purge or the copy's expiry lets a new version of the page in.
+func (p *pageWorker) servePage(r *edge.Request) {
+	p.serveCached(r, r.Path)
+}
+
+// serveStamped answers GET /pricing with the version stamp from KV in the
+// cache key: a new stamp is a key no PoP has cached, so every PoP misses
+// and fetches the new page as soon as it reads the new stamp.
+func (p *pageWorker) serveStamped(r *edge.Request) {
+	p.kv.Get(r.PoP, "page-version", edge.GetOptions{CacheTTL: p.cacheTTL}, r.ID, func(stamp edge.GetResult) {
+		p.serveCached(r, r.Path+"?v="+stamp.Value)
+	})
+}
+
+// serveCached answers from this PoP's cache; on a miss it fetches the
+// origin, answers, and keeps the page under key for max-age in the
+// background (ctx.waitUntil), so the visitor does not wait for the put.
+func (p *pageWorker) serveCached(r *edge.Request, key string) {
+	p.cache.Match(r.PoP, key, r.ID, func(hit edge.CacheMatch) {
+		if hit.Hit {
+			r.Respond(200, hit.Response.Body)
+			return
+		}
+		p.origin.Fetch(r.PoP, r.Path, r.ID, func(res edge.OriginResponse) {
+			page := edge.CachedResponse{Status: res.Status, Body: res.Body, Version: res.Version, MaxAge: p.maxAge}
+			r.WaitUntil(func(done func()) {
+				p.cache.Put(r.PoP, key, page, r.ID, func(bool) { done() })
+			})
+			r.Respond(res.Status, res.Body)
+		})
+	})
+}
+
+// purgePage handles POST /purge/pricing after a deploy: it deletes the
+// page from the cache of the PoP that runs it, and no other.
+func (p *pageWorker) purgePage(r *edge.Request) {
+	page := strings.TrimPrefix(r.Path, "/purge")
+	p.cache.Delete(r.PoP, page, r.ID, func(deleted bool) {
+		if !deleted {
+			r.Respond(200, "not cached here")
+			return
+		}
+		r.Respond(200, "purged")
+	})
+}
+
+// bumpStamp handles POST /publish?v=N after a deploy: one KV write of the
+// new stamp, from the PoP that runs it.
+func (p *pageWorker) bumpStamp(r *edge.Request) {
+	stamp := strings.TrimPrefix(r.Path, "/publish?v=")
+	p.kv.Put(r.PoP, "page-version", stamp, edge.PutOptions{}, r.ID, func(err error) {
+		if err != nil {
+			r.Respond(500, err.Error())
+			return
+		}
+		r.Respond(200, "published")
+	})
+}
