@@ -216,9 +216,7 @@ func (ns *DONamespace) Get(id DOID, opt DOGetOptions) (*DOStub, error) {
 	o := ns.objects[id.hex]
 	if o == nil {
 		o = ns.newObject(id)
-	}
-	if !o.placed && o.hint == "" {
-		o.hint = opt.LocationHint
+		o.hint = opt.LocationHint // only the first get's hint counts
 	}
 	return &DOStub{ns: ns, o: o}, nil
 }
