@@ -264,7 +264,7 @@ func (ns *DONamespace) newObject(id DOID) *doObject {
 	o := &doObject{ns: ns, id: id, actor: "do:" + name, data: map[string]doVal{}, durable: map[string]doVal{}}
 	o.ctx = &DOContext{o: o}
 	o.ctx.storage = DOStorage{o: o}
-	o.runFn, o.commitFn, o.idleFn = o.runCur, o.commit, o.idleCheck
+	o.runFn, o.commitFn, o.idleFn, o.readFn = o.runCur, o.commit, o.idleCheck, o.readDone
 	ns.objects[id.hex] = o
 	return o
 }
@@ -331,10 +331,14 @@ type doBatch struct {
 	site   string
 }
 
+// doHeld is an outgoing message waiting at the output gate: a response
+// (r, res) or, for a subrequest, fn.
 type doHeld struct {
 	need uint64 // the batch that must be durable first
 	req  int
 	site string
+	r    *DORequest
+	res  Response
 	fn   func()
 }
 
@@ -376,6 +380,7 @@ type doObject struct {
 	inbox    []doTask // requests and resumptions, FIFO from head
 	head     int
 	storageQ []doTask // storage completions: delivered even with the input gate closed
+	reads    []doTask // storage reads in progress, in issue order
 	cur      doTask
 	running  bool
 	queued   int // requests in the inbox
@@ -395,6 +400,7 @@ type doObject struct {
 	data       map[string]doVal // what reads see: durable plus unflushed writes
 	durable    map[string]doVal
 	batch      []doWrite // writes of the current callback
+	spare      []doWrite // a committed batch's buffer, for the next one
 	batchSite  string
 	inflight   []doBatch
 	flushSeq   uint64
@@ -409,7 +415,7 @@ type doObject struct {
 	idleArmed bool
 	idleFor   time.Duration
 
-	runFn, commitFn, idleFn func() // bound once: scheduling them does not allocate
+	runFn, commitFn, idleFn, readFn func() // bound once: scheduling them does not allocate
 }
 
 func (o *doObject) emit(e Event) {
@@ -632,7 +638,7 @@ func (o *doObject) flush() {
 	}
 	o.flushSeq++
 	o.inflight = append(o.inflight, doBatch{seq: o.flushSeq, writes: o.batch, site: o.batchSite})
-	o.batch, o.batchSite = nil, ""
+	o.batch, o.batchSite, o.spare = o.spare, "", nil
 	o.ns.w.After(o.ns.cfg.FlushLatency, o.commitFn)
 }
 
@@ -664,10 +670,18 @@ func (o *doObject) commit() {
 			continue
 		}
 		o.emit(Event{Kind: EvDOGate, Req: h.req, Outcome: "output-released", Site: h.site})
-		h.fn()
+		if h.r != nil {
+			o.ns.reply(o, h.r, h.res)
+		} else {
+			h.fn()
+		}
 	}
 	clear(o.held[n:])
 	o.held = o.held[:n]
+	if o.spare == nil {
+		clear(b.writes)
+		o.spare = b.writes[:0] // recycled: a busy object allocates no batch per callback
+	}
 	o.lastBusy = w.now
 	if !o.running {
 		o.maybeIdle()
@@ -682,18 +696,22 @@ func plural(n int, what string) string {
 }
 
 // output sends an outgoing message through the output gate: held while
-// any write made before it is not yet durable.
-func (o *doObject) output(req int, site string, fn func()) {
-	need := o.flushSeq
+// any write made before it is not yet durable. h.need is filled in here.
+func (o *doObject) output(h doHeld) {
+	h.need = o.flushSeq
 	if len(o.batch) > 0 {
-		need++
+		h.need++
 	}
-	if need <= o.durableSeq {
-		fn()
+	if h.need <= o.durableSeq {
+		if h.r != nil {
+			o.ns.reply(o, h.r, h.res)
+		} else {
+			h.fn()
+		}
 		return
 	}
-	o.held = append(o.held, doHeld{need: need, req: req, site: site, fn: fn})
-	o.emit(Event{Kind: EvDOGate, Req: req, Outcome: "output-held", Site: site})
+	o.held = append(o.held, h)
+	o.emit(Event{Kind: EvDOGate, Req: h.req, Outcome: "output-held", Site: h.site})
 }
 
 func (o *doObject) closeInput(site string) {
@@ -704,22 +722,28 @@ func (o *doObject) closeInput(site string) {
 }
 
 // storageDone delivers a storage result after the read time, through the
-// input gate's side door.
+// input gate's side door. Every read takes the same time, so results
+// arrive in issue order and one bound callback serves them all.
 func (o *doObject) storageDone(fn func()) {
-	gen, req, bcw := o.gen, o.curReq, o.curBCW
-	o.ns.w.After(o.ns.cfg.StorageRead, func() {
-		if gen != o.gen {
-			return
-		}
-		o.storageQ = append(o.storageQ, doTask{kind: taskStorage, gen: gen, req: req, bcw: bcw, fn: fn})
-		o.pump()
-	})
+	o.reads = append(o.reads, doTask{kind: taskStorage, gen: o.gen, req: o.curReq, bcw: o.curBCW, fn: fn})
+	o.ns.w.After(o.ns.cfg.StorageRead, o.readFn)
+}
+
+func (o *doObject) readDone() {
+	t := o.reads[0]
+	o.reads[0] = doTask{}
+	o.reads = o.reads[1:]
+	if t.gen != o.gen {
+		return // issued by an incarnation that was reset
+	}
+	o.storageQ = append(o.storageQ, t)
+	o.pump()
 }
 
 func (o *doObject) idle() bool {
 	return o.inst != nil && !o.running && o.head == len(o.inbox) && len(o.storageQ) == 0 &&
 		o.storagePending == 0 && o.open == 0 && o.outstanding == 0 && len(o.held) == 0 &&
-		len(o.inflight) == 0 && len(o.batch) == 0 && !o.blocking
+		len(o.inflight) == 0 && len(o.batch) == 0 && len(o.reads) == 0 && !o.blocking
 }
 
 // maybeIdle arms the eviction timer when the object has nothing to do.
@@ -849,8 +873,7 @@ func (r *DORequest) Respond(status int, body string) {
 	if w.cfg.Trace {
 		o.emit(Event{Kind: EvDOFinish, Req: r.ID, Value: body, Outcome: statusText(status), Latency: w.now - r.started, Site: site})
 	}
-	res := Response{Status: status, Body: body}
-	o.output(r.ID, site, func() { o.ns.reply(o, r, res) })
+	o.output(doHeld{req: r.ID, site: site, r: r, res: Response{Status: status, Body: body}})
 }
 
 // DOContext is what an object's code sees of its runtime (ctx and env in
@@ -892,9 +915,9 @@ func (c *DOContext) Fetch(stub *DOStub, path, body string, cb func(Response)) {
 	var res Response
 	wake := o.resume(func() { cb(res) })
 	req := o.curReq
-	o.output(req, site, func() {
+	o.output(doHeld{req: req, site: site, fn: func() {
 		stub.ns.fetch(stub.o, o.pop, path, body, req, site, func(r Response) { res = r; wake() })
-	})
+	}})
 }
 
 // BlockConcurrencyWhile runs fn and delivers no other event to the object
