@@ -329,6 +329,9 @@ func (writerObject) Fetch(o *DOContext, r *DORequest) {
 			tx.Put("a", n+"!")
 			return nil
 		}, func(error) { r.Respond(200, "ok") })
+	case "/delete":
+		st.Delete("b")
+		st.Get("b", func(_ string, found bool) { r.Respond(200, fmt.Sprintf("found=%v", found)) })
 	case "/rollback":
 		st.Transaction(func(tx *DOTxn) error {
 			tx.Put("a", "never")
@@ -347,6 +350,7 @@ func TestDOOutputGateHoldsTheResponseUntilTheWriteIsDurable(t *testing.T) {
 	write := callAt(w, stub, "LHR", "/write", time.Second)
 	txn := callAt(w, stub, "LHR", "/txn", 2*time.Second)
 	rollback := callAt(w, stub, "LHR", "/rollback", 3*time.Second)
+	deleted := callAt(w, stub, "LHR", "/delete", 4*time.Second)
 	w.RunUntil(10 * time.Second)
 	flush := w.Config().DO.FlushLatency
 	if write.body != "1" {
@@ -360,6 +364,9 @@ func TestDOOutputGateHoldsTheResponseUntilTheWriteIsDurable(t *testing.T) {
 	}
 	if v, _ := ns.Stored(ns.IDFromName("w"), "a"); v != "1!" || txn.status != 200 || rollback.status != 409 {
 		t.Errorf("after a transaction and a rolled-back one: a = %q (%d, %d), want 1!", v, txn.status, rollback.status)
+	}
+	if _, found := ns.Stored(ns.IDFromName("w"), "b"); found || deleted.body != "found=false" {
+		t.Errorf("after delete: stored %v, read %q", found, deleted.body)
 	}
 	var commit, held, released, sent *Event
 	for i, e := range w.Trace() {
@@ -386,8 +393,53 @@ func TestDOOutputGateHoldsTheResponseUntilTheWriteIsDurable(t *testing.T) {
 	if !strings.HasPrefix(held.Site, "do_test.go:") || !strings.HasPrefix(commit.Site, "do_test.go:") || commit.Actor != "do:w" {
 		t.Errorf("events should name the handler line and the object: held %q, commit %q %q", held.Site, commit.Site, commit.Actor)
 	}
-	if n := w.Metrics().Counter("do.W.commits").Value(); n != 2 {
-		t.Errorf("commits = %d, want 2 (one per batch; the rolled-back transaction writes nothing)", n)
+	if n := w.Metrics().Counter("do.W.commits").Value(); n != 3 {
+		t.Errorf("commits = %d, want 3 (one per batch; the rolled-back transaction writes nothing)", n)
+	}
+}
+
+// relayObject writes, then calls another object: the call waits for the
+// write (output gate) and other requests run while it is out (input gate
+// open).
+type relayObject struct{ peer *DOStub }
+
+func (x *relayObject) Fetch(o *DOContext, r *DORequest) {
+	if r.Path == "/ping" {
+		r.Respond(200, "pong")
+		return
+	}
+	o.Storage().Put("last", "relay")
+	o.Fetch(x.peer, "/hits", "", func(res Response) { r.Respond(res.Status, "peer:"+res.Body) })
+}
+
+func TestDOFetchFromAnObjectWaitsForItsWritesButNotOthers(t *testing.T) {
+	w := newDOWorld(t, Production, 1, true)
+	peer := w.DurableObjects("PEER", counterClass).GetByName("peer")
+	stub := w.DurableObjects("RELAY", DOClass{Name: "Relay", New: func(*DOContext) DOInstance { return &relayObject{peer: peer} }}).GetByName("relay")
+	relay := callAt(w, stub, "LHR", "/relay", 0)
+	ping := callAt(w, stub, "LHR", "/ping", 500*time.Microsecond)
+	w.RunUntil(5 * time.Second)
+	if relay.body != "peer:1" || ping.body != "pong" {
+		t.Fatalf("relay %q, ping %q", relay.body, ping.body)
+	}
+	var commit, subrequest, pingStart, relayResume time.Duration
+	for _, e := range w.Trace() {
+		switch {
+		case e.Kind == EvDOCommit && e.Actor == "do:relay":
+			commit = e.At
+		case e.Kind == EvSend && e.Detail == "do fetch /hits":
+			subrequest = e.At
+		case e.Kind == EvDOStart && e.Req == ping.id && e.Actor == "do:relay":
+			pingStart = e.At
+		case e.Kind == EvDOStart && e.Req == relay.id && e.Detail == "resume":
+			relayResume = e.At
+		}
+	}
+	if subrequest < commit || commit == 0 {
+		t.Errorf("the subrequest left at %v, before the write committed at %v", subrequest, commit)
+	}
+	if pingStart == 0 || pingStart > relayResume {
+		t.Errorf("ping started at %v, relay resumed at %v: the ping should run while the relay awaits its subrequest", pingStart, relayResume)
 	}
 }
 
@@ -466,7 +518,15 @@ type alarmObject struct {
 }
 
 func (a *alarmObject) Fetch(o *DOContext, r *DORequest) {
-	o.Storage().SetAlarm(o.World().Now() + 10*time.Second)
+	st := o.Storage()
+	st.SetAlarm(o.World().Now() + 10*time.Second)
+	if r.Path == "/cancel" {
+		at, set := st.GetAlarm()
+		st.DeleteAlarm()
+		_, still := st.GetAlarm()
+		r.Respond(200, fmt.Sprintf("%v %v %v", at, set, still))
+		return
+	}
 	r.Respond(200, "set")
 }
 
@@ -522,6 +582,16 @@ func TestDOAlarmIsRetriedWithBackoffAtLeastOnce(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a deleted alarm never runs", func(t *testing.T) {
+		w := newDOWorld(t, Production, 1, false)
+		var runs []time.Duration
+		ns := w.DurableObjects("A", DOClass{Name: "Alarmed", New: func(*DOContext) DOInstance { return &alarmObject{runs: &runs} }})
+		c := callAt(w, ns.GetByName("a"), "LHR", "/cancel", 0)
+		w.Run()
+		if len(runs) != 0 || !strings.HasSuffix(c.body, " true false") {
+			t.Errorf("runs %v, getAlarm before/after delete: %q", runs, c.body)
+		}
+	})
 }
 
 // loaderObject loads its config from KV in the constructor, inside
