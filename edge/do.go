@@ -1157,7 +1157,12 @@ func (a *DOAlarm) fail(err error) {
 	o := a.o
 	w, cfg := o.ns.w, o.ns.cfg
 	o.alarm = nil
-	if a.Retry >= cfg.AlarmMaxRetries || o.alarmSeq != a.seq {
+	if o.alarmSeq != a.seq {
+		// The handler set a new alarm before failing: that one stands.
+		o.emit(Event{Kind: EvDOAlarm, Outcome: "replaced", Detail: err.Error()})
+		return
+	}
+	if a.Retry >= cfg.AlarmMaxRetries {
 		o.ns.mAlarmGaveUp.Add(1)
 		o.emit(Event{Kind: EvDOAlarm, Outcome: "gave-up", Detail: err.Error()})
 		return
