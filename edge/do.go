@@ -455,6 +455,16 @@ func (o *doObject) arrive(r *DORequest) {
 	o.pump()
 }
 
+// shift drops a short queue's first element in place. Re-slicing with
+// q[1:] would shed capacity and make the next append allocate, once per
+// storage read and per commit on the hottest path.
+func shift[T any](q []T) []T {
+	n := copy(q, q[1:])
+	var zero T
+	q[n] = zero
+	return q[:n]
+}
+
 func (o *doObject) push(t doTask) {
 	if o.head > 1024 && o.head*2 > len(o.inbox) {
 		n := copy(o.inbox, o.inbox[o.head:])
@@ -470,8 +480,7 @@ func (o *doObject) push(t doTask) {
 func (o *doObject) next() (doTask, bool) {
 	if len(o.storageQ) > 0 {
 		t := o.storageQ[0]
-		o.storageQ[0] = doTask{}
-		o.storageQ = o.storageQ[1:]
+		o.storageQ = shift(o.storageQ)
 		return t, true
 	}
 	if o.storagePending > 0 || o.head == len(o.inbox) {
@@ -647,8 +656,7 @@ func (o *doObject) flush() {
 func (o *doObject) commit() {
 	w := o.ns.w
 	b := o.inflight[0]
-	o.inflight[0] = doBatch{}
-	o.inflight = o.inflight[1:]
+	o.inflight = shift(o.inflight)
 	for _, x := range b.writes {
 		o.durable[x.key] = x.val
 		if w.cfg.History {
@@ -731,8 +739,7 @@ func (o *doObject) storageDone(fn func()) {
 
 func (o *doObject) readDone() {
 	t := o.reads[0]
-	o.reads[0] = doTask{}
-	o.reads = o.reads[1:]
+	o.reads = shift(o.reads)
 	if t.gen != o.gen {
 		return // issued by an incarnation that was reset
 	}
