@@ -10,6 +10,21 @@ import (
 	"time"
 )
 
+// How an object runs. Every id has one object, placed at the first caller's
+// nearest hosting PoP (or its location hint) for good. Its code runs on
+// one simulated thread: each event (a request, an alarm, the result of an
+// await) waits in the object's queue, then costs CPUPerEvent before its
+// callback runs. Two gates decide what may run and leave:
+//   - input gate: while a storage read or transaction is pending, only
+//     storage results are delivered, so read-modify-write on storage is
+//     atomic. Awaiting KV, a fetch or a timer leaves it open: other events
+//     run in between, which is how a DO that keeps state in KV loses updates.
+//   - output gate: writes are buffered and flushed as one batch when the
+//     callback returns; responses and subrequests issued after a write wait
+//     until it is durable.
+// Storage outlives the in-memory instance: eviction and reset drop the
+// instance, and the next event constructs a new one.
+
 // DOConfig holds the Durable Object model's parameters. Zero fields take
 // the defaults below (FACTS.md, checked 2026-11-22). Production and local
 // mode share them: wrangler dev runs objects on workerd, gates and all.
