@@ -30,10 +30,10 @@ const (
 	EvDOStart    EventKind = "do.start"      // the object starts handling an event
 	EvDOFinish   EventKind = "do.finish"     // the object responds
 	EvDOGate     EventKind = "do.gate"       // input/output gate closes or opens (Outcome input-closed|input-open|output-held|output-released)
-	EvDOStorage  EventKind = "do.storage"    // a storage operation (Detail get|put|delete|transaction)
+	EvDOStorage  EventKind = "do.storage"    // a storage operation (Detail get|put|delete|transaction|setAlarm)
 	EvDOCommit   EventKind = "do.commit"     // buffered writes become durable
-	EvDOAlarm    EventKind = "do.alarm"      // an alarm fires (Outcome ok|retry)
-	EvDOEvict    EventKind = "do.evict"      // the object is evicted: memory lost, storage kept
+	EvDOAlarm    EventKind = "do.alarm"      // an alarm run ends (Outcome ok|retry|gave-up|replaced)
+	EvDOEvict    EventKind = "do.evict"      // the object is evicted: memory lost, storage kept (Outcome idle|reset)
 	EvDOOverload EventKind = "do.overloaded" // a request is refused: too many queued
 
 	EvCacheMatch  EventKind = "cache.match"  // Cache API lookup (Outcome hit|miss)
