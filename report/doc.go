@@ -260,8 +260,20 @@ func formatUSD(n float64) string {
 	return "$" + formatNumber(v) + "." + frac
 }
 
-// unitPrice reads "$0.50 per 1,000,000 reads".
+// orNA stands in for a missing value in a table cell.
+func orNA(s string) string {
+	if s == "" {
+		return "n/a"
+	}
+	return s
+}
+
+// unitPrice reads "$0.50 per 1,000,000 reads", or "not priced" for a line
+// the price list has no figure for.
 func unitPrice(l advisor.CostLine) string {
+	if l.UnitPrice == 0 && l.PerUnits == 0 {
+		return "not priced"
+	}
 	per := l.PerUnits
 	if per == 0 {
 		per = 1

@@ -2,7 +2,9 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/kvdo/kvdo/advisor"
 	"gopkg.in/yaml.v3"
@@ -65,12 +67,17 @@ func (m *mdWriter) list(items []string) {
 	m.block("%s", b.String())
 }
 
-// table writes a GFM table; cells are already escaped for tables.
-func (m *mdWriter) table(head []string, rows [][]string) {
+// table writes a GFM table; cells are already escaped for tables. Columns
+// listed in right hold figures and are right-aligned so digits line up.
+func (m *mdWriter) table(head []string, rows [][]string, right ...int) {
 	var b strings.Builder
 	b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
-	for range head {
-		b.WriteString("---|")
+	for i := range head {
+		if slices.Contains(right, i) {
+			b.WriteString("---:|")
+		} else {
+			b.WriteString("---|")
+		}
 	}
 	b.WriteString("\n")
 	for _, r := range rows {
@@ -129,7 +136,7 @@ func (m *mdWriter) reviewContext(d Doc) {
 			cost,
 		})
 	}
-	m.table([]string{"State", "Decision", "Confidence", "Estimated monthly cost"}, rows)
+	m.table([]string{"State", "Decision", "Confidence", "Estimated monthly cost"}, rows, 3)
 }
 
 // entry writes the MADR sections for one piece of state, with top-level
@@ -290,10 +297,10 @@ func (m *mdWriter) costs(r advisor.Recommendation, h int) {
 	for _, c := range r.Costs {
 		rows = append(rows, []string{
 			cell(mdProse(optionTitle(r, c.Option), true)) + " (`" + codeCell(string(c.Option)) + "`)",
-			cell(mdProse(c.Plan, true)), "**" + formatUSD(c.MonthlyUSD) + "**", cell(userText(c.AsOf)),
+			cell(mdProse(c.Plan, true)), "**" + formatUSD(c.MonthlyUSD) + "**", cell(userText(orNA(c.AsOf))),
 		})
 	}
-	m.table([]string{"Option", "Plan", "Per month", "Prices as of"}, rows)
+	m.table([]string{"Option", "Plan", "Per month", "Prices as of"}, rows, 2)
 	for _, c := range r.Costs {
 		m.heading(h+1, fmt.Sprintf("%s: %s per month", mdProse(optionTitle(r, c.Option), false), formatUSD(c.MonthlyUSD)))
 		var rows [][]string
@@ -307,9 +314,12 @@ func (m *mdWriter) costs(r advisor.Recommendation, h int) {
 				cell(mdProse(l.Arithmetic, true)),
 			})
 		}
-		m.table([]string{"Billed item", "Usage", "Included", "Price", "Cost", "Arithmetic"}, rows)
-		if c.Source != "" {
+		m.table([]string{"Billed item", "Usage", "Included", "Price", "Cost", "Arithmetic"}, rows, 1, 2, 4)
+		switch {
+		case c.Source != "" && c.AsOf != "":
 			m.block("Source: %s (as of %s).", mdProse(c.Source, false), userText(c.AsOf))
+		case c.Source != "":
+			m.block("Source: %s.", mdProse(c.Source, false))
 		}
 	}
 }
@@ -328,9 +338,8 @@ func (m *mdWriter) flips(d Doc, r advisor.Recommendation, h int) {
 		line := fmt.Sprintf("%s: **%s** instead of %s would make it **%s** (`%s`).",
 			q, userText(FormatValue(f.To)), userText(FormatValue(f.From)),
 			mdProse(optionTitle(r, f.Primary), false), codeText(string(f.Primary)))
-		if f.Text != "" {
-			line += " " + mdProse(f.Text, false)
-		}
+		// f.Text restates these fields in words; the JSON keeps it, the
+		// record already says it with the question's prompt.
 		lines = append(lines, line)
 	}
 	m.list(lines)
@@ -485,11 +494,21 @@ func codeFence(code string) string {
 	return strings.Repeat("`", max(3, longest+1))
 }
 
-// lowerFirst lowercases the first letter so "Good, because" reads on,
-// leaving acronyms (KV, DO) and code spans alone.
+// lowerFirst lowercases a leading capitalised word so "Good, because"
+// reads on ("Reads stay local" -> "reads stay local"), leaving acronyms and
+// names with digits alone (KV, DO, R2).
 func lowerFirst(s string) string {
-	if len(s) < 2 || s[0] < 'A' || s[0] > 'Z' || (s[1] >= 'A' && s[1] <= 'Z') {
+	word := s
+	if i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); i >= 0 {
+		word = s[:i]
+	}
+	if word == "" || word[0] < 'A' || word[0] > 'Z' {
 		return s
 	}
-	return string(s[0]+'a'-'A') + s[1:]
+	for _, r := range word[1:] {
+		if !unicode.IsLower(r) {
+			return s
+		}
+	}
+	return string(word[0]+'a'-'A') + s[1:]
 }

@@ -235,3 +235,15 @@ func TestSlugIsFileNameSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestLowerFirstKeepsAcronymsAndNames(t *testing.T) {
+	cases := map[string]string{
+		"Reads stay local": "reads stay local", "A write can lag": "a write can lag",
+		"KV is cheap": "KV is cheap", "R2 storage": "R2 storage", "`get` is fast": "`get` is fast", "": "",
+	}
+	for in, want := range cases {
+		if got := lowerFirst(in); got != want {
+			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
