@@ -10,6 +10,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -283,4 +284,26 @@ func unitPrice(l advisor.CostLine) string {
 		s += formatNumber(per) + " "
 	}
 	return s + l.Unit
+}
+
+// webAddress matches a scheme-less web address the way content cites its
+// sources ("developers.cloudflare.com/kv/platform/limits/"): a dotted host
+// name followed by a path. File paths such as content/topology.yaml have no
+// dotted host before their first slash and so do not match.
+var webAddress = regexp.MustCompile(`\b(?:[a-z0-9-]+\.)+[a-z]{2,}/[A-Za-z0-9._~/%#+-]*`)
+
+// linkSpans splits s into text and web addresses, calling text and link in
+// order; a trailing full stop stays text, since it ends the sentence.
+func linkSpans(s string, text, link func(string)) {
+	last := 0
+	for _, m := range webAddress.FindAllStringIndex(s, -1) {
+		end := m[1]
+		for end > m[0] && s[end-1] == '.' {
+			end--
+		}
+		text(s[last:m[0]])
+		link(s[m[0]:end])
+		last = end
+	}
+	text(s[last:])
 }

@@ -18,6 +18,7 @@ var htmlSource string
 // a hostile item name from becoming markup.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"prose":  proseHTML,
+	"source": sourceHTML,
 	"usd":    formatUSD,
 	"num":    formatNumber,
 	"value":  FormatValue,
@@ -134,4 +135,17 @@ func anchor(i int, name string) string {
 		}
 	}
 	return b.String()
+}
+
+// sourceHTML escapes a citation and links its web addresses. The address
+// pattern admits no quote or angle bracket, and is escaped all the same.
+func sourceHTML(s string) template.HTML {
+	var b strings.Builder
+	linkSpans(s,
+		func(t string) { b.WriteString(string(proseHTML(t))) },
+		func(u string) {
+			e := template.HTMLEscapeString(u)
+			b.WriteString(`<a href="https://` + e + `">` + e + `</a>`)
+		})
+	return template.HTML(b.String())
 }

@@ -127,10 +127,15 @@ func TestHTMLEscapesHostileStrings(t *testing.T) {
 
 func TestHTMLIsSelfContained(t *testing.T) {
 	out := string(HTML(sampleDoc()))
-	for _, bad := range []string{"<script", "<link", "src=", "http://", "https://", "@import"} {
+	for _, bad := range []string{"<script", "<link", "src=", "url(", "@import", "http://"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("HTML contains %q: it must load nothing", bad)
 		}
+	}
+	// Cited sources are links a reader may follow; nothing else may name
+	// an address.
+	if n, links := strings.Count(out, "https://"), strings.Count(out, `<a href="https://`); n != links {
+		t.Errorf("%d addresses, %d of them links", n, links)
 	}
 	if !strings.Contains(out, "@media print") {
 		t.Error("HTML has no print styles")

@@ -150,5 +150,8 @@ func hostileDoc() Doc {
 	d.Entries[0].Item.Name = evil
 	d.Entries[0].Item.Notes = evil + "\n- not a list\n---\n1. not a list either"
 	d.Entries[0].Item.Answers = advisor.Answers{"reader_regions": evil}
+	// Content is trusted less than code: a customised pack could cite this.
+	d.Entries[0].Recommendation.Sources = append(d.Entries[0].Recommendation.Sources, advisor.Source{
+		ID: "odd|id", Text: evil, Source: `evil.example/a"><script>alert(1)</script> | b`, AsOf: "2026-11-22"})
 	return d
 }
