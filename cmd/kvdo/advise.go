@@ -100,7 +100,7 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		return badInput("the interactive interview comes with kvdo's TUI, which is not built yet.\n" +
 			"Meanwhile, write your answers in a file and run:\n" +
 			"  kvdo advise --answers FILE\n" +
-			"examples/review.yaml is a complete answers file to start from.")
+			"examples/review.yaml is a complete answers file to start from")
 	}
 	if o.out != "" {
 		if err := checkOutput(o.out, o.force); err != nil {

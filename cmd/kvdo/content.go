@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/demos"
@@ -83,7 +84,7 @@ func validateContent(cmd *cobra.Command, dir string) error {
 			}
 		}
 		if len(own) == 0 {
-			return badInput("%s: no content pack files here (expected some of %v)", dir, packFiles)
+			return badInput("%s: no content pack files here (expected some of %s)", dir, strings.Join(packFiles, ", "))
 		}
 		if pack, err = content.Load(fsys); err != nil {
 			return badInput("%s: %v", dir, err)
@@ -101,7 +102,7 @@ func validateContent(cmd *cobra.Command, dir string) error {
 	if dir == "" {
 		fmt.Fprintln(w, "content pack: embedded")
 	} else {
-		fmt.Fprintf(w, "content pack: %s\n  from the directory: %v\n", dir, own)
+		fmt.Fprintf(w, "content pack: %s\n  from the directory: %s\n", dir, strings.Join(own, ", "))
 		if len(own) < len(packFiles) {
 			fmt.Fprintln(w, "  the other files come from the embedded pack")
 		}

@@ -46,7 +46,7 @@ func TestContentValidateAcceptsAPartialPack(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errs)
 		}
-		if !strings.Contains(out, "from the directory: [topology.yaml]") || !strings.Contains(out, "the other files come from the embedded pack") {
+		if !strings.Contains(out, "from the directory: topology.yaml\n") || !strings.Contains(out, "the other files come from the embedded pack") {
 			t.Errorf("%v: summary does not say where files came from:\n%s", args, out)
 		}
 	}
