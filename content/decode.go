@@ -69,11 +69,22 @@ func Decode(file string, n *yaml.Node, out any) error {
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		return fmt.Errorf("content.Decode: out must be a non-nil pointer, got %T", out)
 	}
-	d := decoder{file: file}
+	d := &decoder{file: file}
 	return d.value(n, v.Elem(), "")
 }
 
-type decoder struct{ file string }
+// Limits that keep hostile input (an alias to its own parent, a billion
+// laughs) from recursing forever or expanding exponentially.
+const (
+	maxDepth   = 64
+	maxAliases = 10000
+)
+
+type decoder struct {
+	file    string
+	depth   int
+	aliases int
+}
 
 var (
 	durationType = reflect.TypeOf(time.Duration(0))
@@ -82,10 +93,17 @@ var (
 )
 
 // value decodes n into v; what names the field for messages ("" at the top).
-func (d decoder) value(n *yaml.Node, v reflect.Value, what string) error {
+func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) error {
 	if n.Kind == yaml.AliasNode {
+		if d.aliases++; d.aliases > maxAliases || n.Alias == nil {
+			return Errorf(d.file, n, "too many aliases: expected plain YAML")
+		}
 		n = n.Alias
 	}
+	if d.depth++; d.depth > maxDepth {
+		return Errorf(d.file, n, "nested more than %d levels deep", maxDepth)
+	}
+	defer func() { d.depth-- }()
 	label := what
 	if label != "" {
 		label += ": "
@@ -160,7 +178,7 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, what string) error {
 	return d.scalar(n, v, label)
 }
 
-func (d decoder) scalar(n *yaml.Node, v reflect.Value, label string) error {
+func (d *decoder) scalar(n *yaml.Node, v reflect.Value, label string) error {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return Errorf(d.file, n, "%sexpected %s", label, kindName(v.Kind()))
 	}
@@ -209,7 +227,7 @@ type fieldInfo struct {
 	required bool
 }
 
-func (d decoder) structValue(n *yaml.Node, v reflect.Value, label string) error {
+func (d *decoder) structValue(n *yaml.Node, v reflect.Value, label string) error {
 	t := v.Type()
 	fields := map[string]fieldInfo{}
 	var names []string

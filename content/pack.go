@@ -10,14 +10,23 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 )
 
 //go:embed *.yaml
 var embedded embed.FS
 
-// Pack is a loaded, validated content pack.
+// Pack is a loaded, validated content pack. Lists keep file order, which
+// is the order the interview asks, the rules fire and reports list.
 type Pack struct {
-	Topology Topology
+	Topology  Topology
+	Questions []Question
+	Rules     []Rule
+	Warnings  []WarningRule
+	Options   []Option
+	Facts     []Fact
+	Glossary  []Term
+	Pricing   Pricing
 }
 
 // LoadDefault loads the pack embedded in the binary.
@@ -25,14 +34,54 @@ func LoadDefault() (*Pack, error) { return Load(embedded) }
 
 // Load reads a pack from fsys. A file the pack lacks is taken from the
 // embedded pack, so a customised pack need only hold what it changes.
+// Every problem is a *PosError naming file:line:col, cross-file ones (a
+// rule naming a question that does not exist) at the referring file.
 func Load(fsys fs.FS) (*Pack, error) {
 	p := &Pack{}
-	name, data, err := readFile(fsys, TopologyFile)
-	if err != nil {
-		return nil, err
+	read := func(file string, parse func(string, []byte) error) error {
+		name, data, err := readFile(fsys, file)
+		if err != nil {
+			return err
+		}
+		return parse(name, data)
 	}
-	if p.Topology, err = ParseTopology(name, data); err != nil {
-		return nil, err
+	steps := []struct {
+		file  string
+		parse func(string, []byte) error
+	}{
+		{TopologyFile, func(n string, d []byte) (err error) { p.Topology, err = ParseTopology(n, d); return }},
+		{FactsFile, func(n string, d []byte) (err error) { p.Facts, err = ParseFacts(n, d); return }},
+		{GlossaryFile, func(n string, d []byte) (err error) { p.Glossary, err = ParseGlossary(n, d); return }},
+		{PricingFile, func(n string, d []byte) (err error) { p.Pricing, err = ParsePricing(n, d); return }},
+		{QuestionsFile, func(n string, d []byte) (err error) {
+			if p.Questions, err = ParseQuestions(n, d); err != nil {
+				return err
+			}
+			return checkQuestions(n, p.Questions, p.factIndex())
+		}},
+		{OptionsFile, func(n string, d []byte) (err error) {
+			if p.Options, err = ParseOptions(n, d); err != nil {
+				return err
+			}
+			facts := p.factIndex()
+			for _, o := range p.Options {
+				if err := checkFactRefs(n, o.Pos, "option "+o.ID, o.Facts, facts); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{RulesFile, func(n string, d []byte) (err error) {
+			if p.Rules, p.Warnings, err = ParseRules(n, d); err != nil {
+				return err
+			}
+			return checkRules(n, p)
+		}},
+	}
+	for _, s := range steps {
+		if err := read(s.file, s.parse); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -49,4 +98,72 @@ func readFile(fsys fs.FS, name string) (string, []byte, error) {
 		return name, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return name, b, nil
+}
+
+// Question returns the question with id, or nil.
+func (p *Pack) Question(id string) *Question {
+	for i := range p.Questions {
+		if p.Questions[i].ID == id {
+			return &p.Questions[i]
+		}
+	}
+	return nil
+}
+
+// Option returns the option with id, or nil.
+func (p *Pack) Option(id string) *Option {
+	for i := range p.Options {
+		if p.Options[i].ID == id {
+			return &p.Options[i]
+		}
+	}
+	return nil
+}
+
+// OptionIDs lists the pack's option ids in file order.
+func (p *Pack) OptionIDs() []string {
+	ids := make([]string, len(p.Options))
+	for i, o := range p.Options {
+		ids[i] = o.ID
+	}
+	return ids
+}
+
+// Fact returns the fact with id, or nil.
+func (p *Pack) Fact(id string) *Fact {
+	i := slices.IndexFunc(p.Facts, func(f Fact) bool { return f.ID == id })
+	if i < 0 {
+		return nil
+	}
+	return &p.Facts[i]
+}
+
+// InterviewOrder lists the questions as the interview asks them: by group
+// order of first appearance, then by order, then by file position.
+func (p *Pack) InterviewOrder() []*Question {
+	out := make([]*Question, len(p.Questions))
+	for i := range p.Questions {
+		out[i] = &p.Questions[i]
+	}
+	groups := map[string]int{}
+	for _, q := range out {
+		if _, ok := groups[q.Group]; !ok {
+			groups[q.Group] = len(groups)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Question) int {
+		if d := groups[a.Group] - groups[b.Group]; d != 0 {
+			return d
+		}
+		return a.Order - b.Order
+	})
+	return out
+}
+
+func (p *Pack) factIndex() map[string]*Fact {
+	m := make(map[string]*Fact, len(p.Facts))
+	for i := range p.Facts {
+		m[p.Facts[i].ID] = &p.Facts[i]
+	}
+	return m
 }

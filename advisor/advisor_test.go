@@ -1,0 +1,448 @@
+package advisor
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kvdo/kvdo/content"
+)
+
+func pack(t testing.TB) *content.Pack {
+	t.Helper()
+	p, err := content.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// base is read-mostly configuration: one writer, a minute of lag is fine,
+// read all over the world. Each case changes only what it is about.
+func base(over Answers) Answers {
+	a := Answers{
+		"read_your_writes":      false,
+		"concurrent_writers":    false,
+		"atomic_update":         false,
+		"staleness_tolerance_s": 300.0,
+		"reads_per_s":           100.0,
+		"writes_per_s_per_key":  0.1,
+		"value_bytes":           1024.0,
+		"reader_regions":        "global",
+	}
+	maps.Copy(a, over)
+	return a
+}
+
+func eval(t testing.TB, a Answers) Recommendation {
+	t.Helper()
+	return Evaluate(pack(t), Item{Name: "state", Answers: a})
+}
+
+func fired(rec Recommendation, rule string) bool {
+	return slices.ContainsFunc(rec.Reasons, func(r Reason) bool { return r.Rule == rule })
+}
+
+func rankedOf(rec Recommendation, id OptionID) Ranked {
+	for _, r := range rec.Ranking {
+		if r.Option == id {
+			return r
+		}
+	}
+	return Ranked{}
+}
+
+// One test per row of the decision table of seed 001 (KV against Durable
+// Objects, dimension by dimension).
+func TestDecisionTable(t *testing.T) {
+	t.Run("consistency: KV is out when reads must be fresher than its propagation window", func(t *testing.T) {
+		rec := eval(t, base(Answers{"staleness_tolerance_s": 5.0}))
+		if rankedOf(rec, KV).Viable || rec.Primary == KV {
+			t.Errorf("KV viable with 5 s staleness: %+v", rankedOf(rec, KV))
+		}
+	})
+	t.Run("read-your-writes: only a Durable Object guarantees it", func(t *testing.T) {
+		rec := eval(t, base(Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0}))
+		if rec.Primary != DurableObject {
+			t.Errorf("primary %s, want durable-object", rec.Primary)
+		}
+	})
+	t.Run("warm read latency: far readers with a tight budget read locally, not from one object", func(t *testing.T) {
+		rec := eval(t, base(Answers{"read_latency_budget_ms": 20.0}))
+		if rec.Primary != KV || rec.Ranking[len(rec.Ranking)-1].Option != DurableObject {
+			t.Errorf("primary %s, last %s; want kv first and durable-object last", rec.Primary, rec.Ranking[len(rec.Ranking)-1].Option)
+		}
+	})
+	t.Run("write throughput per key: 40 writes per second leaves KV for an object", func(t *testing.T) {
+		rec := eval(t, base(Answers{"writes_per_s_per_key": 40.0, "staleness_tolerance_s": 0.0, "reader_regions": "one"}))
+		if rec.Primary != DurableObject || rankedOf(rec, KV).Viable {
+			t.Errorf("primary %s, kv viable %v", rec.Primary, rankedOf(rec, KV).Viable)
+		}
+	})
+	t.Run("atomic increment: a counter with racing writers goes to a Durable Object", func(t *testing.T) {
+		rec := eval(t, base(Answers{"atomic_update": true, "concurrent_writers": true, "staleness_tolerance_s": 0.0}))
+		if rec.Primary != DurableObject {
+			t.Errorf("primary %s", rec.Primary)
+		}
+	})
+	t.Run("value size: 5 MB stays in KV, 30 MiB goes to R2 with a pointer in KV", func(t *testing.T) {
+		if rec := eval(t, base(Answers{"value_bytes": 5e6})); rec.Primary != KV {
+			t.Errorf("5 MB: primary %s, want kv", rec.Primary)
+		}
+		if rec := eval(t, base(Answers{"value_bytes": 30.0 * 1024 * 1024})); rec.Primary != R2PlusKV {
+			t.Errorf("30 MiB: primary %s, want r2-plus-kv", rec.Primary)
+		}
+	})
+	t.Run("best for: read-heavy cached data is KV, a reservation tally is a Durable Object", func(t *testing.T) {
+		if rec := eval(t, base(Answers{"reads_per_s": 5000.0, "writes_per_s_per_key": 0.01})); rec.Primary != KV || rec.Confidence != ConfidenceHigh {
+			t.Errorf("flags: %s (%s), want kv (high)", rec.Primary, rec.Confidence)
+		}
+		seats := base(Answers{"read_your_writes": true, "concurrent_writers": true, "atomic_update": true,
+			"staleness_tolerance_s": 0.0, "reads_per_s": 300.0, "writes_per_s_per_key": 40.0, "value_bytes": 64.0, "read_latency_budget_ms": 50.0})
+		if rec := eval(t, seats); rec.Primary != DurableObject || rec.Confidence != ConfidenceHigh {
+			t.Errorf("seats: %s (%s), want durable-object (high)", rec.Primary, rec.Confidence)
+		}
+	})
+	t.Run("cost shape: KV bills per operation, a Durable Object per request and active duration", func(t *testing.T) {
+		rec := eval(t, base(Answers{"concurrent_writers": true, "atomic_update": true, "staleness_tolerance_s": 60.0}))
+		items := map[OptionID][]string{}
+		for _, c := range rec.Costs {
+			for _, l := range c.Lines {
+				items[c.Option] = append(items[c.Option], l.Item)
+			}
+		}
+		if !slices.Contains(items[DurableObject], "Durable Object duration") || !slices.Contains(items[DurableObject], "Durable Object requests") {
+			t.Errorf("durable-object lines %v", items[DurableObject])
+		}
+		if !slices.Contains(items[DOPlusKV], "KV reads") {
+			t.Errorf("do-plus-kv lines %v", items[DOPlusKV])
+		}
+	})
+	t.Run("global reach: a value read everywhere and changed by racing writers is an object publishing to KV", func(t *testing.T) {
+		rec := eval(t, base(Answers{"concurrent_writers": true, "atomic_update": true, "reads_per_s": 2000.0, "staleness_tolerance_s": 60.0}))
+		if rec.Primary != DOPlusKV {
+			t.Errorf("primary %s, want do-plus-kv", rec.Primary)
+		}
+	})
+}
+
+// One case per rule of rules.yaml: answers that make it fire, and the
+// primary those answers lead to.
+var ruleCases = []struct {
+	rule    string
+	name    string
+	answers Answers
+	primary OptionID
+}{
+	{"q1-read-your-writes", "a read that must see the latest write goes to a Durable Object", Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0}, DurableObject},
+	{"q2-concurrent-writers", "racing writers on widely read data make an object the writer in front of KV", Answers{"concurrent_writers": true}, DOPlusKV},
+	{"q3-read-mostly-staleness-ok", "read-mostly data that may be a minute old is KV", Answers{}, KV},
+	{"atomic-read-modify-write", "read-modify-write read in one region is a Durable Object", Answers{"atomic_update": true, "reader_regions": "one"}, DurableObject},
+	{"racing-read-modify-write", "racing read-modify-write rules out KV and its pointers", Answers{"atomic_update": true, "concurrent_writers": true, "reader_regions": "one"}, DurableObject},
+	{"kv-propagation-window", "30 s of tolerated staleness rules out KV and picks per-PoP caching", Answers{"staleness_tolerance_s": 30.0}, CacheAPI},
+	{"cache-api-needs-some-staleness", "zero tolerated staleness rules out every cache", Answers{"staleness_tolerance_s": 0.0}, DurableObject},
+	{"cache-api-short-staleness", "ten seconds of staleness fits the Cache API", Answers{"staleness_tolerance_s": 10.0}, CacheAPI},
+	{"cache-api-is-not-a-store", "written state counts against a cache that is not a store", Answers{}, KV},
+	{"kv-write-limit", "five writes per second to a key leave KV for an object that publishes", Answers{"writes_per_s_per_key": 5.0}, DOPlusKV},
+	{"do-write-soft-limit", "two thousand writes per second to a key strain even one object", Answers{"writes_per_s_per_key": 2000.0, "concurrent_writers": true}, DOPlusKV},
+	{"kv-value-cap", "a value over 25 MiB goes to R2 with a pointer in KV", Answers{"value_bytes": 30.0 * 1024 * 1024}, R2PlusKV},
+	{"do-value-cap", "a 5 MB value rules out a Durable Object but fits KV", Answers{"value_bytes": 5e6}, KV},
+	{"r2-for-small-values", "a small value needs no blob store", Answers{}, KV},
+	{"do-read-soft-limit", "five thousand reads per second are too many for one object", Answers{"reads_per_s": 5000.0}, KV},
+	{"do-global-readers", "readers all over the world favour local reads", Answers{}, KV},
+	{"do-few-regions", "readers in a few regions still favour local reads", Answers{"reader_regions": "few"}, KV},
+	{"do-one-region", "strict reads from one region sit well with one object", Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0, "reader_regions": "one"}, DurableObject},
+	{"do-latency-budget", "a 50 ms budget for global readers rules a single object down", Answers{"read_latency_budget_ms": 50.0}, KV},
+	{"do-plus-kv-fits", "coordinated writes read everywhere with a minute of lag is DO-plus-KV", Answers{"atomic_update": true, "concurrent_writers": true}, DOPlusKV},
+	{"do-plus-kv-without-coordination", "one writer with plain overwrites needs no object in front of KV", Answers{}, KV},
+	{"audit-trail", "a required history makes the object the writer in front of KV", Answers{"audit_trail": true}, DOPlusKV},
+	{"entries-expire", "entries that expire by themselves suit KV", Answers{"expires": true}, KV},
+}
+
+func TestEveryRule(t *testing.T) {
+	p := pack(t)
+	for _, c := range ruleCases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := Evaluate(p, Item{Name: "x", Answers: base(c.answers)})
+			if !fired(rec, c.rule) {
+				t.Fatalf("rule %s did not fire; reasons %v", c.rule, reasonIDs(rec))
+			}
+			if rec.Primary != c.primary {
+				t.Errorf("primary %s, want %s; ranking %v", rec.Primary, c.primary, rankingText(rec))
+			}
+			var rule *content.Rule
+			for i := range p.Rules {
+				if p.Rules[i].ID == c.rule {
+					rule = &p.Rules[i]
+				}
+			}
+			for _, e := range rule.Effects {
+				if e.RuleOut && rankedOf(rec, OptionID(e.Option)).Viable {
+					t.Errorf("%s should be ruled out", e.Option)
+				}
+			}
+			for _, r := range rec.Reasons {
+				if r.Rule == c.rule && (len(r.Questions) == 0 || r.Effect == "" || r.Text == "") {
+					t.Errorf("reason %+v lacks questions, effect or text", r)
+				}
+			}
+		})
+	}
+	t.Run("every rule of the pack has a case here", func(t *testing.T) {
+		for _, r := range p.Rules {
+			if !slices.ContainsFunc(ruleCases, func(c struct {
+				rule    string
+				name    string
+				answers Answers
+				primary OptionID
+			}) bool {
+				return c.rule == r.ID
+			}) {
+				t.Errorf("rule %s has no test case", r.ID)
+			}
+		}
+	})
+}
+
+func reasonIDs(rec Recommendation) []string {
+	var ids []string
+	for _, r := range rec.Reasons {
+		ids = append(ids, r.Rule)
+	}
+	return ids
+}
+
+func rankingText(rec Recommendation) string {
+	var parts []string
+	for _, r := range rec.Ranking {
+		v := ""
+		if !r.Viable {
+			v = "x"
+		}
+		parts = append(parts, fmt.Sprintf("%s%s:%d", r.Option, v, r.Score))
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestTheRankingListsEveryOptionOnceWithThePrimaryFirst(t *testing.T) {
+	rec := eval(t, base(nil))
+	if len(rec.Ranking) != 5 || rec.Ranking[0].Option != rec.Primary {
+		t.Fatalf("ranking %v", rankingText(rec))
+	}
+	for _, r := range rec.Ranking {
+		if r.Viable == (r.RuledOut != "") {
+			t.Errorf("%s: viable %v but ruled_out %q", r.Option, r.Viable, r.RuledOut)
+		}
+		if len(r.Pros) == 0 || len(r.Cons) == 0 {
+			t.Errorf("%s: no pros or cons", r.Option)
+		}
+	}
+	if len(rec.Pitfalls) == 0 || len(rec.Checklist) == 0 || rec.Sketch.Code == "" || rec.Sketch.Language != "typescript" || len(rec.Providers) != 3 {
+		t.Error("primary's pitfalls, checklist, sketch or providers missing")
+	}
+}
+
+func TestFlips(t *testing.T) {
+	t.Run("read-mostly config flips to the Cache API below 60 s of staleness", func(t *testing.T) {
+		rec := eval(t, base(Answers{"reads_per_s": 5000.0}))
+		f := findFlip(rec, "staleness_tolerance_s")
+		if f == nil || f.Primary != CacheAPI || f.To != 59.0 || !strings.Contains(f.Text, "were < 60") {
+			t.Fatalf("flip %+v", f)
+		}
+	})
+	t.Run("a 10 s tolerance flips to KV at 60 s and to an object at 0", func(t *testing.T) {
+		rec := eval(t, base(Answers{"staleness_tolerance_s": 10.0}))
+		var got []string
+		for _, f := range rec.Flips {
+			if f.Question == "staleness_tolerance_s" {
+				got = append(got, f.Text)
+			}
+		}
+		want := []string{
+			"If staleness_tolerance_s were < 1 (e.g. 0 instead of 10), the primary would be durable-object (Durable Object).",
+			"If staleness_tolerance_s were >= 60 (e.g. 60 instead of 10), the primary would be kv (Workers KV).",
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("flips\n%q\nwant\n%q", got, want)
+		}
+	})
+	t.Run("an unanswered optional question can flip the primary", func(t *testing.T) {
+		rec := eval(t, base(nil))
+		f := findFlip(rec, "audit_trail")
+		if f == nil || f.From != nil || f.To != true || f.Primary != DOPlusKV {
+			t.Fatalf("flip %+v", f)
+		}
+	})
+	t.Run("every flip really changes the primary", func(t *testing.T) {
+		p := pack(t)
+		a := base(Answers{"staleness_tolerance_s": 10.0})
+		rec := Evaluate(p, Item{Answers: a})
+		for _, f := range rec.Flips {
+			alt := maps.Clone(a)
+			alt[f.Question] = f.To
+			if got := Evaluate(p, Item{Answers: alt}).Primary; got != f.Primary || got == rec.Primary {
+				t.Errorf("flip %s -> %v: primary %s, flip says %s", f.Question, f.To, got, f.Primary)
+			}
+		}
+	})
+}
+
+func findFlip(rec Recommendation, q string) *Flip {
+	for i := range rec.Flips {
+		if rec.Flips[i].Question == q {
+			return &rec.Flips[i]
+		}
+	}
+	return nil
+}
+
+var warningCases = []struct {
+	id, name string
+	answers  Answers
+}{
+	{"ryw-yet-minute-old-ok", "read-your-writes with a minute of tolerated staleness is contradictory", Answers{"read_your_writes": true, "staleness_tolerance_s": 60.0}},
+	{"atomic-but-never-written", "atomic updates with no writes are suspicious", Answers{"atomic_update": true, "writes_per_s_per_key": 0.0}},
+	{"concurrent-but-never-written", "several writers with no writes are suspicious", Answers{"concurrent_writers": true, "writes_per_s_per_key": 0.0}},
+	{"large-values-written-often", "200 MB values written 1000 times a second are suspicious", Answers{"value_bytes": 200e6, "writes_per_s_per_key": 1000.0}},
+	{"ryw-reads-beyond-one-object", "strict reads beyond one object's limit need sharding", Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0, "reads_per_s": 5000.0}},
+	{"writes-beyond-one-object", "writes beyond one object's limit need sharding", Answers{"writes_per_s_per_key": 5000.0}},
+	{"nothing-reads-it", "state nobody reads is suspicious", Answers{"reads_per_s": 0.0}},
+	{"budget-below-a-warm-kv-read", "a budget below a warm KV read is unrealistic", Answers{"read_latency_budget_ms": 2.0}},
+	{"budget-given-for-one-region", "a budget for one region is ignored", Answers{"reader_regions": "one", "read_latency_budget_ms": 50.0}},
+	{NoViableOption, "when every option is ruled out the primary is the least bad", Answers{"value_bytes": 200e6, "writes_per_s_per_key": 1000.0, "staleness_tolerance_s": 0.0}},
+}
+
+func TestWarnings(t *testing.T) {
+	p := pack(t)
+	for _, c := range warningCases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := Evaluate(p, Item{Answers: base(c.answers)})
+			if !slices.ContainsFunc(rec.Warnings, func(w Warning) bool { return w.ID == c.id && len(w.Questions) > 0 && w.Text != "" }) {
+				t.Errorf("no warning %s; got %+v", c.id, rec.Warnings)
+			}
+		})
+	}
+	t.Run("plain answers raise no warning", func(t *testing.T) {
+		if rec := Evaluate(p, Item{Answers: base(nil)}); len(rec.Warnings) != 0 {
+			t.Errorf("warnings %+v", rec.Warnings)
+		}
+	})
+	t.Run("every warning of the pack has a case here", func(t *testing.T) {
+		for _, w := range p.Warnings {
+			if !slices.ContainsFunc(warningCases, func(c struct {
+				id, name string
+				answers  Answers
+			}) bool {
+				return c.id == w.ID
+			}) {
+				t.Errorf("warning %s has no test case", w.ID)
+			}
+		}
+	})
+	t.Run("the least bad primary has low confidence", func(t *testing.T) {
+		rec := Evaluate(p, Item{Answers: base(Answers{"value_bytes": 200e6, "writes_per_s_per_key": 1000.0, "staleness_tolerance_s": 0.0})})
+		if rec.Confidence != ConfidenceLow || rankedOf(rec, rec.Primary).Viable {
+			t.Errorf("confidence %s, primary viable %v", rec.Confidence, rankedOf(rec, rec.Primary).Viable)
+		}
+	})
+}
+
+func TestCostArithmetic(t *testing.T) {
+	rec := eval(t, base(Answers{"reads_per_s": 300.0, "writes_per_s_per_key": 0.5, "value_bytes": 2e7}))
+	var kv *CostEstimate
+	for i := range rec.Costs {
+		if rec.Costs[i].Option == KV {
+			kv = &rec.Costs[i]
+		}
+	}
+	if kv == nil {
+		t.Fatal("no KV estimate")
+	}
+	want := []struct {
+		item     string
+		qty, usd float64
+		arith    string
+	}{
+		// 300 × 2,592,000 = 777,600,000; (777.6 M − 10 M) / 1 M × $0.50 = $383.80
+		{"KV reads", 777600000, 383.80, "300 reads/s × 2,592,000 s = 777,600,000 reads; (777,600,000 − 10,000,000 included) ÷ 1,000,000 × $0.50 = $383.80"},
+		// 0.5 × 2,592,000 = 1,296,000; (1.296 M − 1 M) / 1 M × $5 = $1.48
+		{"KV writes, deletes and lists", 1296000, 1.48, "0.5 writes/s × 2,592,000 s = 1,296,000 writes; (1,296,000 − 1,000,000 included) ÷ 1,000,000 × $5.00 = $1.48"},
+		// 20 MB is 0.02 GB, within the 1 GB included
+		{"KV stored data", 0.02, 0, "one value of 20,000,000 bytes = 0.02 GB, kept all month; within the 1 included: $0.00"},
+	}
+	if len(kv.Lines) != len(want) {
+		t.Fatalf("%d lines", len(kv.Lines))
+	}
+	for i, w := range want {
+		l := kv.Lines[i]
+		if l.Item != w.item || l.Quantity != w.qty || l.USD != w.usd || l.Arithmetic != w.arith {
+			t.Errorf("line %d = %+v\nwant %+v", i, l, w)
+		}
+	}
+	if kv.MonthlyUSD != 385.28 || kv.Plan != "Workers Paid" || kv.AsOf != "2026-11-22" || kv.Source == "" {
+		t.Errorf("estimate %v %q %q %q", kv.MonthlyUSD, kv.Plan, kv.AsOf, kv.Source)
+	}
+	for _, c := range rec.Costs {
+		if !rankedOf(rec, c.Option).Viable {
+			t.Errorf("cost for non-viable %s", c.Option)
+		}
+	}
+	t.Run("a Durable Object active all month stays within the included duration", func(t *testing.T) {
+		rec := eval(t, base(Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0}))
+		for _, l := range rec.Costs[0].Lines {
+			if l.Item == "Durable Object duration" && (l.Quantity != 324000 || l.USD != 0) {
+				t.Errorf("duration %+v, want 0.125 GB × 2,592,000 s = 324,000 GB-s, free", l)
+			}
+		}
+	})
+	t.Run("the sources cite the prices used", func(t *testing.T) {
+		if !slices.ContainsFunc(rec.Sources, func(s Source) bool { return s.ID == "price:workers-paid:kv-reads" && s.AsOf != "" }) {
+			t.Errorf("sources %v", rec.Sources)
+		}
+		if !slices.ContainsFunc(rec.Sources, func(s Source) bool { return s.ID == "month-seconds" }) {
+			t.Error("the 30-day month assumption is not cited")
+		}
+	})
+}
+
+func TestTheSameAnswersGiveTheSameJSONBytes(t *testing.T) {
+	p := pack(t)
+	a := base(Answers{"concurrent_writers": true, "atomic_update": true, "audit_trail": true, "reads_per_s": 2000.0})
+	first, err := json.Marshal(Evaluate(p, Item{Name: "config", Answers: a}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		p2 := pack(t) // a fresh pack too: nothing may depend on map order
+		b, _ := json.Marshal(Evaluate(p2, Item{Name: "config", Answers: maps.Clone(a)}))
+		if !bytes.Equal(first, b) {
+			t.Fatal("two evaluations of the same answers differ")
+		}
+	}
+}
+
+func TestEvaluateReviewKeepsTheItemsOrder(t *testing.T) {
+	p := pack(t)
+	r := Review{Version: 1, Items: []Item{{Name: "b", Answers: base(nil)}, {Name: "a", Answers: base(Answers{"read_your_writes": true})}}}
+	recs := EvaluateReview(p, r)
+	if len(recs) != 2 || recs[0].Item != "b" || recs[1].Item != "a" || recs[1].Primary != DurableObject {
+		t.Errorf("%+v", recs)
+	}
+}
+
+func BenchmarkEvaluateReview(b *testing.B) {
+	p := pack(b)
+	r := Review{Version: 1}
+	for _, c := range ruleCases {
+		r.Items = append(r.Items, Item{Name: c.rule, Answers: base(c.answers)})
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		EvaluateReview(p, r)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(r.Items)), "ns/item")
+}

@@ -1,0 +1,293 @@
+package content
+
+import (
+	"errors"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// The eleven question ids and types of the answers file v1 (PRODUCT.md).
+var contractQuestions = map[string]string{
+	"read_your_writes":       TypeBool,
+	"concurrent_writers":     TypeBool,
+	"atomic_update":          TypeBool,
+	"staleness_tolerance_s":  TypeNumber,
+	"reads_per_s":            TypeNumber,
+	"writes_per_s_per_key":   TypeNumber,
+	"value_bytes":            TypeInteger,
+	"reader_regions":         TypeChoice,
+	"read_latency_budget_ms": TypeNumber,
+	"expires":                TypeBool,
+	"audit_trail":            TypeBool,
+}
+
+func TestTheEmbeddedPackHasTheElevenContractQuestionsWithTheirTypes(t *testing.T) {
+	p := mustLoad(t)
+	if len(p.Questions) != len(contractQuestions) {
+		t.Errorf("%d questions, want %d", len(p.Questions), len(contractQuestions))
+	}
+	optional := []string{"read_latency_budget_ms", "expires", "audit_trail"}
+	for id, typ := range contractQuestions {
+		q := p.Question(id)
+		if q == nil {
+			t.Errorf("question %s missing", id)
+			continue
+		}
+		if q.Type != typ {
+			t.Errorf("%s: type %s, want %s", id, q.Type, typ)
+		}
+		if q.Required == slices.Contains(optional, id) {
+			t.Errorf("%s: required=%v, PRODUCT.md says otherwise", id, q.Required)
+		}
+	}
+	if got := p.Question("reader_regions").Options; !slices.Equal(got, []string{"one", "few", "global"}) {
+		t.Errorf("reader_regions options %v", got)
+	}
+	if q := p.Question("read_latency_budget_ms"); q.AskIf == nil || q.AskIf.Holds(map[string]any{"reader_regions": "one"}) {
+		t.Error("read_latency_budget_ms should be asked only when readers are not in one region")
+	}
+	if order := p.InterviewOrder(); order[0].ID != "read_your_writes" {
+		t.Errorf("interview starts with %s, want seed 001's first question", order[0].ID)
+	}
+}
+
+func TestTheEmbeddedPackHasTheFiveFixedOptionsEachComplete(t *testing.T) {
+	p := mustLoad(t)
+	if !slices.Equal(p.OptionIDs(), OptionIDs) {
+		t.Fatalf("options %v, want %v", p.OptionIDs(), OptionIDs)
+	}
+	for _, o := range p.Options {
+		platforms := map[string]bool{}
+		for _, pr := range o.Providers {
+			platforms[pr.Platform] = true
+		}
+		for _, want := range []string{"Cloudflare", "Vercel", "Netlify"} {
+			if !platforms[want] {
+				t.Errorf("%s: no %s mapping", o.ID, want)
+			}
+		}
+		if !strings.Contains(o.Sketch, "Env") {
+			t.Errorf("%s: sketch does not look like a Worker", o.ID)
+		}
+	}
+}
+
+func TestEveryFactAndPriceCarriesASourceAndADate(t *testing.T) {
+	p := mustLoad(t)
+	for _, f := range p.Facts {
+		if f.Source == "" || !datePattern.MatchString(f.AsOf) {
+			t.Errorf("fact %s: source %q as_of %q", f.ID, f.Source, f.AsOf)
+		}
+	}
+	for _, pl := range p.Pricing.Plans {
+		for _, it := range pl.Items {
+			if it.Source == "" || !datePattern.MatchString(it.AsOf) {
+				t.Errorf("price %s/%s: source %q as_of %q", pl.ID, it.ID, it.Source, it.AsOf)
+			}
+		}
+	}
+}
+
+func TestFiguresMatchFactsMd(t *testing.T) {
+	p := mustLoad(t)
+	facts := map[string]float64{
+		"kv-propagation-s":         60,
+		"kv-writes-per-s-per-key":  1,
+		"kv-value-max-bytes":       25 * 1024 * 1024,
+		"kv-cachettl-min-s":        30,
+		"kv-expiration-ttl-min-s":  60,
+		"do-soft-limit-rps":        1000,
+		"do-key-value-max-bytes":   2000000,
+		"do-storage-per-object-gb": 10,
+	}
+	for id, want := range facts {
+		f := p.Fact(id)
+		if f == nil || f.Value == nil || *f.Value != want {
+			t.Errorf("fact %s = %v, FACTS.md says %v", id, f, want)
+		}
+	}
+	type price struct{ included, unit, per float64 }
+	paid := map[string]price{
+		"kv-reads":        {10e6, 0.50, 1e6},
+		"kv-writes":       {1e6, 5.00, 1e6},
+		"kv-storage":      {1, 0.50, 1},
+		"do-requests":     {1e6, 0.15, 1e6},
+		"do-duration":     {400000, 12.50, 1e6},
+		"do-rows-read":    {25e9, 0.001, 1e6},
+		"do-rows-written": {50e6, 1.00, 1e6},
+		"do-storage":      {5, 0.20, 1},
+	}
+	plan := p.Pricing.Plan("workers-paid")
+	for id, want := range paid {
+		it := plan.Item(id)
+		if it == nil || it.UnitPriceUSD == nil {
+			t.Errorf("workers-paid %s missing or unpriced", id)
+			continue
+		}
+		if got := (price{it.Included, *it.UnitPriceUSD, it.PerUnits}); got != want {
+			t.Errorf("workers-paid %s = %+v, FACTS.md says %+v", id, got, want)
+		}
+	}
+	free := p.Pricing.Plan("workers-free")
+	for id, want := range map[string]float64{"kv-reads": 100000, "kv-writes": 1000, "kv-storage": 1} {
+		if it := free.Item(id); it == nil || it.Included != want || it.UnitPriceUSD != nil {
+			t.Errorf("workers-free %s = %+v, want %v included and nothing sold beyond", id, it, want)
+		}
+	}
+}
+
+func TestConditionsEvaluateAsWritten(t *testing.T) {
+	p := mustLoad(t)
+	var q1 *Rule
+	for i := range p.Rules {
+		if p.Rules[i].ID == "do-plus-kv-without-coordination" {
+			q1 = &p.Rules[i]
+		}
+	}
+	a := map[string]any{"atomic_update": false, "concurrent_writers": false}
+	if !q1.When.Holds(a) {
+		t.Error("an unanswered audit_trail should satisfy 'answered: false'")
+	}
+	a["audit_trail"] = true
+	if q1.When.Holds(a) {
+		t.Error("audit_trail true should fail the any-group")
+	}
+	if got := q1.When.String(); got != "atomic_update = false and concurrent_writers = false and (audit_trail is not answered or audit_trail = false)" {
+		t.Errorf("String() = %q", got)
+	}
+	c := Condition{Question: "x", Op: OpLt, Value: 60.0}
+	if c.Holds(map[string]any{}) {
+		t.Error("a comparison on a missing answer must be false")
+	}
+}
+
+// posPrefix is file:line:col with a real position.
+var posPrefix = regexp.MustCompile(`^[a-z]+\.yaml:[1-9][0-9]*:[1-9][0-9]*: `)
+
+func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
+	cases := []struct {
+		name, file, from, to, want string
+	}{
+		{"an unknown field in a rule", RulesFile, "    title: \"Question 2", "    colour: red\n    title: \"Question 2",
+			`rules.yaml:31:5: unknown field "colour": expected one of`},
+		{"a wrong type in a question", QuestionsFile, "    order: 1\n    type: bool\n    required: true\n    default: false\n    prompt: \"Must", "    order: first\n    type: bool\n    required: true\n    default: false\n    prompt: \"Must",
+			`questions.yaml:8:12: order: "first": expected a whole number`},
+		{"a rule naming a question that does not exist", RulesFile, "{question: read_your_writes, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
+			"{question: read_your_writs, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
+			`rules.yaml:20:11: condition: unknown question "read_your_writs": expected one of`},
+		{"a rule naming an option that does not exist", RulesFile, "      - {option: durable-object, score: 5, prefer: true}", "      - {option: durable-objects, score: 5, prefer: true}",
+			`rules.yaml:22:9: rule q1-read-your-writes: unknown option "durable-objects": expected one of kv, durable-object`},
+		{"a rule citing a fact that does not exist", RulesFile, "facts: [kv-read-own-write,", "facts: [kv-read-own-wrote,",
+			`rules.yaml:18:5: rule q1-read-your-writes: unknown fact "kv-read-own-wrote"`},
+		{"a threshold from a fact that does not exist", RulesFile, "op: lt, fact: kv-propagation-s}\n    effects:\n      - {option: kv, rule_out: true}\n      - {option: do-plus-kv, rule_out: true}",
+			"op: lt, fact: kv-propagation}\n    effects:\n      - {option: kv, rule_out: true}\n      - {option: do-plus-kv, rule_out: true}",
+			`unknown fact "kv-propagation"`},
+		{"a duplicate rule id", RulesFile, "  - id: q2-concurrent-writers", "  - id: q1-read-your-writes",
+			`rules.yaml:30:5: rule "q1-read-your-writes" is listed twice`},
+		{"a duplicate question id", QuestionsFile, "  - id: concurrent_writers", "  - id: read_your_writes",
+			`questions.yaml:14:5: question "read_your_writes" is listed twice`},
+		{"a duplicate fact id", FactsFile, "  - id: kv-read-own-write", "  - id: kv-propagation-s",
+			`facts.yaml:14:5: fact "kv-propagation-s" is listed twice`},
+		{"a number compared with a bool question", RulesFile, "{question: read_your_writes, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
+			"{question: read_your_writes, op: eq, value: 1}\n    effects:\n      - {option: durable-object, score: 5",
+			`rules.yaml:20:55: condition on read_your_writes (bool question): op eq: value "1": expected true or false`},
+		{"a string compared with a number question", RulesFile, "{question: staleness_tolerance_s, op: lt, value: 1}", "{question: staleness_tolerance_s, op: lt, value: soon}",
+			`op lt: value "soon": expected a number`},
+		{"an order comparison on a choice question", RulesFile, "{question: reader_regions, op: eq, value: global}", "{question: reader_regions, op: gt, value: global}",
+			`expected a question of type number or integer for gt`},
+		{"a choice that is not an option", RulesFile, "{question: reader_regions, op: eq, value: few}", "{question: reader_regions, op: eq, value: europe}",
+			`value "europe": expected one of one, few, global`},
+		{"an unknown operator", RulesFile, "{question: expires, op: eq, value: true}", "{question: expires, op: is, value: true}",
+			`op "is": expected one of eq, ne`},
+		{"an ask_if naming a question that does not exist", QuestionsFile, "ask_if: {question: reader_regions,", "ask_if: {question: regions,",
+			`questions.yaml:95:13: condition: unknown question "regions"`},
+		{"a default of the wrong type", QuestionsFile, "    default: global", "    default: mars",
+			`questions.yaml:84:14: question reader_regions: default: expected one of one, few, global`},
+		{"an option id outside the contract", OptionsFile, "  - id: cache-api", "  - id: cdn",
+			`option "cdn": expected one of the fixed ids`},
+		{"a fact without a date", FactsFile, "    value: 60\n    unit: s\n    source: \"developers.cloudflare.com/kv/concepts/how-kv-works/; ", "    value: 60\n    unit: s\n    as_of: \"last week\"\n    source: \"developers.cloudflare.com/kv/concepts/how-kv-works/; ",
+			`field "as_of" is given twice`},
+		{"a price without workers-paid", PricingFile, "  - id: workers-paid", "  - id: workers-pro",
+			`expected a plan with id workers-paid`},
+		{"a glossary link to nowhere", GlossaryFile, "see: [eventual consistency, cacheTtl]", "see: [eventual consistency, cache ttl]",
+			`see "cache ttl": expected a term of this glossary`},
+		{"malformed YAML", RulesFile, "version: 1\nrules:\n", "version: 1\nrules: [\n", "rules.yaml:"},
+		{"a wrong version", FactsFile, "version: 1\nfacts:", "version: 2\nfacts:", "facts.yaml:5:1: version 2: expected 1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			good, err := embedded.ReadFile(c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := strings.Replace(string(good), c.from, c.to, 1)
+			if src == string(good) {
+				t.Fatalf("test edit %q did not apply", c.from)
+			}
+			_, err = Load(fstest.MapFS{c.file: {Data: []byte(src)}})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+			var pe *PosError
+			if !errors.As(err, &pe) || !posPrefix.MatchString(err.Error()) {
+				t.Errorf("error %q is not a *PosError starting with file:line:col", err)
+			}
+		})
+	}
+}
+
+func TestAPackMayOverrideOneFileAndKeepTheRest(t *testing.T) {
+	good, _ := embedded.ReadFile(FactsFile)
+	src := strings.Replace(string(good), "value: 1\n    unit: writes/s/key", "value: 2\n    unit: writes/s/key", 1)
+	p, err := Load(fstest.MapFS{FactsFile: {Data: []byte(src)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range p.Rules {
+		if r.ID == "kv-write-limit" {
+			if got := r.When.Value; got != 2.0 {
+				t.Errorf("kv-write-limit threshold %v: a corrected fact should move the rule", got)
+			}
+			return
+		}
+	}
+	t.Fatal("kv-write-limit not found")
+}
+
+func mustLoad(t testing.TB) *Pack {
+	t.Helper()
+	p, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// FuzzLoadContent feeds arbitrary bytes as each advisor file in turn: the
+// loader must never panic, and every error must be a *PosError with a
+// position.
+func FuzzLoadContent(f *testing.F) {
+	files := []string{QuestionsFile, RulesFile, OptionsFile, FactsFile, GlossaryFile, PricingFile}
+	for i, name := range files {
+		b, _ := embedded.ReadFile(name)
+		f.Add(uint8(i), b)
+	}
+	f.Add(uint8(1), []byte("version: 1\nrules:\n  - id: x\n    title: t\n    when: {all: [{any: []}]}\n    effects: [{option: kv, score: 1}]\n    rationale: r\n"))
+	f.Add(uint8(1), []byte("version: 1\nrules:\n  - id: x\n    title: t\n    when: {question: reader_regions, op: in, value: [one, [x]]}\n    effects: [{option: kv, score: 1}]\n    rationale: r\n"))
+	f.Add(uint8(1), []byte("version: 1\nrules:\n  - id: x\n    title: t\n    when: &w {all: [*w]}\n    effects: [{option: kv, score: 1}]\n    rationale: r\n"))
+	f.Add(uint8(0), []byte("version: 1\nquestions: [{id: a, prompt: p, help: h, type: number, group: g, order: 1, default: .nan}]"))
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		name := files[int(which)%len(files)]
+		_, err := Load(fstest.MapFS{name: {Data: data}})
+		if err == nil {
+			return
+		}
+		var pe *PosError
+		if !errors.As(err, &pe) || pe.Pos.Line < 1 || pe.Pos.Col < 1 {
+			t.Fatalf("error without a position: %v", err)
+		}
+	})
+}

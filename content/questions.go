@@ -1,0 +1,224 @@
+package content
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Question types.
+const (
+	TypeBool    = "bool"
+	TypeNumber  = "number"
+	TypeInteger = "integer"
+	TypeChoice  = "choice"
+)
+
+var questionTypes = []string{TypeBool, TypeNumber, TypeInteger, TypeChoice}
+
+// Question is one interview question; its id is the key of the answer in
+// an answers file.
+type Question struct {
+	ID     string   `yaml:"id" required:"true"`
+	Prompt string   `yaml:"prompt" required:"true"`
+	Help   string   `yaml:"help" required:"true"` // why the answer matters
+	Type   string   `yaml:"type" required:"true"` // bool | number | integer | choice
+	Unit   string   `yaml:"unit"`
+	Min    *float64 `yaml:"min"`
+	Max    *float64 `yaml:"max"`
+	// MinExclusive makes Min a strict bound (a latency budget must be > 0).
+	MinExclusive bool      `yaml:"min_exclusive"`
+	Options      []string  `yaml:"options"` // for choice
+	RawDefault   yaml.Node `yaml:"default"`
+	Required     bool      `yaml:"required"`
+	Group        string    `yaml:"group" required:"true"`
+	Order        int       `yaml:"order" required:"true"`
+	// AskIf, when set, asks the question only when it holds; the answers
+	// file may still give it.
+	AskIf *Condition `yaml:"ask_if"`
+	Pos   Pos
+
+	// Default is RawDefault checked against Type: bool, float64 or
+	// string; nil when the question has none.
+	Default any `yaml:"-"`
+}
+
+type questionsFile struct {
+	Version   int        `yaml:"version" required:"true"`
+	Questions []Question `yaml:"questions" required:"true"`
+}
+
+// Numeric reports whether answers to q are numbers.
+func (q *Question) Numeric() bool { return q.Type == TypeNumber || q.Type == TypeInteger }
+
+// Expected describes the answer q accepts, for error messages.
+func (q *Question) Expected() string {
+	switch q.Type {
+	case TypeBool:
+		return "true or false"
+	case TypeChoice:
+		return "one of " + strings.Join(q.Options, ", ")
+	}
+	kind := "a number"
+	if q.Type == TypeInteger {
+		kind = "a whole number"
+	}
+	var bounds []string
+	if q.Min != nil {
+		op := ">="
+		if q.MinExclusive {
+			op = ">"
+		}
+		bounds = append(bounds, op+" "+FormatNumber(*q.Min))
+	}
+	if q.Max != nil {
+		bounds = append(bounds, "<= "+FormatNumber(*q.Max))
+	}
+	if len(bounds) > 0 {
+		kind += " " + strings.Join(bounds, " and ")
+	}
+	if q.Unit != "" {
+		kind += " (" + q.Unit + ")"
+	}
+	return kind
+}
+
+// ScalarValue reads a YAML scalar as an answer to q: bool, float64 or
+// string. ok is false when the node is not of q's type or out of range; the
+// message then says what was expected.
+func (q *Question) ScalarValue(n *yaml.Node) (v any, ok bool) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return nil, false
+	}
+	switch q.Type {
+	case TypeBool:
+		if n.Tag != "!!bool" {
+			return nil, false
+		}
+		var b bool
+		if n.Decode(&b) != nil {
+			return nil, false
+		}
+		return b, true
+	case TypeChoice:
+		if n.Tag != "!!str" || !contains(q.Options, n.Value) {
+			return nil, false
+		}
+		return n.Value, true
+	case TypeNumber, TypeInteger:
+		if n.Tag != "!!int" && (n.Tag != "!!float" || q.Type == TypeInteger) {
+			return nil, false
+		}
+		var f float64
+		if n.Tag == "!!int" {
+			i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+			if err != nil {
+				return nil, false
+			}
+			f = float64(i)
+		} else if n.Decode(&f) != nil {
+			return nil, false
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) || !q.InRange(f) {
+			return nil, false
+		}
+		return f, true
+	}
+	return nil, false
+}
+
+// InRange reports whether f is within q's bounds.
+func (q *Question) InRange(f float64) bool {
+	if q.Min != nil && (f < *q.Min || (q.MinExclusive && f == *q.Min)) {
+		return false
+	}
+	if q.Max != nil && f > *q.Max {
+		return false
+	}
+	return true
+}
+
+// FormatNumber prints a figure without float noise: 60, 0.5, 26214400.
+func FormatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// ParseQuestions decodes and checks a questions file on its own; ask_if
+// conditions are checked once all questions are known (checkQuestions).
+func ParseQuestions(file string, data []byte) ([]Question, error) {
+	root, err := ParseYAML(file, data)
+	if err != nil {
+		return nil, err
+	}
+	var f questionsFile
+	if err := Decode(file, root, &f); err != nil {
+		return nil, err
+	}
+	top := Pos{root.Line, root.Column}
+	if err := checkVersion(file, top, f.Version); err != nil {
+		return nil, err
+	}
+	if len(f.Questions) == 0 {
+		return nil, posErr(file, top, "questions: expected at least one question")
+	}
+	seen := map[string]bool{}
+	for i := range f.Questions {
+		q := &f.Questions[i]
+		if err := checkID(file, q.Pos, "question", q.ID, seen); err != nil {
+			return nil, err
+		}
+		if !contains(questionTypes, q.Type) {
+			return nil, posErr(file, q.Pos, "question %s: type %q: expected one of %s", q.ID, q.Type, strings.Join(questionTypes, ", "))
+		}
+		if (q.Type == TypeChoice) != (len(q.Options) > 0) {
+			return nil, posErr(file, q.Pos, "question %s: options are for choice questions, and a choice question needs at least two", q.ID)
+		}
+		if q.Type == TypeChoice && len(q.Options) < 2 {
+			return nil, posErr(file, q.Pos, "question %s: a choice question needs at least two options", q.ID)
+		}
+		if !q.Numeric() && (q.Min != nil || q.Max != nil || q.MinExclusive) {
+			return nil, posErr(file, q.Pos, "question %s: min and max are for number and integer questions", q.ID)
+		}
+		if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
+			return nil, posErr(file, q.Pos, "question %s: min %v is above max %v", q.ID, *q.Min, *q.Max)
+		}
+		if q.RawDefault.Kind != 0 {
+			v, ok := q.ScalarValue(&q.RawDefault)
+			if !ok {
+				return nil, Errorf(file, &q.RawDefault, "question %s: default: expected %s", q.ID, q.Expected())
+			}
+			q.Default = v
+		}
+	}
+	return f.Questions, nil
+}
+
+// checkQuestions resolves every ask_if once the questions and facts are
+// known.
+func checkQuestions(file string, qs []Question, facts map[string]*Fact) error {
+	byID := questionIndex(qs)
+	for i := range qs {
+		if c := qs[i].AskIf; c != nil {
+			if err := c.resolve(file, byID, facts); err != nil {
+				return err
+			}
+			for _, id := range c.QuestionIDs() {
+				if id == qs[i].ID {
+					return posErr(file, c.Pos, "question %s: ask_if cannot depend on the question itself", id)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func questionIndex(qs []Question) map[string]*Question {
+	m := make(map[string]*Question, len(qs))
+	for i := range qs {
+		m[qs[i].ID] = &qs[i]
+	}
+	return m
+}

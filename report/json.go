@@ -1,0 +1,236 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+
+	"github.com/kvdo/kvdo/advisor"
+)
+
+// JSONVersion is the version of the JSON report format. Adding an optional
+// field keeps it; renaming, removing or retyping a field bumps it.
+const JSONVersion = 1
+
+// The JSON document has its own types, copied field by field, rather than
+// marshalling advisor's: the report format is a public contract
+// (report/schema/report.v1.schema.json) and must not change shape when the
+// engine grows a field.
+
+type jsonDoc struct {
+	Version     int            `json:"version"`
+	Kind        string         `json:"kind"`
+	Title       string         `json:"title"`
+	Date        string         `json:"date"`
+	Status      string         `json:"status"`
+	DecidedBy   []string       `json:"decided_by"`
+	AnswersFile string         `json:"answers_file,omitempty"`
+	Questions   []jsonQuestion `json:"questions"`
+	Items       []jsonItem     `json:"items"`
+	Sources     []jsonSource   `json:"sources"`
+}
+
+type jsonQuestion struct {
+	ID     string `json:"id"`
+	Prompt string `json:"prompt"`
+}
+
+type jsonItem struct {
+	Name           string         `json:"name"`
+	Notes          string         `json:"notes,omitempty"`
+	Answers        map[string]any `json:"answers"`
+	Recommendation jsonRec        `json:"recommendation"`
+}
+
+type jsonRec struct {
+	Primary    string         `json:"primary"`
+	Title      string         `json:"title"`
+	Confidence string         `json:"confidence"`
+	Summary    string         `json:"summary"`
+	Ranking    []jsonRanked   `json:"ranking"`
+	Reasons    []jsonReason   `json:"reasons"`
+	Flips      []jsonFlip     `json:"flips"`
+	Warnings   []jsonWarning  `json:"warnings"`
+	Pitfalls   []string       `json:"pitfalls"`
+	Checklist  []string       `json:"checklist"`
+	Sketch     jsonSketch     `json:"sketch"`
+	Costs      []jsonCost     `json:"costs"`
+	Providers  []jsonProvider `json:"providers"`
+	Sources    []string       `json:"sources"`
+}
+
+type jsonRanked struct {
+	Option   string   `json:"option"`
+	Title    string   `json:"title"`
+	Score    int      `json:"score"`
+	Viable   bool     `json:"viable"`
+	Summary  string   `json:"summary"`
+	Pros     []string `json:"pros"`
+	Cons     []string `json:"cons"`
+	RuledOut string   `json:"ruled_out,omitempty"`
+}
+
+type jsonReason struct {
+	Rule      string   `json:"rule"`
+	Text      string   `json:"text"`
+	Questions []string `json:"questions"`
+	Effect    string   `json:"effect"`
+}
+
+type jsonFlip struct {
+	Question string `json:"question"`
+	From     any    `json:"from"`
+	To       any    `json:"to"`
+	Primary  string `json:"primary"`
+	Text     string `json:"text"`
+}
+
+type jsonWarning struct {
+	ID        string   `json:"id"`
+	Text      string   `json:"text"`
+	Questions []string `json:"questions"`
+}
+
+type jsonSketch struct {
+	Language string `json:"language"`
+	Code     string `json:"code"`
+}
+
+type jsonCost struct {
+	Option     string         `json:"option"`
+	Plan       string         `json:"plan"`
+	MonthlyUSD float64        `json:"monthly_usd"`
+	AsOf       string         `json:"as_of"`
+	Source     string         `json:"source"`
+	Lines      []jsonCostLine `json:"lines"`
+}
+
+type jsonCostLine struct {
+	Item         string  `json:"item"`
+	Quantity     float64 `json:"quantity"`
+	Unit         string  `json:"unit"`
+	Included     float64 `json:"included"`
+	UnitPriceUSD float64 `json:"unit_price_usd"`
+	PerUnits     float64 `json:"per_units"`
+	USD          float64 `json:"usd"`
+	Arithmetic   string  `json:"arithmetic"`
+}
+
+type jsonProvider struct {
+	Platform   string `json:"platform"`
+	Equivalent string `json:"equivalent"`
+}
+
+type jsonSource struct {
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Source string `json:"source"`
+	AsOf   string `json:"as_of"`
+}
+
+// JSON renders d as the versioned JSON report: two-space indented, map keys
+// sorted, empty lists as [] rather than null, so the same Doc gives the
+// same bytes and consumers need no null checks. Sources are listed once at
+// the top level; each recommendation refers to them by id.
+func JSON(d Doc) []byte {
+	doc := jsonDoc{
+		Version: JSONVersion, Kind: "kvdo.report", Title: d.title(), Date: d.Date,
+		Status: d.status(), DecidedBy: orEmpty(d.DecidedBy), AnswersFile: d.AnswersFile,
+		Questions: []jsonQuestion{}, Items: []jsonItem{}, Sources: []jsonSource{},
+	}
+	asked := map[string]bool{}
+	for _, e := range d.Entries {
+		for id := range e.Item.Answers {
+			asked[id] = true
+		}
+	}
+	for _, q := range d.Questions {
+		if asked[q.ID] {
+			doc.Questions = append(doc.Questions, jsonQuestion(q))
+			delete(asked, q.ID) // a question listed twice appears once
+		}
+	}
+	for _, e := range d.Entries {
+		doc.Items = append(doc.Items, jsonItem{
+			Name: e.Item.Name, Notes: e.Item.Notes,
+			Answers:        answersOrEmpty(e.Item.Answers),
+			Recommendation: toJSONRec(e.Recommendation),
+		})
+	}
+	for _, s := range d.sources() {
+		doc.Sources = append(doc.Sources, jsonSource{s.ID, s.Text, s.Source, s.AsOf})
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	// Readable "<" and "&" in code sketches; the JSON is never inlined in HTML.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		// Only a non-finite float or an exotic answer value can get here;
+		// the advisor produces neither, so this is a programming error.
+		panic("report: encoding JSON: " + err.Error())
+	}
+	return buf.Bytes()
+}
+
+func toJSONRec(r advisor.Recommendation) jsonRec {
+	out := jsonRec{
+		Primary: string(r.Primary), Title: optionTitle(r, r.Primary),
+		Confidence: r.Confidence, Summary: r.Summary,
+		Ranking: []jsonRanked{}, Reasons: []jsonReason{}, Flips: []jsonFlip{},
+		Warnings: []jsonWarning{}, Pitfalls: orEmpty(r.Pitfalls), Checklist: orEmpty(r.Checklist),
+		Sketch: jsonSketch{r.Sketch.Language, r.Sketch.Code}, Costs: []jsonCost{}, Providers: []jsonProvider{},
+		Sources: []string{},
+	}
+	for _, o := range r.Ranking {
+		out.Ranking = append(out.Ranking, jsonRanked{
+			Option: string(o.Option), Title: o.Title, Score: o.Score, Viable: o.Viable,
+			Summary: o.Summary, Pros: orEmpty(o.Pros), Cons: orEmpty(o.Cons), RuledOut: o.RuledOut,
+		})
+	}
+	for _, rs := range r.Reasons {
+		out.Reasons = append(out.Reasons, jsonReason{rs.Rule, rs.Text, orEmpty(rs.Questions), rs.Effect})
+	}
+	for _, f := range r.Flips {
+		out.Flips = append(out.Flips, jsonFlip{f.Question, f.From, f.To, string(f.Primary), f.Text})
+	}
+	for _, w := range r.Warnings {
+		out.Warnings = append(out.Warnings, jsonWarning{w.ID, w.Text, orEmpty(w.Questions)})
+	}
+	for _, c := range r.Costs {
+		jc := jsonCost{Option: string(c.Option), Plan: c.Plan, MonthlyUSD: c.MonthlyUSD,
+			AsOf: c.AsOf, Source: c.Source, Lines: []jsonCostLine{}}
+		for _, l := range c.Lines {
+			jc.Lines = append(jc.Lines, jsonCostLine{l.Item, l.Quantity, l.Unit, l.Included,
+				l.UnitPrice, l.PerUnits, l.USD, l.Arithmetic})
+		}
+		out.Costs = append(out.Costs, jc)
+	}
+	for _, p := range r.Providers {
+		out.Providers = append(out.Providers, jsonProvider{p.Platform, p.Equivalent})
+	}
+	for _, s := range r.Sources {
+		out.Sources = append(out.Sources, s.ID)
+	}
+	return out
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func answersOrEmpty(a advisor.Answers) map[string]any {
+	if a == nil {
+		return map[string]any{}
+	}
+	return a
+}
+
+// Schema is the JSON Schema (draft 2020-12) of the JSON report, embedded so
+// tools and tests validate against the very file the repository documents.
+//
+//go:embed schema/report.v1.schema.json
+var Schema []byte

@@ -1,0 +1,254 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+)
+
+var formats = []struct {
+	name   string
+	render func(Doc) []byte
+}{
+	{"markdown", Markdown},
+	{"json", JSON},
+	{"html", HTML},
+}
+
+func TestReviewWithSeveralItemsMatchesGolden(t *testing.T) {
+	for _, f := range formats {
+		t.Run(f.name, func(t *testing.T) {
+			golden.RequireEqual(t, f.render(sampleDoc()))
+		})
+	}
+}
+
+func TestOneRecordPerItemMatchesGolden(t *testing.T) {
+	for _, one := range sampleDoc().PerItem() {
+		t.Run(one.Entries[0].Item.Name, func(t *testing.T) {
+			golden.RequireEqual(t, Markdown(one))
+		})
+	}
+}
+
+func TestRenderingIsDeterministic(t *testing.T) {
+	for _, f := range formats {
+		t.Run(f.name, func(t *testing.T) {
+			first := f.render(sampleDoc())
+			for range 20 {
+				if !bytes.Equal(first, f.render(sampleDoc())) {
+					t.Fatal("two renderings of the same Doc differ")
+				}
+			}
+		})
+	}
+}
+
+func compileSchema(t testing.TB) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	if err != nil {
+		t.Fatalf("schema is not JSON: %v", err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("report.v1.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("report.v1.schema.json")
+	if err != nil {
+		t.Fatalf("schema does not compile: %v", err)
+	}
+	return s
+}
+
+func TestJSONReportsValidateAgainstTheCommittedSchema(t *testing.T) {
+	s := compileSchema(t)
+	docs := map[string]Doc{"a review": sampleDoc(), "hostile strings": hostileDoc(), "no metadata": {Entries: sampleDoc().Entries[2:]}}
+	for i, one := range sampleDoc().PerItem() {
+		docs["item "+string(rune('1'+i))] = one
+	}
+	for name, d := range docs {
+		t.Run(name, func(t *testing.T) {
+			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(JSON(d)))
+			if err != nil {
+				t.Fatalf("output is not JSON: %v", err)
+			}
+			if err := s.Validate(v); err != nil {
+				t.Errorf("output does not match the schema: %v", err)
+			}
+		})
+	}
+}
+
+func TestSchemaRejectsAReportOfAnotherVersion(t *testing.T) {
+	var m map[string]any
+	if err := json.Unmarshal(JSON(sampleDoc()), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["version"] = 2
+	b, _ := json.Marshal(m)
+	v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if compileSchema(t).Validate(v) == nil {
+		t.Error("the schema accepted version 2")
+	}
+}
+
+func TestJSONUsesSnakeCaseFieldNames(t *testing.T) {
+	keys := regexp.MustCompile(`"([^"]+)":`).FindAllStringSubmatch(string(JSON(sampleDoc())), -1)
+	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	for _, k := range keys {
+		if !snake.MatchString(k[1]) {
+			t.Errorf("field %q is not snake_case", k[1])
+		}
+	}
+}
+
+func TestHTMLEscapesHostileStrings(t *testing.T) {
+	out := string(HTML(hostileDoc()))
+	if strings.Contains(out, "<script") {
+		t.Errorf("a user string became a <script> element")
+	}
+	if !strings.Contains(out, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quoted&#34;") {
+		t.Errorf("the hostile title is not escaped as expected")
+	}
+	for _, bad := range []string{`"quoted"`, "& \""} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output holds unescaped %q", bad)
+		}
+	}
+}
+
+func TestHTMLIsSelfContained(t *testing.T) {
+	out := string(HTML(sampleDoc()))
+	for _, bad := range []string{"<script", "<link", "src=", "url(", "@import", "http://"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("HTML contains %q: it must load nothing", bad)
+		}
+	}
+	// Cited sources are links a reader may follow; nothing else may name
+	// an address.
+	if n, links := strings.Count(out, "https://"), strings.Count(out, `<a href="https://`); n != links {
+		t.Errorf("%d addresses, %d of them links", n, links)
+	}
+	if !strings.Contains(out, "@media print") {
+		t.Error("HTML has no print styles")
+	}
+}
+
+// renderGFM renders Markdown the way GitHub does (CommonMark plus tables).
+func renderGFM(t *testing.T, md []byte) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert(md, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestMarkdownKeepsHostileStringsLiteral(t *testing.T) {
+	d := hostileDoc()
+	html := renderGFM(t, Markdown(d))
+	if strings.Contains(html, "<script") {
+		t.Errorf("a user string became raw HTML:\n%s", html)
+	}
+	if !strings.Contains(html, `&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; | pipe`) {
+		t.Errorf("the hostile name does not render literally:\n%s", html)
+	}
+	if strings.Contains(html, "<li>not a list") {
+		t.Error("a line of the notes became a list item")
+	}
+}
+
+func TestMarkdownTablesKeepTheirColumnsWithHostileStrings(t *testing.T) {
+	d := hostileDoc()
+	d.Entries = append(d.Entries, sampleDoc().Entries[1])
+	html := renderGFM(t, Markdown(d))
+	tables := regexp.MustCompile(`(?s)<table>.*?</table>`).FindAllString(html, -1)
+	if len(tables) == 0 {
+		t.Fatal("no tables rendered")
+	}
+	for _, tb := range tables {
+		cellRE := regexp.MustCompile(`<t[hd][ >]`)
+		heads := len(regexp.MustCompile(`<th[ >]`).FindAllString(tb, -1))
+		for _, row := range regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(tb, -1) {
+			if n := len(cellRE.FindAllString(row, -1)); n != heads {
+				t.Errorf("a row has %d cells, its table %d columns:\n%s", n, heads, row)
+			}
+		}
+	}
+	if !strings.Contains(html, "<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot; | pipe</td>") {
+		t.Errorf("the hostile name is not one literal table cell:\n%s", html)
+	}
+}
+
+func TestMarkdownFrontMatterSurvivesHostileDecisionMakers(t *testing.T) {
+	md := string(Markdown(hostileDoc()))
+	fm, _, ok := strings.Cut(strings.TrimPrefix(md, "---\n"), "\n---\n")
+	if !ok || !strings.HasPrefix(md, "---\n") {
+		t.Fatalf("no front matter:\n%s", md)
+	}
+	if strings.Count(fm, "\n") != 2 {
+		t.Errorf("front matter is not three lines:\n%s", fm)
+	}
+}
+
+func TestFormatValueReadsLikeAPerson(t *testing.T) {
+	cases := map[string]any{"yes": true, "no": false, "2,592,000": 2592000.0, "0.5": 0.5, "global": "global", "(none)": nil, "-1,000": -1000.0}
+	for want, in := range cases {
+		if got := FormatValue(in); got != want {
+			t.Errorf("FormatValue(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFormatUSD(t *testing.T) {
+	cases := map[float64]string{0: "$0.00", 1291: "$1,291.00", 0.5: "$0.50", 0.001: "$0.001", 12.345: "$12.35"}
+	for in, want := range cases {
+		if got := formatUSD(in); got != want {
+			t.Errorf("formatUSD(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCodeFenceOutlastsBackticksInTheSketch(t *testing.T) {
+	if got := codeFence("a ```` b"); got != "`````" {
+		t.Errorf("codeFence = %q", got)
+	}
+}
+
+func TestSlugIsFileNameSafe(t *testing.T) {
+	cases := map[string]string{
+		"session-flag":            "session-flag",
+		"Seat counter (EU) v2":    "seat-counter-eu-v2",
+		`<script>"&"</script>`:    "script-script",
+		"!!!":                     "decision",
+		strings.Repeat("ab", 100): strings.Repeat("ab", 25),
+	}
+	for name, want := range cases {
+		d := sampleDoc()
+		d.Entries = d.Entries[:1]
+		d.Entries[0].Item.Name = name
+		if got := d.Slug(); got != want {
+			t.Errorf("Slug of %q = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestLowerFirstKeepsAcronymsAndNames(t *testing.T) {
+	cases := map[string]string{
+		"Reads stay local": "reads stay local", "A write can lag": "a write can lag",
+		"KV is cheap": "KV is cheap", "R2 storage": "R2 storage", "`get` is fast": "`get` is fast", "": "",
+	}
+	for in, want := range cases {
+		if got := lowerFirst(in); got != want {
+			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
