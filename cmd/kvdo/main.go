@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -26,7 +27,7 @@ func main() {
 func run(ctx context.Context, args []string) int {
 	root := newRootCmd()
 	root.SetArgs(args)
-	opts := []fang.Option{}
+	opts := []fang.Option{fang.WithErrorHandler(errorHandler)}
 	if version != "" {
 		opts = append(opts, fang.WithVersion(version))
 	}
@@ -34,6 +35,14 @@ func run(ctx context.Context, args []string) int {
 		return exitCode(err)
 	}
 	return 0
+}
+
+// errorHandler is fang's default without its first-word title case, which
+// turns "examples/review.yaml:5:25: ..." into "Examples/Review.yaml:5:25:
+// ...": a path in an error must stay the path on disk.
+func errorHandler(w io.Writer, styles fang.Styles, err error) {
+	styles.ErrorText = styles.ErrorText.UnsetTransform()
+	fang.DefaultErrorHandler(w, styles, err)
 }
 
 func newRootCmd() *cobra.Command {
