@@ -95,7 +95,7 @@ func (t *counterTally) report(s *scenario) {
 	s.metric("final count", float64(t.final), "count", true)
 	s.metric("updates lost", float64(lost), "count", true)
 	if t.inObject {
-		s.liveCount("requests that queued for the object", edge.EvDOQueue, "", false)
+		s.liveCount("requests queued at the object", edge.EvDOQueue, "", false)
 		s.liveCount("storage writes made durable", edge.EvDOCommit, "", false)
 	} else {
 		s.liveCount("stale reads", edge.EvKVGetDone, "stale", false)

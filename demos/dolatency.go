@@ -27,7 +27,7 @@ func doLatencyDemo() Demo {
 			intParam("callers", "5", "2", "8", "caller PoPs, spread over continents; the first one publishes, so it creates the object"),
 			{Name: "hint", Kind: KindChoice, Default: "none", Choices: doHintChoices,
 				Help: "location hint on the object's first get; none: the object is created near its first caller"},
-			intParam("reads", "10", "3", "40", "reads each caller makes from the object, and as many from KV"),
+			intParam("reads", "5", "3", "40", "reads each caller makes from the object, and as many from KV"),
 		},
 		Variants: []Variant{{ID: "do-vs-kv", Title: "The object vs KV", Help: "every caller reads the same profile from the one object and from KV"}},
 		Source:   Source{File: "dolatency_worker.go", Code: doLatencyWorkerSource},
@@ -208,7 +208,7 @@ func (s *scenario) doLatencyReport(w *edge.World, home edge.PoPID, why string, s
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "the object lives at %s (%s); reading it takes %s (p50) from %s and %s from %s, %.0fx a warm KV read there",
+	fmt.Fprintf(&b, "the object lives at %s (%s); reading it takes %s (p50) from %s and %s from %s, %.0f times a warm KV read there",
 		w.Code(home), why, fmtLatency(nearP50), w.Code(near.pop), fmtLatency(farP50), w.Code(far.pop), ratio)
 	fmt.Fprintf(&b, ", while warm KV reads stay at or under %s (p50) at every caller (slowest %s)", fmtLatency(kvWorstAt), kvWorstPoP)
 	if failed > 0 {
