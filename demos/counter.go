@@ -46,13 +46,8 @@ func (t *counterTally) send(at time.Duration, pop edge.PoPID, path string, h edg
 			// An increment answers the count it produced: the counter
 			// model expects each to be one more than the last.
 			t.acked++
-			if first, dup := t.answered[n]; dup && t.noteLost {
-				t.w.Note(t.w.Code(pop), fmt.Sprintf("req %d is told count %d, as req %d was: two increments, one step up", client, n, first))
-			} else if !dup {
-				if t.answered == nil {
-					t.answered = map[int]int{}
-				}
-				t.answered[n] = client
+			if t.noteLost {
+				t.noteRepeat(pop, client, n)
 			}
 			t.ops = append(t.ops, edge.Op{Client: client, Kind: edge.OpIncr, Key: "count", Value: int64(n),
 				Call: at, Return: t.w.Now(), Label: fmt.Sprintf("req %d at %s", client, t.w.Code(pop))})
@@ -65,6 +60,19 @@ func (t *counterTally) send(at time.Duration, pop edge.PoPID, path string, h edg
 		}
 	})
 	client = r.ID
+}
+
+// noteRepeat notes an increment answered with a count an earlier one
+// already got: both started from the same read.
+func (t *counterTally) noteRepeat(pop edge.PoPID, client, n int) {
+	if first, dup := t.answered[n]; dup {
+		t.w.Note(t.w.Code(pop), fmt.Sprintf("req %d is told count %d, as req %d was: two increments, one step up", client, n, first))
+		return
+	}
+	if t.answered == nil {
+		t.answered = map[int]int{}
+	}
+	t.answered[n] = client
 }
 
 // check reads the counter at pop once the writes have settled, and records

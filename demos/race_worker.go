@@ -77,8 +77,8 @@ func (c *counterWorker) forwardToCounter(r *edge.Request) {
 
 // kvCounterObject is a Durable Object that keeps the count in KV. Being
 // the only writer does not make it safe: its thread stops at each KV
-// await, and the input gate stays open while it waits, so the next
-// request starts and reads the same count.
+// await, and the input gate stays open while it waits, so another
+// request can start and read the same count.
 type kvCounterObject struct {
 	random *rand.Rand // Math.random(), for backoff jitter
 }
