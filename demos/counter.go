@@ -26,6 +26,15 @@ type counterTally struct {
 	lastDone time.Duration
 	final    int
 	finalErr bool
+	// inObject says the count lives in Durable Object storage, which
+	// changes the figures worth showing.
+	inObject bool
+	// afterCheck, if set, runs once the check read is answered.
+	afterCheck func()
+	// noteLost, when set, notes each answer that repeats an earlier one:
+	// the moment a lost update becomes visible to the clients.
+	noteLost bool
+	answered map[int]int // count answered -> the request that got it first
 }
 
 // send issues one increment at PoP pop and virtual time at, and records it
@@ -37,6 +46,9 @@ func (t *counterTally) send(at time.Duration, pop edge.PoPID, path string, h edg
 			// An increment answers the count it produced: the counter
 			// model expects each to be one more than the last.
 			t.acked++
+			if t.noteLost {
+				t.noteRepeat(pop, client, n)
+			}
 			t.ops = append(t.ops, edge.Op{Client: client, Kind: edge.OpIncr, Key: "count", Value: int64(n),
 				Call: at, Return: t.w.Now(), Label: fmt.Sprintf("req %d at %s", client, t.w.Code(pop))})
 		} else {
@@ -48,6 +60,19 @@ func (t *counterTally) send(at time.Duration, pop edge.PoPID, path string, h edg
 		}
 	})
 	client = r.ID
+}
+
+// noteRepeat notes an increment answered with a count an earlier one
+// already got: both started from the same read.
+func (t *counterTally) noteRepeat(pop edge.PoPID, client, n int) {
+	if first, dup := t.answered[n]; dup {
+		t.w.Note(t.w.Code(pop), fmt.Sprintf("req %d is told count %d, as req %d was: two increments, one step up", client, n, first))
+		return
+	}
+	if t.answered == nil {
+		t.answered = map[int]int{}
+	}
+	t.answered[n] = client
 }
 
 // check reads the counter at pop once the writes have settled, and records
@@ -63,6 +88,9 @@ func (t *counterTally) check(pop edge.PoPID, h edge.Handler) {
 		t.final, t.finalErr = n, status != 200 || err != nil
 		t.ops = append(t.ops, edge.Op{Client: client, Kind: edge.OpGet, Key: "count", Value: int64(n), Found: body != "",
 			Call: at, Return: t.w.Now(), Label: fmt.Sprintf("check req %d at %s", client, t.w.Code(pop))})
+		if t.afterCheck != nil {
+			t.afterCheck()
+		}
 	})
 	client = r.ID
 }
@@ -74,8 +102,13 @@ func (t *counterTally) report(s *scenario) {
 	s.metric("increments acknowledged", float64(t.acked), "count", false)
 	s.metric("final count", float64(t.final), "count", true)
 	s.metric("updates lost", float64(lost), "count", true)
-	s.liveCount("stale reads", edge.EvKVGetDone, "stale", false)
-	s.liveCount("puts rejected with 429", edge.EvKVPutDone, "429", false)
+	if t.inObject {
+		s.liveCount("requests queued at the object", edge.EvDOQueue, "", false)
+		s.liveCount("storage writes made durable", edge.EvDOCommit, "", false)
+	} else {
+		s.liveCount("stale reads", edge.EvKVGetDone, "stale", false)
+		s.liveCount("puts rejected with 429", edge.EvKVPutDone, "429", false)
+	}
 	if t.failed > 0 {
 		s.metric("requests failed", float64(t.failed), "count", false)
 	}

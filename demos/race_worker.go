@@ -1,6 +1,6 @@
 package demos
 
-// The Worker code of the race and local-vs-prod demos, shown to the viewer
+// The Worker and Durable Object code of the race and local-vs-prod demos, shown to the viewer
 // line by line. Handlers are written in continuation-passing style: where
 // JavaScript would `await`, the call takes a callback that runs when the
 // result arrives in virtual time.
@@ -16,8 +16,9 @@ import (
 // counterWorker is a Worker script that keeps a counter under the KV key
 // "count". Its fields are the bindings its handlers use.
 type counterWorker struct {
-	kv     *edge.KVNamespace // env.COUNTER
-	random *rand.Rand        // Math.random(), for backoff jitter
+	kv      *edge.KVNamespace // env.COUNTER
+	counter *edge.DOStub      // env.COUNTERS.get(idFromName("counter"))
+	random  *rand.Rand        // Math.random(), for backoff jitter
 }
 
 // maxPutAttempts bounds the retries of a rejected put.
@@ -59,5 +60,75 @@ func (c *counterWorker) putWithRetry(w *edge.World, at edge.PoPID, req int, key,
 func (c *counterWorker) readCount(r *edge.Request) {
 	c.kv.Get(r.PoP, "count", edge.GetOptions{}, r.ID, func(got edge.GetResult) {
 		r.Respond(200, got.Value)
+	})
+}
+
+// The same counter behind one Durable Object: every client's Worker
+// forwards its increment to the object named "counter", wherever the
+// client is, so one instance sees all of them, one event at a time.
+
+// forwardToCounter is the Worker in front of the object: it passes the
+// request on and relays the object's answer.
+func (c *counterWorker) forwardToCounter(r *edge.Request) {
+	c.counter.Fetch(r.PoP, r.Path, "", r.ID, func(res edge.Response) {
+		r.Respond(res.Status, res.Body)
+	})
+}
+
+// kvCounterObject is a Durable Object that keeps the count in KV. Being
+// the only writer does not make it safe: its thread stops at each KV
+// await, and the input gate stays open while it waits, so another
+// request can start and read the same count.
+type kvCounterObject struct {
+	random *rand.Rand // Math.random(), for backoff jitter
+}
+
+// Fetch handles /increment: read, add one, write back, as incrementInKV.
+func (c *kvCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
+	kv := o.KV("COUNTER")
+	kv.Get("count", edge.GetOptions{}, func(got edge.GetResult) {
+		n, _ := strconv.Atoi(got.Value)
+		next := strconv.Itoa(n + 1)
+		c.putFromObject(o, kv, r.ID, next, 1, func(err error) {
+			if err != nil {
+				r.Respond(503, err.Error())
+				return
+			}
+			r.Respond(200, next)
+		})
+	})
+}
+
+// putFromObject writes the count to KV, backing off on 429 as
+// putWithRetry does; the wait is a timer, which leaves the gate open too.
+func (c *kvCounterObject) putFromObject(o *edge.DOContext, kv edge.DOKV, req int, value string, attempt int, done func(error)) {
+	kv.Put("count", value, edge.PutOptions{}, func(err error) {
+		if edge.IsKVError(err, "429") && attempt < maxPutAttempts {
+			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
+			o.World().Note("do:"+o.ID().Name(), "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
+			o.Sleep(wait, func() { c.putFromObject(o, kv, req, value, attempt+1, done) })
+			return
+		}
+		done(err)
+	})
+}
+
+// storedCounterObject keeps the count in the object's own storage. A
+// storage read closes the input gate until it returns, and the put needs
+// no await, so no other request can run between the read and the write.
+type storedCounterObject struct{}
+
+// Fetch handles /increment and /count.
+func (storedCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
+	st := o.Storage()
+	st.Get("count", func(v string, _ bool) {
+		if r.Path == "/count" {
+			r.Respond(200, v)
+			return
+		}
+		n, _ := strconv.Atoi(v)
+		next := strconv.Itoa(n + 1)
+		st.Put("count", next)
+		r.Respond(200, next) // held by the output gate until the put is durable
 	})
 }

@@ -42,7 +42,7 @@ func TestDemoBadInputExitsTwoNamingTheChoices(t *testing.T) {
 		want string
 	}{
 		{"an unknown demo", []string{"demo", "nope", "--headless"}, "expected one of race, propagation"},
-		{"an unknown variant", []string{"demo", "race", "--headless", "--variant", "x"}, "expected one of kv-from-isolates"},
+		{"an unknown variant", []string{"demo", "race", "--headless", "--variant", "x"}, "expected one of kv-in-do, do-storage, kv-from-isolates"},
 		{"an unknown parameter", []string{"demo", "race", "--headless", "--set", "foo=1"}, "expected one of writers, increments"},
 		{"an out-of-range value", []string{"demo", "race", "--headless", "--set", "writers=99"}, "expected an integer from 2 to 8"},
 		{"a --set without =", []string{"demo", "race", "--headless", "--set", "writers"}, "expected name=value"},

@@ -1,0 +1,69 @@
+package demos
+
+// The Worker and Durable Object code of the do-latency demo: one object
+// owns a profile and copies it into KV; Workers on several continents read
+// it both ways, so each can compare the trip to the object with a read
+// from its own PoP's KV cache.
+
+import "github.com/kvdo/kvdo/edge"
+
+// profileWorker is the Worker script deployed at every PoP.
+type profileWorker struct {
+	kv     *edge.KVNamespace // env.PROFILES_KV
+	object *edge.DOStub      // env.PROFILE.get(env.PROFILE.idFromName("profile"), {locationHint})
+}
+
+// publish handles PUT /profile: the object stores the new profile and
+// copies it to KV.
+func (p *profileWorker) publish(r *edge.Request) {
+	p.object.Fetch(r.PoP, "/publish", "profile v1", r.ID, func(res edge.Response) {
+		r.Respond(res.Status, res.Body)
+	})
+}
+
+// readFromObject handles GET /profile/do. There is one object in the
+// world: from here to it and back is a round trip, however far it is.
+func (p *profileWorker) readFromObject(r *edge.Request) {
+	p.object.Fetch(r.PoP, "/profile", "", r.ID, func(res edge.Response) {
+		r.Respond(res.Status, res.Body)
+	})
+}
+
+// readFromKV handles GET /profile/kv: once this PoP has cached the key,
+// the read never leaves the PoP.
+func (p *profileWorker) readFromKV(r *edge.Request) {
+	p.kv.Get(r.PoP, "profile", edge.GetOptions{}, r.ID, func(got edge.GetResult) {
+		if !got.Found {
+			r.Respond(404, "no profile")
+			return
+		}
+		r.Respond(200, got.Value)
+	})
+}
+
+// profileObject is the Durable Object that owns the profile.
+type profileObject struct{}
+
+// Fetch serves reads from the object's storage and, on /publish, stores
+// the body and copies it to KV for readers everywhere.
+func (profileObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
+	st := o.Storage()
+	if r.Path == "/publish" {
+		st.Put("profile", r.Body)
+		o.KV("PROFILES_KV").Put("profile", r.Body, edge.PutOptions{}, func(err error) {
+			if err != nil {
+				r.Respond(500, err.Error())
+				return
+			}
+			r.Respond(200, "published")
+		})
+		return
+	}
+	st.Get("profile", func(v string, found bool) {
+		if !found {
+			r.Respond(404, "no profile")
+			return
+		}
+		r.Respond(200, v)
+	})
+}
