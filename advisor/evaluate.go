@@ -35,7 +35,8 @@ type tally struct {
 }
 
 func runRules(pack *content.Pack, a Answers) tally {
-	t := tally{score: map[string]int{}, prefer: map[string]bool{}, ruledOut: map[string]*content.Rule{}}
+	n := len(pack.Options)
+	t := tally{score: make(map[string]int, n), prefer: make(map[string]bool, n), ruledOut: make(map[string]*content.Rule, n)}
 	for i := range pack.Rules {
 		r := &pack.Rules[i]
 		if !r.When.Holds(a) {
@@ -61,10 +62,6 @@ func runRules(pack *content.Pack, a Answers) tally {
 // score, then in options.yaml order, so ties never depend on map order.
 func (t tally) order(pack *content.Pack) []string {
 	ids := pack.OptionIDs()
-	pos := map[string]int{}
-	for i, id := range ids {
-		pos[id] = i
-	}
 	slices.SortStableFunc(ids, func(a, b string) int {
 		va, vb := t.ruledOut[a] == nil, t.ruledOut[b] == nil
 		if va != vb {
@@ -77,7 +74,7 @@ func (t tally) order(pack *content.Pack) []string {
 		if t.score[a] != t.score[b] {
 			return t.score[b] - t.score[a]
 		}
-		return pos[a] - pos[b]
+		return 0 // stable: options.yaml order
 	})
 	return ids
 }

@@ -22,19 +22,26 @@ type boundary struct {
 // in pack order, lower values before higher, so the list is stable.
 func flips(pack *content.Pack, a Answers, base string) []Flip {
 	var out []Flip
+	// One scratch copy, each answer changed and restored in turn: the
+	// search evaluates dozens of variants per item.
+	alt := maps.Clone(a)
 	for i := range pack.Questions {
 		q := &pack.Questions[i]
 		cur, has := a[q.ID]
-		try := func(to any, text string) bool {
-			alt := maps.Clone(a)
+		try := func(to any, text func() string) bool {
 			alt[q.ID] = to
 			p := primary(pack, alt)
+			if has {
+				alt[q.ID] = cur
+			} else {
+				delete(alt, q.ID)
+			}
 			if p == base {
 				return false
 			}
 			out = append(out, Flip{
 				Question: q.ID, From: cur, To: to, Primary: OptionID(p),
-				Text: fmt.Sprintf("If %s were %s, the primary would be %s (%s).", q.ID, text, p, pack.Option(p).Title),
+				Text: fmt.Sprintf("If %s were %s, the primary would be %s (%s).", q.ID, text(), p, pack.Option(p).Title),
 			})
 			return true
 		}
@@ -48,13 +55,13 @@ func flips(pack *content.Pack, a Answers, base string) []Flip {
 		case content.TypeBool:
 			for _, v := range []bool{false, true} {
 				if !has || cur != v {
-					try(v, show(v)+was(cur))
+					try(v, func() string { return show(v) + was(cur) })
 				}
 			}
 		case content.TypeChoice:
 			for _, v := range q.Options {
 				if !has || cur != v {
-					try(v, v+was(cur))
+					try(v, func() string { return v + was(cur) })
 				}
 			}
 		default:
@@ -64,7 +71,7 @@ func flips(pack *content.Pack, a Answers, base string) []Flip {
 	return out
 }
 
-func numericFlips(pack *content.Pack, q *content.Question, cur any, has bool, try func(any, string) bool, was func(any) string) {
+func numericFlips(pack *content.Pack, q *content.Question, cur any, has bool, try func(any, func() string) bool, was func(any) string) {
 	bs := boundaries(pack, q.ID)
 	x, _ := cur.(float64)
 	below := func(b boundary) (float64, string) {
@@ -83,7 +90,7 @@ func numericFlips(pack *content.Pack, q *content.Question, cur any, has bool, tr
 		if !q.InRange(v) {
 			return false
 		}
-		return try(v, fmt.Sprintf("%s (e.g. %s%s)", rel, show(v), was(cur)))
+		return try(v, func() string { return fmt.Sprintf("%s (e.g. %s%s)", rel, show(v), was(cur)) })
 	}
 	if !has {
 		// Unanswered: the first value, from the bottom, that changes the

@@ -3,9 +3,12 @@ package advisor
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/kvdo/kvdo/content"
 )
@@ -146,4 +149,34 @@ func FuzzParseReview(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestARequiredQuestionIsOnlyRequiredWhenItsAskIfHolds(t *testing.T) {
+	good, err := fs.ReadFile(contentFS(t), content.QuestionsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(good), "    required: false\n    ask_if:", "    required: true\n    ask_if:", 1)
+	if src == string(good) {
+		t.Fatal("edit did not apply")
+	}
+	p, err := content.Load(fstest.MapFS{content.QuestionsFile: {Data: []byte(src)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noBudget := strings.Replace(seatCounter, "      read_latency_budget_ms: 50\n", "", 1)
+	if _, err := ParseReview("review.yaml", []byte(noBudget), p); err == nil || !strings.Contains(err.Error(), "missing answer read_latency_budget_ms") {
+		t.Errorf("global readers without a budget: %v", err)
+	}
+	oneRegion := strings.Replace(noBudget, "reader_regions: global", "reader_regions: one", 1)
+	if _, err := ParseReview("review.yaml", []byte(oneRegion), p); err != nil {
+		t.Errorf("readers in one region need no budget: %v", err)
+	}
+}
+
+// contentFS is the repository's content directory; a test may read the
+// shipped files from disk, the advisor itself never does.
+func contentFS(t *testing.T) fs.FS {
+	t.Helper()
+	return os.DirFS("../content")
 }
