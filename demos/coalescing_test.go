@@ -166,3 +166,11 @@ func TestCoalescingMissesCostLessThroughTheCoordinator(t *testing.T) {
 		}
 	}
 }
+
+func TestCoalescingRejectsARunTooLongToWatch(t *testing.T) {
+	d, _ := Get("coalescing")
+	_, err := d.Run(RunConfig{Seed: 1, Topology: testTopology(), Set: map[string]string{"read_every": "1s", "value_ttl": "10m"}})
+	if err == nil || !strings.Contains(err.Error(), "read_every") || !strings.Contains(err.Error(), "at most 2000") {
+		t.Errorf("read_every=1s with value_ttl=10m gave %v; want an error naming read_every and the bound", err)
+	}
+}
