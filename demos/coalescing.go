@@ -91,6 +91,7 @@ type stampedeWatch struct {
 	w       *edge.World
 	life    time.Duration
 	ttl     time.Duration // cacheTtl
+	until   time.Duration // when the visits stop
 	visits  map[int]*visit
 	cursor  int
 	putAt   map[int]time.Duration // request -> when its put was issued
@@ -131,6 +132,9 @@ func (l *stampedeWatch) lapse(at time.Duration) {
 		return // a newer write replaced it before it expired
 	}
 	l.lapses = append(l.lapses, at)
+	if at >= l.until {
+		return // no visits follow: nothing is refreshed, nothing to say
+	}
 	l.w.Note("kv", fmt.Sprintf("the page's expirationTtl (%s) has run out: KV holds nothing under %s now", fmtSecs(l.life), scoresPath))
 }
 
@@ -194,7 +198,7 @@ func runCoalescing(s *scenario) error {
 		serve = c.serveCoordinated
 	}
 	visits := map[int]*visit{}
-	watch := &stampedeWatch{w: w, life: life, ttl: c.cacheTTL, visits: visits, putAt: map[int]time.Duration{}, expires: -1}
+	watch := &stampedeWatch{w: w, life: life, ttl: c.cacheTTL, until: until, visits: visits, putAt: map[int]time.Duration{}, expires: -1}
 	var order []int
 	arrive := w.Rand("visitors")
 	w.Note("visitors", fmt.Sprintf("every %s a wave of visitors reaches %d PoPs within %v; the page is not in KV yet and the origin takes about %v to render it",
