@@ -148,9 +148,10 @@ func All() []Demo {
 	return []Demo{
 		raceDemo(),
 		propagationDemo(),
+		coalescingDemo(),
 		doLatencyDemo(),
-		localVsProdDemo(),
 		cachePurgeDemo(),
+		localVsProdDemo(),
 	}
 }
 

@@ -101,7 +101,12 @@ type kvTruth struct {
 	version   int64
 	lastWrite time.Duration
 	written   bool
+	expiresAt time.Duration // when the newest write expires (0: never)
 }
+
+// gone reports whether the newest write has expired by now: "not found"
+// is then the current answer, not a stale one.
+func (t *kvTruth) gone(now time.Duration) bool { return t.expiresAt != 0 && now >= t.expiresAt }
 
 // kvRecord is a key's value as one store or cache holds it.
 type kvRecord struct {
@@ -318,10 +323,11 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 // deliver completes a read: stale-ness is judged at the moment it returns.
 func (ns *KVNamespace) deliver(from PoPID, req int, site string, start time.Duration, res GetResult, cb func(GetResult)) {
 	w := ns.w
+	res.Stale = false
 	if t := ns.truth[res.Key]; t != nil {
 		res.Latest = t.version
+		res.Stale = res.Version < res.Latest && (res.Found || !t.gone(w.now))
 	}
-	res.Stale = res.Version < res.Latest
 	res.Latency = w.now - start
 	if w.cfg.Trace {
 		out := "fresh"
@@ -373,7 +379,7 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 			res := GetResult{Key: key, Value: rec.value, Metadata: rec.meta, Found: rec.found,
 				Version: rec.version, Outcome: tier}
 			ns.hMiss.Record(w.now - x.start)
-			if rec.version < c.truth.version {
+			if rec.version < c.truth.version && (rec.found || !c.truth.gone(w.now)) {
 				ns.mStale.Add(1)
 			}
 			ns.deliver(from, x.req, x.site, x.start, res, x.cb)
@@ -465,7 +471,10 @@ func (ns *KVNamespace) fill(at PoPID, key string, rec kvRecord, ttl time.Duratio
 		m[key] = c
 	} else {
 		prev = c.rec.version
-		if rec.version < c.rec.version {
+		// A copy that had expired when rec was read is older than rec,
+		// whatever its version: after expiry, "not found" is cached too.
+		lapsed := c.rec.expiresAt != 0 && since >= c.rec.expiresAt
+		if rec.version < c.rec.version && !lapsed {
 			// A slower fetch must not roll back a newer copy (e.g. the
 			// writer's own). Keep the newer one, extend nothing.
 			c.refreshing = false
@@ -595,7 +604,7 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 		t := ns.truthOf(key)
 		ns.nextV++
 		rec.version = ns.nextV
-		t.version, t.written = rec.version, true
+		t.version, t.written, t.expiresAt = rec.version, true, rec.expiresAt
 		ns.local[key] = rec
 		ns.mPutOK.Add(1)
 		w.After(ns.cfg.LocalLatency, func() { done(rec.version, nil) })
@@ -612,7 +621,7 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 		}
 		ns.nextV++
 		rec.version = ns.nextV
-		t.version, t.lastWrite, t.written = rec.version, w.now, true
+		t.version, t.lastWrite, t.written, t.expiresAt = rec.version, w.now, true, rec.expiresAt
 		ns.stores[si][key] = rec
 		ns.mPutOK.Add(1)
 		w.emit(Event{Kind: EvKVCommit, Actor: w.pops[sp].Code, Req: req, Key: key, Value: value, Version: rec.version, Tier: "central", Site: site})

@@ -112,8 +112,27 @@ func (o *Origin) Fetches() int64 { return o.mFetch.Value() }
 // (so a publish during the trip is seen), and the response travels back;
 // cb, if not nil, then receives it.
 func (o *Origin) Fetch(from PoPID, path string, req int, cb func(OriginResponse)) {
-	w := o.w
+	o.fetch(from, path, req, o.w.callSite(1), cb)
+}
+
+// FetchOrigin requests path from the origin, from the object's PoP: a
+// fetch() in the object's code. As with KV, awaiting it leaves the input
+// gate open, so other events may run on the object before the response
+// comes back; the request leaves through the output gate.
+func (c *DOContext) FetchOrigin(path string, cb func(OriginResponse)) {
+	o := c.o
+	w := o.ns.w
 	site := w.callSite(1)
+	var res OriginResponse
+	wake := o.resume(func() { cb(res) })
+	req := o.curReq
+	o.output(doHeld{req: req, site: site, fn: func() {
+		w.Origin().fetch(o.pop, path, req, site, func(r OriginResponse) { res = r; wake() })
+	}})
+}
+
+func (o *Origin) fetch(from PoPID, path string, req int, site string, cb func(OriginResponse)) {
+	w := o.w
 	start := w.now
 	w.send(from, o.at, "fetch "+path, req, site, func() {
 		serve := between(o.rnd, o.cfg.ServeMin, o.cfg.ServeMax)

@@ -1,0 +1,112 @@
+package demos
+
+// The Worker code of the coalescing demo: a read-through cache in KV in
+// front of a slow origin. On a miss, either every isolate refreshes the
+// page itself, or it asks the one Durable Object that owns the key.
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/kvdo/kvdo/edge"
+)
+
+// pageCache serves a page from KV, filled from the origin on a miss.
+type pageCache struct {
+	kv       *edge.KVNamespace // env.PAGES
+	origin   *edge.Origin      // fetch() to the origin server
+	refresh  *edge.DONamespace // env.REFRESHER, one object per key
+	cacheTTL time.Duration     // cacheTtl of every read
+	lifetime time.Duration     // expirationTtl of every write: the refresh interval
+}
+
+// serveStampede answers GET /scores from KV; on a miss this isolate
+// fetches the page and writes it back, whatever other isolates are doing.
+func (c *pageCache) serveStampede(r *edge.Request) {
+	c.kv.Get(r.PoP, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, r.ID, func(got edge.GetResult) {
+		if got.Found {
+			r.Respond(200, got.Value)
+			return
+		}
+		c.origin.Fetch(r.PoP, r.Path, r.ID, func(page edge.OriginResponse) {
+			// Write back in the background (ctx.waitUntil). A 429 is
+			// dropped: the visitor already has the page.
+			r.WaitUntil(func(done func()) {
+				c.kv.Put(r.PoP, r.Path, page.Body, edge.PutOptions{ExpirationTTL: c.lifetime}, r.ID, func(error) { done() })
+			})
+			r.Respond(page.Status, page.Body)
+		})
+	})
+}
+
+// serveCoordinated answers GET /scores from KV; on a miss it asks the
+// key's Durable Object for the page instead of going to the origin.
+func (c *pageCache) serveCoordinated(r *edge.Request) {
+	c.kv.Get(r.PoP, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, r.ID, func(got edge.GetResult) {
+		if got.Found {
+			r.Respond(200, got.Value)
+			return
+		}
+		stub := c.refresh.GetByName(r.Path) // idFromName(key): every PoP reaches the same object
+		stub.Fetch(r.PoP, "/refresh", r.Path, r.ID, func(res edge.Response) {
+			r.Respond(res.Status, res.Body)
+		})
+	})
+}
+
+// refresher is the Durable Object class: it refreshes a key at most once
+// per lifetime, however many PoPs ask.
+func (c *pageCache) refresher() edge.DOClass {
+	return edge.DOClass{Name: "Refresher", New: func(*edge.DOContext) edge.DOInstance {
+		return &refresher{lifetime: c.lifetime, inflight: map[string]*pendingRefresh{}, last: map[string]lastRefresh{}}
+	}}
+}
+
+// refresher's fields are the object's memory.
+type refresher struct {
+	lifetime time.Duration
+	inflight map[string]*pendingRefresh // refreshes whose origin fetch is out
+	last     map[string]lastRefresh     // the latest page written per key
+}
+
+// pendingRefresh is one origin fetch and the requests waiting for it.
+type pendingRefresh struct{ waiting []*edge.DORequest }
+
+// lastRefresh is a page this object wrote, and when KV lets it expire.
+type lastRefresh struct {
+	status int
+	body   string
+	until  time.Duration
+}
+
+// Fetch handles POST /refresh with the key as its body.
+func (f *refresher) Fetch(o *edge.DOContext, r *edge.DORequest) {
+	key, now := r.Body, o.World().Now()
+	if p, ok := f.last[key]; ok && now < p.until {
+		// Written during this lifetime: KV has it, but the caller's PoP
+		// still caches the "not found" it read before the write.
+		r.Respond(p.status, p.body)
+		return
+	}
+	if p := f.inflight[key]; p != nil {
+		// A fetch is already out. The input gate did not stop this request
+		// (awaiting fetch() leaves it open); this map entry does.
+		p.waiting = append(p.waiting, r)
+		o.World().Note("do:"+key, "req "+strconv.Itoa(r.ID)+" from "+o.World().Code(r.From)+" joins the refresh in flight ("+strconv.Itoa(len(p.waiting))+" waiting)")
+		return
+	}
+	p := &pendingRefresh{waiting: []*edge.DORequest{r}}
+	f.inflight[key] = p // set before the await, or the next request would fetch too
+	o.FetchOrigin(key, func(page edge.OriginResponse) {
+		f.last[key] = lastRefresh{status: page.Status, body: page.Body, until: o.World().Now() + f.lifetime}
+		delete(f.inflight, key)
+		o.KV("PAGES").Put(key, page.Body, edge.PutOptions{ExpirationTTL: f.lifetime}, func(err error) {
+			if err != nil {
+				delete(f.last, key) // not in KV after all: the next miss refreshes again
+			}
+		})
+		for _, w := range p.waiting {
+			w.Respond(page.Status, page.Body)
+		}
+	})
+}
