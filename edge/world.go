@@ -97,7 +97,6 @@ type World struct {
 	kv      map[string]*KVNamespace
 	kvNames []string // creation order, for deterministic iteration
 	do      map[string]*DONamespace
-	doNames []string
 	cache   *CacheAPI
 	origin  *Origin
 	stopped bool
