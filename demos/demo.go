@@ -148,6 +148,7 @@ func All() []Demo {
 	return []Demo{
 		raceDemo(),
 		propagationDemo(),
+		configFanoutDemo(),
 		localVsProdDemo(),
 		cachePurgeDemo(),
 	}
