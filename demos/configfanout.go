@@ -121,11 +121,11 @@ type fanoutRun struct {
 	scanned   int
 	editByReq map[int]*fanoutEdit
 	readByReq map[int]*fanoutRead
-	txVersion map[int]int    // do-plus-kv: the version each edit's transaction wrote
-	changes   []fanoutChange // in the order they happened
-	publishes []fanoutChange // do-plus-kv: accepted KV writes of the whole config
-	latest    [3]fanoutChange
-	previous  []*fanoutRead // each reader PoP's last successful read
+	txVersion map[int]int     // do-plus-kv: the version each edit's transaction wrote
+	changes   []fanoutChange  // in the order they happened
+	publishes []fanoutChange  // do-plus-kv: accepted KV writes of the whole config
+	latest    [3]fanoutChange // kv-direct: the newest accepted value of each field
+	previous  []*fanoutRead   // each reader PoP's last successful read
 }
 
 func runConfigFanout(s *scenario) error {
@@ -157,9 +157,12 @@ func playConfigFanout(s *scenario) (*fanoutRun, error) {
 	edit, read := worker.editViaDO, worker.readConfig
 	if f.direct {
 		edit, read = worker.editDirect, worker.readDirect
-		f.kv.Seed("config:version", "0@initial")
-		f.kv.Seed("config:flag", initialConfig.Flag+"@initial")
-		f.kv.Seed("config:percent", "0@initial")
+		for i, v := range []string{"0@initial", initialConfig.Flag + "@initial", "0@initial"} {
+			f.kv.Seed(directFields[i], v)
+			// Until an edit's write is accepted, the seeded value is the
+			// newest one.
+			f.latest[i] = fanoutChange{field: i, kvVer: f.kv.Latest(directFields[i]), value: v}
+		}
 	} else {
 		f.kv.Seed("config", initialConfig.encode())
 		every := f.every
@@ -366,10 +369,12 @@ func (f *fanoutRun) scan() {
 		case ev.Kind == edge.EvDOCommit && f.editByReq[ev.Req] != nil:
 			f.editByReq[ev.Req].commitAt = ev.At
 			f.changes = append(f.changes, fanoutChange{at: ev.At, version: f.txVersion[ev.Req]})
-		case ev.Kind != edge.EvKVPutDone || ev.Outcome != "accepted":
-			if rd := f.readByReq[ev.Req]; ev.Kind == edge.EvKVGetDone && f.direct && rd != nil {
+		case ev.Kind == edge.EvKVGetDone:
+			if rd := f.readByReq[ev.Req]; f.direct && rd != nil {
 				rd.versions[fieldIndex(ev.Key)] = ev.Version
 			}
+		case ev.Kind != edge.EvKVPutDone || ev.Outcome != "accepted":
+			// Nothing else in the trace changes what readers should see.
 		case ev.Key == "config":
 			c, _ := decodeConfig(ev.Value)
 			f.publishes = append(f.publishes, fanoutChange{at: ev.At, version: c.Version, value: ev.Value})
@@ -479,7 +484,7 @@ func (f *fanoutRun) report() {
 	final := fanoutChange{at: -1}
 	if f.direct {
 		for _, c := range f.latest {
-			if c.kvVer != 0 && c.at > final.at {
+			if c.at > final.at {
 				final = c
 			}
 		}
