@@ -106,9 +106,10 @@ func (c *configObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	})
 }
 
-// schedulePublish arms the alarm that copies the config to KV, unless a
-// publish is already due: edits that arrive meanwhile ride along with it,
-// which keeps the DO under KV's one write per second per key.
+// schedulePublish arms the alarm that copies the config to KV, one
+// publish interval from now, unless a publish is already due or in
+// flight: edits that arrive meanwhile go out with it, which keeps the DO
+// under KV's one write per second per key.
 func (c *configObject) schedulePublish(o *edge.DOContext) {
 	if _, due := o.Storage().GetAlarm(); due || c.publishing {
 		return
