@@ -39,13 +39,11 @@ func configFanoutDemo() Demo {
 			{ID: "kv-direct", Title: "Editors write KV directly", Help: "each editor's Worker reads the version from KV and writes version, flag and percent as three KV keys"},
 		},
 		Source: Source{File: "configfanout_worker.go", Code: configFanoutWorkerSource},
-		Emits: []edge.EventKind{
-			edge.EvNote, edge.EvRequestStart, edge.EvRequestEnd, edge.EvSend, edge.EvArrive,
-			edge.EvKVGet, edge.EvKVGetDone, edge.EvKVRefresh, edge.EvKVFill, edge.EvKVVisible,
-			edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate,
+		// Everything a KV run emits, plus the config's Durable Object.
+		Emits: append(append([]edge.EventKind{}, counterEmits...),
 			edge.EvDOPlace, edge.EvDOQueue, edge.EvDOStart, edge.EvDOFinish, edge.EvDOGate,
 			edge.EvDOStorage, edge.EvDOCommit, edge.EvDOAlarm, edge.EvDOEvict,
-		},
+		),
 		run: runConfigFanout,
 	}
 }
