@@ -149,6 +149,7 @@ func All() []Demo {
 		raceDemo(),
 		propagationDemo(),
 		coalescingDemo(),
+		configFanoutDemo(),
 		doLatencyDemo(),
 		cachePurgeDemo(),
 		localVsProdDemo(),

@@ -994,12 +994,17 @@ func (k DOKV) Get(key string, opt GetOptions, cb func(GetResult)) {
 }
 
 // Put writes key to KV from the object's PoP; cb runs as a new event on
-// the object's thread.
+// the object's thread. The write is an outgoing message, so it leaves
+// through the output gate: it waits until the object's own earlier
+// storage writes are durable, and KV never gets state a crash could undo.
 func (k DOKV) Put(key, value string, opt PutOptions, cb func(error)) {
 	o := k.o
 	var res error
 	wake := o.resume(func() { cb(res) })
-	k.ns.write(o.pop, key, value, true, opt, o.curReq, o.ns.w.callSite(1), func(err error) { res = err; wake() })
+	req, site := o.curReq, o.ns.w.callSite(1)
+	o.output(doHeld{req: req, site: site, fn: func() {
+		k.ns.write(o.pop, key, value, true, opt, req, site, func(err error) { res = err; wake() })
+	}})
 }
 
 // DOStorage is an object's storage. Reads close the input gate until they

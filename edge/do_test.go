@@ -772,3 +772,46 @@ func ExampleDONamespace() {
 	// SYD: 200 2 after 278ms
 	// object at LHR
 }
+
+// publisherObject stores a value and, in the same callback, copies it to
+// KV: the KV write must wait for the storage write to be durable.
+type publisherObject struct{}
+
+func (publisherObject) Fetch(o *DOContext, r *DORequest) {
+	o.Storage().Put("config", r.Body)
+	o.KV("CONFIG").Put("config", r.Body, PutOptions{}, func(err error) {
+		if err != nil {
+			r.Respond(500, err.Error())
+			return
+		}
+		r.Respond(200, "published")
+	})
+}
+
+func TestDOKVPutWaitsAtTheOutputGateForPendingStorageWrites(t *testing.T) {
+	w := newDOWorld(t, Production, 1, true)
+	stub := w.DurableObjects("P", DOClass{Name: "Publisher", New: func(*DOContext) DOInstance { return publisherObject{} }}).GetByName("p")
+	var res Response
+	w.Request(0, w.MustPoP("LHR"), "/publish", func(r *Request) {
+		stub.Fetch(r.PoP, "/publish", "v1", r.ID, func(x Response) { res = x; r.Respond(x.Status, x.Body) })
+	}, nil)
+	w.RunUntil(5 * time.Second)
+	if res.Status != 200 {
+		t.Fatalf("publish answered %d %q", res.Status, res.Body)
+	}
+	var commit, put *Event
+	for i, e := range w.Trace() {
+		switch {
+		case e.Kind == EvDOCommit && commit == nil:
+			commit = &w.Trace()[i]
+		case e.Kind == EvKVPut && put == nil:
+			put = &w.Trace()[i]
+		}
+	}
+	if commit == nil || put == nil {
+		t.Fatalf("trace lacks the commit or the KV put: %v %v", commit, put)
+	}
+	if put.At < commit.At {
+		t.Errorf("the KV put left at %v, before the storage write was durable at %v", put.At, commit.At)
+	}
+}
