@@ -101,12 +101,42 @@ type kvTruth struct {
 	version   int64
 	lastWrite time.Duration
 	written   bool
+	deleted   bool          // the newest write is a delete
 	expiresAt time.Duration // when the newest write expires (0: never)
 }
 
 // gone reports whether the newest write has expired by now: "not found"
 // is then the current answer, not a stale one.
 func (t *kvTruth) gone(now time.Duration) bool { return t.expiresAt != 0 && now >= t.expiresAt }
+
+// kvWant is what a consistent store would answer for a key at one instant:
+// the newest accepted version, and whether the key then existed.
+type kvWant struct {
+	version int64
+	found   bool
+}
+
+// want is the consistent answer for key now. A read is judged against the
+// answer at the moment it was issued: a write accepted while the read is
+// in flight is concurrent with it, and a linearizable store could return
+// either value, so missing it is not staleness.
+func (ns *KVNamespace) want(key string) kvWant {
+	t := ns.truth[key]
+	if t == nil {
+		return kvWant{}
+	}
+	return kvWant{version: t.version, found: !t.deleted && !t.gone(ns.w.now)}
+}
+
+// staleAgainst reports whether an answer (version, found) is older than
+// want. Two "not found" answers agree whatever their versions: a key that
+// was deleted or has expired reads the same as one never written.
+func staleAgainst(version int64, found bool, want kvWant) bool {
+	if !found && !want.found {
+		return false
+	}
+	return version < want.version
+}
 
 // kvRecord is a key's value as one store or cache holds it.
 type kvRecord struct {
@@ -138,6 +168,7 @@ type kvWaiter struct {
 	refresh bool // a background refresh: reads through to a central store
 	req     int
 	start   time.Duration
+	want    kvWant // the consistent answer when the read was issued
 	site    string
 	cb      func(GetResult)
 }
@@ -235,10 +266,13 @@ type GetResult struct {
 	Found    bool
 	Version  int64 // version of the value returned (0: none)
 	Latest   int64 // newest accepted version when the read returned
-	Stale    bool  // Version < Latest: a consistent store would have said otherwise
-	Outcome  string
-	Latency  time.Duration
-	Err      error
+	// Stale: older than the newest version accepted before the read was
+	// issued, so a consistent store would have said otherwise. A write
+	// accepted while the read is in flight does not make it stale.
+	Stale   bool
+	Outcome string
+	Latency time.Duration
+	Err     error
 }
 
 func (ns *KVNamespace) checkKey(key string) error {
@@ -286,6 +320,7 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 		return
 	}
 	now := w.now
+	want := ns.want(key)
 	c := ns.pop[from][key]
 	if c != nil && c.rec.expiresAt != 0 && now >= c.rec.expiresAt {
 		c = nil // the key itself expired: never serve it
@@ -296,7 +331,7 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 	if c != nil && now < c.expires {
 		lat := ns.hotLatency()
 		latest := c.truth.version
-		stale := c.rec.version < latest
+		stale := staleAgainst(c.rec.version, c.rec.found, want)
 		ns.mHit.Add(1)
 		if stale {
 			ns.mStale.Add(1)
@@ -311,22 +346,22 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 		if cb != nil || w.cfg.History || w.cfg.Trace {
 			res := GetResult{Key: key, Value: c.rec.value, Metadata: c.rec.meta, Found: c.rec.found,
 				Version: c.rec.version, Latest: latest, Stale: stale, Outcome: "hit", Latency: lat}
-			w.After(lat, func() { ns.deliver(from, req, site, now, res, cb) })
+			w.After(lat, func() { ns.deliver(from, req, site, now, want, res, cb) })
 		}
 		return
 	}
 	ns.mMiss.Add(1)
 	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "miss", Site: site})
-	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, site: site, cb: cb})
+	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, want: want, site: site, cb: cb})
 }
 
-// deliver completes a read: stale-ness is judged at the moment it returns.
-func (ns *KVNamespace) deliver(from PoPID, req int, site string, start time.Duration, res GetResult, cb func(GetResult)) {
+// deliver completes a read, judged stale against want, the consistent
+// answer when it was issued.
+func (ns *KVNamespace) deliver(from PoPID, req int, site string, start time.Duration, want kvWant, res GetResult, cb func(GetResult)) {
 	w := ns.w
-	res.Stale = false
+	res.Stale = staleAgainst(res.Version, res.Found, want)
 	if t := ns.truth[res.Key]; t != nil {
 		res.Latest = t.version
-		res.Stale = res.Version < res.Latest && (res.Found || !t.gone(w.now))
 	}
 	res.Latency = w.now - start
 	if w.cfg.Trace {
@@ -374,15 +409,15 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 	hub := ns.hub[from]
 	finish := func(rec kvRecord, tier string, since time.Duration) {
 		delete(ns.fly[from], key)
-		c := ns.fill(from, key, rec, ttl, "pop", since)
+		ns.fill(from, key, rec, ttl, "pop", since)
 		for _, x := range f.waiters {
 			res := GetResult{Key: key, Value: rec.value, Metadata: rec.meta, Found: rec.found,
 				Version: rec.version, Outcome: tier}
 			ns.hMiss.Record(w.now - x.start)
-			if rec.version < c.truth.version && (rec.found || !c.truth.gone(w.now)) {
+			if staleAgainst(rec.version, rec.found, x.want) {
 				ns.mStale.Add(1)
 			}
-			ns.deliver(from, x.req, x.site, x.start, res, x.cb)
+			ns.deliver(from, x.req, x.site, x.start, x.want, res, x.cb)
 		}
 	}
 	fromHub := func() {
@@ -508,9 +543,9 @@ func (ns *KVNamespace) localGet(from PoPID, key string, req int, site string, cb
 	ns.mHit.Add(1)
 	ns.hHit.Record(ns.cfg.LocalLatency)
 	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "local", Site: site})
-	start := w.now
+	start, want := w.now, ns.want(key)
 	res := GetResult{Key: key, Value: rec.value, Metadata: rec.meta, Found: rec.found, Version: rec.version, Outcome: "local"}
-	w.After(ns.cfg.LocalLatency, func() { ns.deliver(from, req, site, start, res, cb) })
+	w.After(ns.cfg.LocalLatency, func() { ns.deliver(from, req, site, start, want, res, cb) })
 }
 
 // PutOptions are a write's options.
@@ -604,7 +639,7 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 		t := ns.truthOf(key)
 		ns.nextV++
 		rec.version = ns.nextV
-		t.version, t.written, t.expiresAt = rec.version, true, rec.expiresAt
+		t.version, t.written, t.deleted, t.expiresAt = rec.version, true, !found, rec.expiresAt
 		ns.local[key] = rec
 		ns.mPutOK.Add(1)
 		w.After(ns.cfg.LocalLatency, func() { done(rec.version, nil) })
@@ -621,7 +656,7 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 		}
 		ns.nextV++
 		rec.version = ns.nextV
-		t.version, t.lastWrite, t.written, t.expiresAt = rec.version, w.now, true, rec.expiresAt
+		t.version, t.lastWrite, t.written, t.deleted, t.expiresAt = rec.version, w.now, true, !found, rec.expiresAt
 		ns.stores[si][key] = rec
 		ns.mPutOK.Add(1)
 		w.emit(Event{Kind: EvKVCommit, Actor: w.pops[sp].Code, Req: req, Key: key, Value: value, Version: rec.version, Tier: "central", Site: site})
@@ -711,7 +746,7 @@ func (ns *KVNamespace) Seed(key, value string) {
 	t := ns.truthOf(key)
 	ns.nextV++
 	rec := kvRecord{value: value, found: true, version: ns.nextV}
-	t.version, t.written = rec.version, true
+	t.version, t.written, t.deleted, t.expiresAt = rec.version, true, false, 0
 	for i := range ns.stores {
 		ns.stores[i][key] = rec
 	}
