@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -74,6 +75,9 @@ parameters replay the same run, byte for byte.
 				Variant: variant, Seed: seed, Set: set,
 				Topology: demos.EdgeTopology(pack.Topology), Narration: &narr,
 			})
+			if te := (*demos.TopologyError)(nil); errors.As(err, &te) {
+				return badInput("%v", err)
+			}
 			if err != nil {
 				return err
 			}
