@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/edge"
 )
 
@@ -45,4 +46,48 @@ func TestReadCaptionsNameTheTierThatServedTheRead(t *testing.T) {
 	if checked["hit"] == 0 {
 		t.Errorf("no captioned stale read from a cache in any run: the test checks nothing (%v)", checked)
 	}
+}
+
+// A caption asking for an outcome or a tier its kind never carries could
+// never fire: the narration check rejects it with its position.
+func TestNarrationRejectsAnOutcomeOrTierNoEventCarries(t *testing.T) {
+	cases := []struct {
+		name string
+		cap  content.NarrationCaption
+		want string
+	}{
+		{"a misspelt outcome", content.NarrationCaption{On: "kv.get.done", Outcome: "stail"}, `outcome "stail" never occurs on kv.get.done`},
+		{"an outcome of another kind", content.NarrationCaption{On: "kv.put.done", Outcome: "hit"}, "expected one of accepted, 429, error"},
+		{"a tier on a kind without tiers", content.NarrationCaption{On: "kv.put.done", Tier: "hit"}, "carry no tier"},
+		{"an unknown tier", content.NarrationCaption{On: "kv.get.done", Tier: "edge"}, `tier "edge" never occurs`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.cap.Text = "x"
+			c.cap.OnPos = content.NarrationPos{Line: 7, Col: 9}
+			n := content.Narration{File: "narration.yaml", Demos: map[string][]content.NarrationCaption{"race": {c.cap}}}
+			err := CheckNarration(n)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "narration.yaml:7:9") {
+				t.Errorf("error %q lacks %q or the caption's position", err, c.want)
+			}
+		})
+	}
+}
+
+// The tables the check uses must hold every outcome and tier the demos
+// really emit, or a valid caption would be rejected.
+func TestNarrationTablesHoldEveryEmittedOutcomeAndTier(t *testing.T) {
+	eachVariant(t, func(t *testing.T, d Demo, variant string) {
+		for seed := uint64(1); seed <= 5; seed++ {
+			for _, ev := range run(t, d.ID, variant, seed, nil).Trace {
+				c := content.NarrationCaption{On: string(ev.Kind), Outcome: ev.Outcome, Tier: ev.Tier}
+				if err := checkMatchers(c); err != nil {
+					t.Fatalf("seed %d: event %d: %v", seed, ev.Seq, err)
+				}
+			}
+		}
+	})
 }
