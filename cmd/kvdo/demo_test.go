@@ -49,6 +49,10 @@ func TestDemoBadInputExitsTwoNamingTheChoices(t *testing.T) {
 		{"an out-of-range value", []string{"demo", "race", "--headless", "--set", "writers=99"}, "expected an integer from 2 to 8"},
 		{"a --set without =", []string{"demo", "race", "--headless", "--set", "writers"}, "expected name=value"},
 		{"an unknown format", []string{"demo", "race", "--headless", "--format", "xml"}, "expected text or json"},
+		{"a variant without a demo", []string{"demo", "--variant", "nope"}, "need a demo NAME: expected one of race"},
+		{"a parameter without a demo", []string{"demo", "--set", "writers=3"}, "need a demo NAME: expected one of race"},
+		{"an unknown variant with --list", []string{"demo", "race", "--list", "--variant", "x"}, "expected one of kv-in-do"},
+		{"an out-of-range value with --list", []string{"demo", "race", "--list", "--set", "writers=99"}, "expected an integer from 2 to 8"},
 	}
 	for _, c := range cases {
 		t.Run(c.name+" exits 2", func(t *testing.T) {
