@@ -460,3 +460,22 @@ func BenchmarkPropagation(b *testing.B) {
 	}
 	b.ReportMetric(float64(reads)/b.Elapsed().Seconds(), "reads/s")
 }
+
+// An invalid topology is reported the same way every time: which error
+// comes first must not depend on map iteration order.
+func TestTopologyErrorIsTheSameEveryTime(t *testing.T) {
+	topo := kvTopology()
+	topo.LocationHints = map[string]string{"wnam": "XXA", "enam": "XXB", "weur": "XXC", "apac": "XXD", "oc": "XXE", "me": "XXF"}
+	_, first := New(Config{Topology: topo})
+	if first == nil {
+		t.Fatal("a topology whose hints name unknown PoPs was accepted")
+	}
+	for range 50 {
+		if _, err := New(Config{Topology: topo}); err == nil || err.Error() != first.Error() {
+			t.Fatalf("the same topology gave %q, then %v", first, err)
+		}
+	}
+	if !strings.Contains(first.Error(), "apac") {
+		t.Errorf("error %q: want the first bad hint in sorted order (apac)", first)
+	}
+}
