@@ -178,6 +178,18 @@ func TestHeadlessTextMatchesGolden(t *testing.T) {
 	}
 }
 
+// Every other variant has its golden too: a change to what a variant
+// shows must be reviewed, not only the default's.
+func TestHeadlessTextOfEveryVariantMatchesGolden(t *testing.T) {
+	for _, d := range All() {
+		for _, v := range d.Variants[1:] {
+			t.Run(d.ID+"."+v.ID, func(t *testing.T) {
+				golden.RequireEqual(t, run(t, d.ID, v.ID, 1, nil).Text())
+			})
+		}
+	}
+}
+
 func BenchmarkDemo(b *testing.B) {
 	narr, err := DefaultNarration()
 	if err != nil {
