@@ -125,7 +125,11 @@ func (ns *KVNamespace) want(key string) kvWant {
 	if t == nil {
 		return kvWant{}
 	}
-	return kvWant{version: t.version, found: !t.deleted && !t.gone(ns.w.now)}
+	return t.want(ns.w.now)
+}
+
+func (t *kvTruth) want(now time.Duration) kvWant {
+	return kvWant{version: t.version, found: !t.deleted && !t.gone(now)}
 }
 
 // staleAgainst reports whether an answer (version, found) is older than
@@ -320,7 +324,6 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 		return
 	}
 	now := w.now
-	want := ns.want(key)
 	c := ns.pop[from][key]
 	if c != nil && c.rec.expiresAt != 0 && now >= c.rec.expiresAt {
 		c = nil // the key itself expired: never serve it
@@ -331,6 +334,7 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 	if c != nil && now < c.expires {
 		lat := ns.hotLatency()
 		latest := c.truth.version
+		want := c.truth.want(now) // c.truth is ns.truth[key]: no second lookup on the hot path
 		stale := staleAgainst(c.rec.version, c.rec.found, want)
 		ns.mHit.Add(1)
 		if stale {
@@ -352,7 +356,7 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 	}
 	ns.mMiss.Add(1)
 	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "miss", Site: site})
-	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, want: want, site: site, cb: cb})
+	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, want: ns.want(key), site: site, cb: cb})
 }
 
 // deliver completes a read, judged stale against want, the consistent
