@@ -31,6 +31,7 @@ type KVConfig struct {
 	MinExpiration   time.Duration // expirationTtl and expiration must be at least 60 s ahead
 	ListStaleness   time.Duration // list results may be up to 60 s old
 	ListPageMax     int           // 1,000 keys per list page
+	OpsPerRequest   int           // 1,000 KV operations per Worker invocation
 	// UnixEpoch is the Unix time, in seconds, at virtual time zero, so that
 	// absolute expirations can be written as Unix timestamps.
 	UnixEpoch int64
@@ -70,6 +71,9 @@ func (c KVConfig) withDefaults() KVConfig {
 	if c.ListPageMax == 0 {
 		c.ListPageMax = 1000
 	}
+	if c.OpsPerRequest == 0 {
+		c.OpsPerRequest = 1000
+	}
 	if c.UnixEpoch == 0 {
 		c.UnixEpoch = 1_800_000_000 // 2027-01-15: any fixed instant will do
 	}
@@ -78,7 +82,7 @@ func (c KVConfig) withDefaults() KVConfig {
 
 // KVError is an error the KV API would throw. Code is stable for tests and
 // narration: "429", "value-too-large", "key-too-large", "metadata-too-large",
-// "bad-cache-ttl", "bad-expiration", "bad-key".
+// "bad-cache-ttl", "bad-expiration", "bad-key", "too-many-ops".
 type KVError struct {
 	Code string
 	Msg  string
@@ -289,6 +293,26 @@ func (ns *KVNamespace) checkKey(key string) error {
 	return nil
 }
 
+// countOp charges one KV operation to Worker request req and fails once
+// the invocation has used its 1,000. Request 0 (batch workloads, code
+// outside any invocation, alarms) is not counted; a Durable Object's
+// operations count against the request it is handling, this model's
+// simplification of the object's own invocation.
+func (ns *KVNamespace) countOp(req int) error {
+	if req <= 0 {
+		return nil
+	}
+	w := ns.w
+	if w.kvOps == nil {
+		w.kvOps = map[int]int{}
+	}
+	w.kvOps[req]++
+	if w.kvOps[req] > ns.cfg.OpsPerRequest {
+		return &KVError{Code: "too-many-ops", Msg: fmt.Sprintf("Too many API requests by single Worker invocation: KV allows %d operations per invocation", ns.cfg.OpsPerRequest)}
+	}
+	return nil
+}
+
 func (ns *KVNamespace) hotLatency() time.Duration {
 	lo, hi := ns.cfg.HotReadMin, ns.cfg.HotReadMax
 	return lo + time.Duration(ns.rnd.Int64N(int64(hi-lo)+1))
@@ -309,8 +333,8 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 	var err error
 	if ttl < ns.cfg.MinCacheTTL {
 		err = &KVError{Code: "bad-cache-ttl", Msg: fmt.Sprintf("cacheTtl %v is below the minimum of %v", ttl, ns.cfg.MinCacheTTL)}
-	} else {
-		err = ns.checkKey(key)
+	} else if err = ns.checkKey(key); err == nil {
+		err = ns.countOp(req)
 	}
 	if err != nil {
 		w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "error", Detail: err.Error(), Site: site})
@@ -604,6 +628,9 @@ func (ns *KVNamespace) validatePut(key, value string, opt PutOptions) (time.Dura
 func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutOptions, req int, site string, cb func(error)) {
 	w := ns.w
 	exp, err := ns.validatePut(key, value, opt)
+	if err == nil {
+		err = ns.countOp(req)
+	}
 	op := "put"
 	if !found {
 		op = "delete"

@@ -94,6 +94,7 @@ type World struct {
 	metrics *Metrics
 
 	nextReq int
+	kvOps   map[int]int // KV operations per Worker request, for the per-invocation limit
 	kv      map[string]*KVNamespace
 	kvNames []string // creation order, for deterministic iteration
 	do      map[string]*DONamespace
