@@ -195,7 +195,7 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 		t.Rows = append(t.Rows, []string{code, fmtAt(p.cachedAt), strconv.Itoa(p.staleViews), after, strconv.Itoa(p.fetches)})
 	}
 	s.tables = append(s.tables, t)
-	s.metric("PoPs still serving the old page", float64(stalePoPs), "count", true)
+	s.metric("PoPs stale after publishing", float64(stalePoPs), "count", true)
 	s.metric("longest wait for the new page", secs(worst), "s", true)
 	s.metric("old page views after publishing", float64(staleViews), "count", false)
 	s.liveCount("origin fetches", edge.EvOriginFetch, "", false)

@@ -62,7 +62,7 @@ func TestCachePurgeReachesOnlyThePurgingPoP(t *testing.T) {
 					t.Errorf("seed %d: %s fetched the origin %d times; want 2 (fill, then refill after expiry)", seed, p.code, p.fetches)
 				}
 			}
-			if got, want := metric(t, r, "PoPs still serving the old page"), float64(len(rows)-1); got != want {
+			if got, want := metric(t, r, "PoPs stale after publishing"), float64(len(rows)-1); got != want {
 				t.Errorf("seed %d: %v PoPs served the old page; want %v (all but the purging one)", seed, got, want)
 			}
 			if metric(t, r, "copies purged") != 1 {
@@ -115,7 +115,7 @@ func TestCachePurgeVersionStampIsNotSeenWhileOldStampsAreCached(t *testing.T) {
 	stale := 0
 	for seed := uint64(1); seed <= seeds; seed++ {
 		r := run(t, "cache-purge", "version-stamp", seed, map[string]string{"publish_at": "10s", "view_every": "5s"})
-		stale += int(metric(t, r, "PoPs still serving the old page"))
+		stale += int(metric(t, r, "PoPs stale after publishing"))
 	}
 	if stale < seeds*2 {
 		t.Errorf("only %d PoP-runs served the old page after the stamp bump; KV's cached stamps should delay most PoPs", stale)

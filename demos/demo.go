@@ -272,13 +272,25 @@ func (s *scenario) liveCount(name string, kind edge.EventKind, outcome string, h
 	s.metrics = append(s.metrics, Metric{Name: name, Value: float64(n), Unit: "count", Highlight: highlight, Live: f})
 }
 
+// TopologyError says a run's parameters need more PoPs than the topology
+// (a customised content pack's topology.yaml) has: bad input, not a
+// failure of the simulation.
+type TopologyError struct {
+	Need, Have int
+}
+
+func (e *TopologyError) Error() string {
+	return fmt.Sprintf("needs %d PoPs, the topology has %d: expected a topology.yaml with at least %d PoPs, or lower the demo's counts with --set",
+		e.Need, e.Have, e.Need)
+}
+
 // pickPoPs chooses n PoPs, preferring the given codes in order (those the
 // topology lacks are skipped) and then the topology's own order, so the
 // demos run on a customised topology too.
 func pickPoPs(w *edge.World, n int, prefer ...string) ([]edge.PoPID, error) {
 	pops := w.PoPs()
 	if n > len(pops) {
-		return nil, fmt.Errorf("needs %d PoPs, the topology has %d", n, len(pops))
+		return nil, &TopologyError{Need: n, Have: len(pops)}
 	}
 	seen := map[edge.PoPID]bool{}
 	var out []edge.PoPID

@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/kvdo/kvdo/content"
+	"github.com/kvdo/kvdo/edge"
 )
 
 // run runs a demo variant with default parameters on the test topology.
@@ -63,6 +64,18 @@ func TestSameSeedAndParamsGiveByteIdenticalJSON(t *testing.T) {
 	})
 }
 
+// siteCalls names the call a handler line must make for an event of each
+// kind to point at it.
+var siteCalls = map[edge.EventKind]string{
+	edge.EvKVGet:       ".Get(",
+	edge.EvKVPut:       ".Put(",
+	edge.EvCacheMatch:  ".Match(",
+	edge.EvCachePut:    ".Put(",
+	edge.EvCacheDelete: ".Delete(",
+	edge.EvRequestEnd:  ".Respond(",
+	edge.EvDOFinish:    ".Respond(",
+}
+
 func TestEveryTraceSiteIsALineOfTheDemosEmbeddedSource(t *testing.T) {
 	eachVariant(t, func(t *testing.T, d Demo, variant string) {
 		lines := strings.Split(d.Source.Code, "\n")
@@ -80,6 +93,10 @@ func TestEveryTraceSiteIsALineOfTheDemosEmbeddedSource(t *testing.T) {
 			}
 			if n < 1 || n > len(lines) || strings.TrimSpace(lines[n-1]) == "" {
 				t.Fatalf("event %d (%s) points at line %d of %s, which is not code", ev.Seq, ev.Kind, n, file)
+			}
+			// The line is the call that made the event, not merely code.
+			if call, ok := siteCalls[ev.Kind]; ok && !strings.Contains(lines[n-1], call) {
+				t.Errorf("event %d (%s) points at line %d, %q, which does not call %s", ev.Seq, ev.Kind, n, strings.TrimSpace(lines[n-1]), call)
 			}
 		}
 		if sites == 0 {
@@ -158,6 +175,18 @@ func TestHeadlessTextMatchesGolden(t *testing.T) {
 		t.Run(d.ID, func(t *testing.T) {
 			golden.RequireEqual(t, run(t, d.ID, "", 1, nil).Text())
 		})
+	}
+}
+
+// Every other variant has its golden too: a change to what a variant
+// shows must be reviewed, not only the default's.
+func TestHeadlessTextOfEveryVariantMatchesGolden(t *testing.T) {
+	for _, d := range All() {
+		for _, v := range d.Variants[1:] {
+			t.Run(d.ID+"."+v.ID, func(t *testing.T) {
+				golden.RequireEqual(t, run(t, d.ID, v.ID, 1, nil).Text())
+			})
+		}
 	}
 }
 

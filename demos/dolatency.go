@@ -201,7 +201,7 @@ func (s *scenario) doLatencyReport(w *edge.World, home edge.PoPID, why string, s
 		ratio = float64(farP50) / float64(farKV)
 	}
 	s.metric("farthest caller: object / KV", ratio, "x", true)
-	s.liveCount("reads the object served", edge.EvDOFinish, "ok", false)
+	s.liveCount("requests the object answered", edge.EvDOFinish, "ok", false)
 	s.liveCount("KV reads from the PoP's own cache", edge.EvKVGet, "hit", false)
 	if failed > 0 {
 		s.metric("reads failed", float64(failed), "count", false)

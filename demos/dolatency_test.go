@@ -155,3 +155,16 @@ func TestDOLatencyOutcomeNamesThePlacementAndTheFigures(t *testing.T) {
 		t.Errorf("farthest caller reads in %v ms; from Tokyo to São Paulo and back should take far longer", far)
 	}
 }
+
+// The object's request count is every request it answered: each caller's
+// reads plus the publish that created it. A label saying "reads" would
+// count the publish as a read.
+func TestDOLatencyCountsEveryRequestTheObjectAnswered(t *testing.T) {
+	r := run(t, "do-latency", "", 1, map[string]string{"callers": "3", "reads": "4"})
+	if _, ok := r.Metric("reads the object served"); ok {
+		t.Error("the metric counting every answered request is labelled as reads")
+	}
+	if got, want := metric(t, r, "requests the object answered"), float64(3*4+1); got != want {
+		t.Errorf("requests the object answered = %v, want %v (3 callers x 4 reads + the publish)", got, want)
+	}
+}

@@ -34,6 +34,7 @@ func TestSimulatorDefaultsMatchTheContentFacts(t *testing.T) {
 		{"kv-key-max-bytes", float64(kv.MaxKeyBytes)},
 		{"kv-metadata-max-bytes", float64(kv.MaxMetadataSize)},
 		{"kv-list-page-keys", float64(kv.ListPageMax)},
+		{"kv-ops-per-invocation", float64(kv.OpsPerRequest)},
 		{"kv-expiration-ttl-min-s", secs(kv.MinExpiration)},
 		{"kv-propagation-s", secs(kv.ListStaleness)},
 		{"do-soft-limit-rps", 1 / secs(do.CPUPerEvent)},

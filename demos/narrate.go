@@ -49,6 +49,9 @@ func CheckNarration(n content.Narration) error {
 				return fmt.Errorf("%s:%d:%d: demo %s never emits %q: expected one of %s",
 					n.File, c.OnPos.Line, c.OnPos.Col, id, c.On, strings.Join(kinds, ", "))
 			}
+			if err := checkMatchers(c); err != nil {
+				return fmt.Errorf("%s:%d:%d: demo %s: %v", n.File, c.OnPos.Line, c.OnPos.Col, id, err)
+			}
 			if c.Variant != "" {
 				if _, err := d.ResolveVariant(c.Variant); err != nil {
 					return fmt.Errorf("%s:%d:%d: %v", n.File, c.VarPos.Line, c.VarPos.Col, err)
@@ -57,6 +60,63 @@ func CheckNarration(n content.Narration) error {
 		}
 	}
 	return nil
+}
+
+// eventOutcomes lists the outcomes, and eventTiers the tiers, that events
+// of a kind can carry: a caption asking for any other could never fire.
+// Kinds not listed are not checked.
+var eventOutcomes = map[edge.EventKind][]string{
+	edge.EvKVGet:       {"hit", "miss", "local", "error"},
+	edge.EvKVGetDone:   {"fresh", "stale", "not-found"},
+	edge.EvKVFill:      {"found", "not-found"},
+	edge.EvKVPutDone:   {"accepted", "429", "error"},
+	edge.EvDOPlace:     {"nearest", "hint"},
+	edge.EvDOGate:      {"input-closed", "input-open", "output-held", "output-released"},
+	edge.EvDOStorage:   {"found", "not-found", "committed", "rolled-back"},
+	edge.EvDOAlarm:     {"ok", "retry", "gave-up", "replaced"},
+	edge.EvDOEvict:     {"idle", "reset"},
+	edge.EvDOOverload:  {"503"},
+	edge.EvDOFinish:    {"ok", "429", "client-error", "error"},
+	edge.EvRequestEnd:  {"ok", "429", "client-error", "error"},
+	edge.EvOriginFetch: {"ok", "429", "client-error", "error"},
+	edge.EvCacheMatch:  {"hit", "miss"},
+	edge.EvCachePut:    {"stored", "skipped"},
+	edge.EvCacheDelete: {"deleted", "absent"},
+}
+
+var eventTiers = map[edge.EventKind][]string{
+	edge.EvKVGetDone:   {"hit", "tier", "central", "local"},
+	edge.EvKVFill:      {"pop", "tier"},
+	edge.EvKVCommit:    {"central"},
+	edge.EvKVReplicate: {"central"},
+}
+
+// checkMatchers rejects an outcome or tier matcher no event of the
+// caption's kind can carry.
+func checkMatchers(c content.NarrationCaption) error {
+	k := edge.EventKind(c.On)
+	check := func(what, got string, table map[edge.EventKind][]string) error {
+		if got == "" {
+			return nil
+		}
+		valid, known := table[k]
+		if !known && what == "tier" {
+			return fmt.Errorf("%s %q: %s events carry no tier", what, got, k)
+		}
+		if !known {
+			return nil
+		}
+		for _, v := range valid {
+			if v == got {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s %q never occurs on %s: expected one of %s", what, got, k, strings.Join(valid, ", "))
+	}
+	if err := check("outcome", c.Outcome, eventOutcomes); err != nil {
+		return err
+	}
+	return check("tier", c.Tier, eventTiers)
 }
 
 func (d Demo) emits(k edge.EventKind) bool {

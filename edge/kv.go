@@ -31,6 +31,7 @@ type KVConfig struct {
 	MinExpiration   time.Duration // expirationTtl and expiration must be at least 60 s ahead
 	ListStaleness   time.Duration // list results may be up to 60 s old
 	ListPageMax     int           // 1,000 keys per list page
+	OpsPerRequest   int           // 1,000 KV operations per Worker invocation
 	// UnixEpoch is the Unix time, in seconds, at virtual time zero, so that
 	// absolute expirations can be written as Unix timestamps.
 	UnixEpoch int64
@@ -70,6 +71,9 @@ func (c KVConfig) withDefaults() KVConfig {
 	if c.ListPageMax == 0 {
 		c.ListPageMax = 1000
 	}
+	if c.OpsPerRequest == 0 {
+		c.OpsPerRequest = 1000
+	}
 	if c.UnixEpoch == 0 {
 		c.UnixEpoch = 1_800_000_000 // 2027-01-15: any fixed instant will do
 	}
@@ -78,7 +82,7 @@ func (c KVConfig) withDefaults() KVConfig {
 
 // KVError is an error the KV API would throw. Code is stable for tests and
 // narration: "429", "value-too-large", "key-too-large", "metadata-too-large",
-// "bad-cache-ttl", "bad-expiration", "bad-key".
+// "bad-cache-ttl", "bad-expiration", "bad-key", "too-many-ops".
 type KVError struct {
 	Code string
 	Msg  string
@@ -101,12 +105,46 @@ type kvTruth struct {
 	version   int64
 	lastWrite time.Duration
 	written   bool
+	deleted   bool          // the newest write is a delete
 	expiresAt time.Duration // when the newest write expires (0: never)
 }
 
 // gone reports whether the newest write has expired by now: "not found"
 // is then the current answer, not a stale one.
 func (t *kvTruth) gone(now time.Duration) bool { return t.expiresAt != 0 && now >= t.expiresAt }
+
+// kvWant is what a consistent store would answer for a key at one instant:
+// the newest accepted version, and whether the key then existed.
+type kvWant struct {
+	version int64
+	found   bool
+}
+
+// want is the consistent answer for key now. A read is judged against the
+// answer at the moment it was issued: a write accepted while the read is
+// in flight is concurrent with it, and a linearizable store could return
+// either value, so missing it is not staleness.
+func (ns *KVNamespace) want(key string) kvWant {
+	t := ns.truth[key]
+	if t == nil {
+		return kvWant{}
+	}
+	return t.want(ns.w.now)
+}
+
+func (t *kvTruth) want(now time.Duration) kvWant {
+	return kvWant{version: t.version, found: !t.deleted && !t.gone(now)}
+}
+
+// staleAgainst reports whether an answer (version, found) is older than
+// want. Two "not found" answers agree whatever their versions: a key that
+// was deleted or has expired reads the same as one never written.
+func staleAgainst(version int64, found bool, want kvWant) bool {
+	if !found && !want.found {
+		return false
+	}
+	return version < want.version
+}
 
 // kvRecord is a key's value as one store or cache holds it.
 type kvRecord struct {
@@ -138,6 +176,7 @@ type kvWaiter struct {
 	refresh bool // a background refresh: reads through to a central store
 	req     int
 	start   time.Duration
+	want    kvWant // the consistent answer when the read was issued
 	site    string
 	cb      func(GetResult)
 }
@@ -235,10 +274,13 @@ type GetResult struct {
 	Found    bool
 	Version  int64 // version of the value returned (0: none)
 	Latest   int64 // newest accepted version when the read returned
-	Stale    bool  // Version < Latest: a consistent store would have said otherwise
-	Outcome  string
-	Latency  time.Duration
-	Err      error
+	// Stale: older than the newest version accepted before the read was
+	// issued, so a consistent store would have said otherwise. A write
+	// accepted while the read is in flight does not make it stale.
+	Stale   bool
+	Outcome string
+	Latency time.Duration
+	Err     error
 }
 
 func (ns *KVNamespace) checkKey(key string) error {
@@ -247,6 +289,26 @@ func (ns *KVNamespace) checkKey(key string) error {
 	}
 	if len(key) > ns.cfg.MaxKeyBytes {
 		return &KVError{Code: "key-too-large", Msg: fmt.Sprintf("KV key of %d bytes exceeds the %d-byte limit", len(key), ns.cfg.MaxKeyBytes)}
+	}
+	return nil
+}
+
+// countOp charges one KV operation to Worker request req and fails once
+// the invocation has used its 1,000. Request 0 (batch workloads, code
+// outside any invocation, alarms) is not counted; a Durable Object's
+// operations count against the request it is handling, this model's
+// simplification of the object's own invocation.
+func (ns *KVNamespace) countOp(req int) error {
+	if req <= 0 {
+		return nil
+	}
+	w := ns.w
+	if w.kvOps == nil {
+		w.kvOps = map[int]int{}
+	}
+	w.kvOps[req]++
+	if w.kvOps[req] > ns.cfg.OpsPerRequest {
+		return &KVError{Code: "too-many-ops", Msg: fmt.Sprintf("Too many API requests by single Worker invocation: KV allows %d operations per invocation", ns.cfg.OpsPerRequest)}
 	}
 	return nil
 }
@@ -271,8 +333,8 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 	var err error
 	if ttl < ns.cfg.MinCacheTTL {
 		err = &KVError{Code: "bad-cache-ttl", Msg: fmt.Sprintf("cacheTtl %v is below the minimum of %v", ttl, ns.cfg.MinCacheTTL)}
-	} else {
-		err = ns.checkKey(key)
+	} else if err = ns.checkKey(key); err == nil {
+		err = ns.countOp(req)
 	}
 	if err != nil {
 		w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "error", Detail: err.Error(), Site: site})
@@ -296,7 +358,8 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 	if c != nil && now < c.expires {
 		lat := ns.hotLatency()
 		latest := c.truth.version
-		stale := c.rec.version < latest
+		want := c.truth.want(now) // c.truth is ns.truth[key]: no second lookup on the hot path
+		stale := staleAgainst(c.rec.version, c.rec.found, want)
 		ns.mHit.Add(1)
 		if stale {
 			ns.mStale.Add(1)
@@ -311,22 +374,22 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 		if cb != nil || w.cfg.History || w.cfg.Trace {
 			res := GetResult{Key: key, Value: c.rec.value, Metadata: c.rec.meta, Found: c.rec.found,
 				Version: c.rec.version, Latest: latest, Stale: stale, Outcome: "hit", Latency: lat}
-			w.After(lat, func() { ns.deliver(from, req, site, now, res, cb) })
+			w.After(lat, func() { ns.deliver(from, req, site, now, want, res, cb) })
 		}
 		return
 	}
 	ns.mMiss.Add(1)
 	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "miss", Site: site})
-	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, site: site, cb: cb})
+	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, want: ns.want(key), site: site, cb: cb})
 }
 
-// deliver completes a read: stale-ness is judged at the moment it returns.
-func (ns *KVNamespace) deliver(from PoPID, req int, site string, start time.Duration, res GetResult, cb func(GetResult)) {
+// deliver completes a read, judged stale against want, the consistent
+// answer when it was issued.
+func (ns *KVNamespace) deliver(from PoPID, req int, site string, start time.Duration, want kvWant, res GetResult, cb func(GetResult)) {
 	w := ns.w
-	res.Stale = false
+	res.Stale = staleAgainst(res.Version, res.Found, want)
 	if t := ns.truth[res.Key]; t != nil {
 		res.Latest = t.version
-		res.Stale = res.Version < res.Latest && (res.Found || !t.gone(w.now))
 	}
 	res.Latency = w.now - start
 	if w.cfg.Trace {
@@ -374,15 +437,15 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 	hub := ns.hub[from]
 	finish := func(rec kvRecord, tier string, since time.Duration) {
 		delete(ns.fly[from], key)
-		c := ns.fill(from, key, rec, ttl, "pop", since)
+		ns.fill(from, key, rec, ttl, "pop", since)
 		for _, x := range f.waiters {
 			res := GetResult{Key: key, Value: rec.value, Metadata: rec.meta, Found: rec.found,
 				Version: rec.version, Outcome: tier}
 			ns.hMiss.Record(w.now - x.start)
-			if rec.version < c.truth.version && (rec.found || !c.truth.gone(w.now)) {
+			if staleAgainst(rec.version, rec.found, x.want) {
 				ns.mStale.Add(1)
 			}
-			ns.deliver(from, x.req, x.site, x.start, res, x.cb)
+			ns.deliver(from, x.req, x.site, x.start, x.want, res, x.cb)
 		}
 	}
 	fromHub := func() {
@@ -508,9 +571,9 @@ func (ns *KVNamespace) localGet(from PoPID, key string, req int, site string, cb
 	ns.mHit.Add(1)
 	ns.hHit.Record(ns.cfg.LocalLatency)
 	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "local", Site: site})
-	start := w.now
+	start, want := w.now, ns.want(key)
 	res := GetResult{Key: key, Value: rec.value, Metadata: rec.meta, Found: rec.found, Version: rec.version, Outcome: "local"}
-	w.After(ns.cfg.LocalLatency, func() { ns.deliver(from, req, site, start, res, cb) })
+	w.After(ns.cfg.LocalLatency, func() { ns.deliver(from, req, site, start, want, res, cb) })
 }
 
 // PutOptions are a write's options.
@@ -565,6 +628,9 @@ func (ns *KVNamespace) validatePut(key, value string, opt PutOptions) (time.Dura
 func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutOptions, req int, site string, cb func(error)) {
 	w := ns.w
 	exp, err := ns.validatePut(key, value, opt)
+	if err == nil {
+		err = ns.countOp(req)
+	}
 	op := "put"
 	if !found {
 		op = "delete"
@@ -604,7 +670,7 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 		t := ns.truthOf(key)
 		ns.nextV++
 		rec.version = ns.nextV
-		t.version, t.written, t.expiresAt = rec.version, true, rec.expiresAt
+		t.version, t.written, t.deleted, t.expiresAt = rec.version, true, !found, rec.expiresAt
 		ns.local[key] = rec
 		ns.mPutOK.Add(1)
 		w.After(ns.cfg.LocalLatency, func() { done(rec.version, nil) })
@@ -621,7 +687,7 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 		}
 		ns.nextV++
 		rec.version = ns.nextV
-		t.version, t.lastWrite, t.written, t.expiresAt = rec.version, w.now, true, rec.expiresAt
+		t.version, t.lastWrite, t.written, t.deleted, t.expiresAt = rec.version, w.now, true, !found, rec.expiresAt
 		ns.stores[si][key] = rec
 		ns.mPutOK.Add(1)
 		w.emit(Event{Kind: EvKVCommit, Actor: w.pops[sp].Code, Req: req, Key: key, Value: value, Version: rec.version, Tier: "central", Site: site})
@@ -711,7 +777,7 @@ func (ns *KVNamespace) Seed(key, value string) {
 	t := ns.truthOf(key)
 	ns.nextV++
 	rec := kvRecord{value: value, found: true, version: ns.nextV}
-	t.version, t.written = rec.version, true
+	t.version, t.written, t.deleted, t.expiresAt = rec.version, true, false, 0
 	for i := range ns.stores {
 		ns.stores[i][key] = rec
 	}

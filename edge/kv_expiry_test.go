@@ -36,3 +36,34 @@ func TestKVNotFoundAfterExpiryIsFreshAndCached(t *testing.T) {
 		}
 	}
 }
+
+// expiration is an absolute Unix time: the key disappears at that instant,
+// whenever it was written.
+func TestKVAbsoluteExpirationIsAUnixTime(t *testing.T) {
+	for _, mode := range []Mode{Production, Local} {
+		t.Run(mode.String(), func(t *testing.T) {
+			w := newKVWorld(t, mode, 2, false)
+			ns := w.KV("K")
+			epoch := w.Config().KV.UnixEpoch
+			var putErr error
+			w.At(10*time.Second, func() {
+				ns.Put(w.MustPoP("FRA"), "k", "v", PutOptions{Expiration: epoch + 120}, 0, func(err error) { putErr = err })
+			})
+			before := readAt(w, ns, "SYD", "k", 100*time.Second, GetOptions{CacheTTL: 30 * time.Second})
+			after := readAt(w, ns, "SYD", "k", 121*time.Second, GetOptions{CacheTTL: 30 * time.Second})
+			w.Run()
+			if putErr != nil {
+				t.Fatalf("put with an expiration 110 s ahead: %v", putErr)
+			}
+			if !before.Found || before.Value != "v" {
+				t.Errorf("read at 100 s, before the expiration: %+v", *before)
+			}
+			if after.Found {
+				t.Errorf("read at 121 s, after the Unix expiration %d: still found (served by %s)", epoch+120, after.Outcome)
+			}
+			if after.Stale {
+				t.Errorf("\"not found\" after the key expired is the current answer, not a stale one")
+			}
+		})
+	}
+}

@@ -460,3 +460,64 @@ func BenchmarkPropagation(b *testing.B) {
 	}
 	b.ReportMetric(float64(reads)/b.Elapsed().Seconds(), "reads/s")
 }
+
+// An invalid topology is reported the same way every time: which error
+// comes first must not depend on map iteration order.
+func TestTopologyErrorIsTheSameEveryTime(t *testing.T) {
+	topo := kvTopology()
+	topo.LocationHints = map[string]string{"wnam": "XXA", "enam": "XXB", "weur": "XXC", "apac": "XXD", "oc": "XXE", "me": "XXF"}
+	_, first := New(Config{Topology: topo})
+	if first == nil {
+		t.Fatal("a topology whose hints name unknown PoPs was accepted")
+	}
+	for range 50 {
+		if _, err := New(Config{Topology: topo}); err == nil || err.Error() != first.Error() {
+			t.Fatalf("the same topology gave %q, then %v", first, err)
+		}
+	}
+	if !strings.Contains(first.Error(), "apac") {
+		t.Errorf("error %q: want the first bad hint in sorted order (apac)", first)
+	}
+}
+
+// One Worker invocation may make at most 1,000 KV operations; the next
+// one fails, while another invocation is unaffected.
+func TestKVOneInvocationMayMakeAtMostAThousandOperations(t *testing.T) {
+	w := newKVWorld(t, Production, 1, false)
+	ns := w.KV("K")
+	ns.Seed("k", "v")
+	var errs []error
+	var other error
+	w.Request(0, w.MustPoP("LHR"), "/many", func(r *Request) {
+		var next func(i int)
+		next = func(i int) {
+			if i == 1001 {
+				r.Respond(200, "")
+				return
+			}
+			ns.Get(r.PoP, "k", GetOptions{}, r.ID, func(g GetResult) {
+				errs = append(errs, g.Err)
+				next(i + 1)
+			})
+		}
+		next(0)
+	}, nil)
+	w.Request(time.Second, w.MustPoP("LHR"), "/one", func(r *Request) {
+		ns.Put(r.PoP, "k", "w", PutOptions{}, r.ID, func(err error) { other = err })
+	}, nil)
+	w.Run()
+	if len(errs) != 1001 {
+		t.Fatalf("%d reads returned, want 1001", len(errs))
+	}
+	for i, err := range errs[:1000] {
+		if err != nil {
+			t.Fatalf("read %d of the invocation failed: %v", i+1, err)
+		}
+	}
+	if !IsKVError(errs[1000], "too-many-ops") {
+		t.Errorf("the 1,001st KV operation of one invocation returned %v, want too-many-ops", errs[1000])
+	}
+	if other != nil {
+		t.Errorf("a put from another invocation failed: %v", other)
+	}
+}

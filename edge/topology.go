@@ -3,6 +3,7 @@ package edge
 import (
 	"fmt"
 	"math"
+	"sort"
 	"time"
 )
 
@@ -63,9 +64,14 @@ func (t *Topology) validate() error {
 			return fmt.Errorf("edge: unknown central store PoP %s", c)
 		}
 	}
-	for h, c := range t.LocationHints {
-		if _, ok := idx[c]; !ok {
-			return fmt.Errorf("edge: location hint %s names unknown PoP %s", h, c)
+	hints := make([]string, 0, len(t.LocationHints))
+	for h := range t.LocationHints {
+		hints = append(hints, h)
+	}
+	sort.Strings(hints) // the first bad hint is the same one every time
+	for _, h := range hints {
+		if _, ok := idx[t.LocationHints[h]]; !ok {
+			return fmt.Errorf("edge: location hint %s names unknown PoP %s", h, t.LocationHints[h])
 		}
 	}
 	if t.FibreKmPerMs <= 0 {

@@ -14,7 +14,7 @@ const (
 	EvSend         EventKind = "net.send"      // a message leaves From for To (Arrive = arrival time)
 	EvArrive       EventKind = "net.arrive"    // it arrives
 
-	EvKVGet       EventKind = "kv.get"       // a read is issued (Outcome hit|miss|joined|error)
+	EvKVGet       EventKind = "kv.get"       // a read is issued (Outcome hit|miss|local|error; a miss may join a fetch already in flight)
 	EvKVGetDone   EventKind = "kv.get.done"  // the read returns (Value, Version, Outcome fresh|stale|not-found)
 	EvKVRefresh   EventKind = "kv.refresh"   // background refresh of a hot cached entry starts
 	EvKVFill      EventKind = "kv.fill"      // a PoP or tier cache stores a copy (Tier pop|tier)

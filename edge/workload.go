@@ -49,9 +49,23 @@ func (c PropagationConfig) Validate() error {
 		return fmt.Errorf("--duration %v: expected a positive duration such as 600s", c.Duration)
 	case c.WriteEvery < 0:
 		return fmt.Errorf("--write-every %v: expected a duration >= 0 (0: no writes)", c.WriteEvery)
+	case c.ReadRate*c.Duration.Seconds() > MaxPropagationReads:
+		return fmt.Errorf("--read-rate %v over --duration %v is %.3g reads: expected at most %.0e (lower the rate or the duration)",
+			c.ReadRate, c.Duration, c.ReadRate*c.Duration.Seconds(), float64(MaxPropagationReads))
+	case c.WriteEvery > 0 && c.Duration/c.WriteEvery > MaxPropagationWrites:
+		return fmt.Errorf("--write-every %v over --duration %v is %d writes: expected at most %.0e (write less often)",
+			c.WriteEvery, c.Duration, c.Duration/c.WriteEvery, float64(MaxPropagationWrites))
 	}
 	return nil
 }
+
+// The propagation workload's bounds on work, so that a typo in a flag
+// cannot start a run that never ends: about two minutes of wall time at
+// the simulator's speed of some ten million reads per second.
+const (
+	MaxPropagationReads  = 1e9
+	MaxPropagationWrites = 10_000_000
+)
 
 // RunPropagation runs the propagation workload to completion.
 func RunPropagation(c PropagationConfig) (PropagationResult, error) {

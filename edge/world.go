@@ -94,6 +94,7 @@ type World struct {
 	metrics *Metrics
 
 	nextReq int
+	kvOps   map[int]int // KV operations per Worker request, for the per-invocation limit
 	kv      map[string]*KVNamespace
 	kvNames []string // creation order, for deterministic iteration
 	do      map[string]*DONamespace
@@ -281,7 +282,10 @@ func (w *World) OneWay(a, b PoPID) time.Duration {
 	if j <= 0 {
 		return base
 	}
-	f := 1 + j*(2*w.netRand.Float64()-1)
+	// The conversion rounds the product before the sum, so no platform may
+	// fuse them into one multiply-add with a different rounding: the same
+	// seed must give the same delays on every machine.
+	f := 1 + float64(j*(2*w.netRand.Float64()-1))
 	return time.Duration(float64(base) * f)
 }
 

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/kvdo/kvdo/content"
@@ -43,15 +45,17 @@ parameters replay the same run, byte for byte.
 				return badInput("--format %q: expected text or json", format)
 			}
 			if len(args) == 0 {
+				if variant != "" || len(sets) > 0 {
+					return badInput("--variant and --set need a demo NAME: expected one of %s", strings.Join(demos.IDs(), ", "))
+				}
 				return printDemoList(out, !list)
 			}
 			d, err := demos.Get(args[0])
 			if err != nil {
 				return badInput("%v", err)
 			}
-			if list {
-				return printDemoDetails(out, d)
-			}
+			// Check every flag before --list answers, so a typo is never
+			// silently ignored.
 			if _, err := d.ResolveVariant(variant); err != nil {
 				return badInput("%v", err)
 			}
@@ -61,6 +65,9 @@ parameters replay the same run, byte for byte.
 			}
 			if _, err := d.Resolve(set); err != nil {
 				return badInput("%v", err)
+			}
+			if list {
+				return printDemoDetails(out, d)
 			}
 			pack, err := loadContent(cmd)
 			if err != nil {
@@ -74,6 +81,9 @@ parameters replay the same run, byte for byte.
 				Variant: variant, Seed: seed, Set: set,
 				Topology: demos.EdgeTopology(pack.Topology), Narration: &narr,
 			})
+			if te := (*demos.TopologyError)(nil); errors.As(err, &te) {
+				return badInput("%v", err)
+			}
 			if err != nil {
 				return err
 			}

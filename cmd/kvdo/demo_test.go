@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -47,6 +49,10 @@ func TestDemoBadInputExitsTwoNamingTheChoices(t *testing.T) {
 		{"an out-of-range value", []string{"demo", "race", "--headless", "--set", "writers=99"}, "expected an integer from 2 to 8"},
 		{"a --set without =", []string{"demo", "race", "--headless", "--set", "writers"}, "expected name=value"},
 		{"an unknown format", []string{"demo", "race", "--headless", "--format", "xml"}, "expected text or json"},
+		{"a variant without a demo", []string{"demo", "--variant", "nope"}, "need a demo NAME: expected one of race"},
+		{"a parameter without a demo", []string{"demo", "--set", "writers=3"}, "need a demo NAME: expected one of race"},
+		{"an unknown variant with --list", []string{"demo", "race", "--list", "--variant", "x"}, "expected one of kv-in-do"},
+		{"an out-of-range value with --list", []string{"demo", "race", "--list", "--set", "writers=99"}, "expected an integer from 2 to 8"},
 	}
 	for _, c := range cases {
 		t.Run(c.name+" exits 2", func(t *testing.T) {
@@ -92,5 +98,41 @@ func TestDemoWithoutHeadlessSaysThePlayerComesWithTheTUI(t *testing.T) {
 	code, _, errOut := runDemoCmd(t, "demo", "race")
 	if code != 0 || !strings.Contains(errOut, "player comes with the TUI") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// A customised topology with fewer PoPs than a demo's parameters need is
+// bad input (exit 2) that says how to fix it, not a runtime failure.
+func TestDemoOnATopologyTooSmallForItsParametersExitsTwo(t *testing.T) {
+	topo, err := os.ReadFile("../../content/topology.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(topo)
+	i := strings.Index(text, "pops:\n")
+	if i < 0 {
+		t.Fatal("topology.yaml has no pops: list")
+	}
+	var kept []string
+	for _, line := range strings.Split(text[i+len("pops:\n"):], "\n") {
+		if strings.Contains(line, "code: IAD") || strings.Contains(line, "code: LHR") {
+			kept = append(kept, line)
+		}
+	}
+	small := text[:i] + "pops:\n" + strings.Join(kept, "\n") + "\n"
+	small = regexp.MustCompile(`(?m)^  (wnam|enam|sam|weur|eeur|apac|oc|afr|me): [A-Z]+$`).ReplaceAllString(small, "  $1: IAD")
+	dir := writePack(t, map[string]string{"topology.yaml": small})
+	code, _, errs := runCapture(t, "--content", dir, "content", "validate")
+	if code != 0 {
+		t.Fatalf("the two-PoP topology should be valid: exit %d: %s", code, errs)
+	}
+	code, _, errs = runCapture(t, "demo", "race", "--headless", "--content", dir)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2: %s", code, errs)
+	}
+	for _, want := range []string{"needs 4 PoPs, the topology has 2", "--set"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("message %q lacks %q", errs, want)
+		}
 	}
 }

@@ -63,6 +63,9 @@ func TestSimulatePropagationRejectsBadFlagsWithExitCode2(t *testing.T) {
 		{"an unknown mode", []string{"--mode", "staging"}, "expected production or local"},
 		{"a cacheTtl below 30 s", []string{"--cache-ttl", "10s"}, "at least 30s"},
 		{"an unknown flag", []string{"--bogus"}, "unknown flag"},
+		{"a NaN read rate", []string{"--read-rate", "NaN"}, "--read-rate NaN"},
+		{"more reads than a run can finish", []string{"--read-rate", "1e9", "--duration", "1000h"}, "expected at most 1e+09"},
+		{"more writes than a run can finish", []string{"--write-every", "1ns", "--duration", "10s"}, "expected at most 1e+07"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
