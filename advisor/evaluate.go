@@ -87,9 +87,12 @@ func boolFirst(a bool) int {
 }
 
 // primary is the best option for a, without the rest of the report: the
-// flip search calls it once per alternative answer.
-func primary(pack *content.Pack, a Answers) string {
-	return runRules(pack, a).order(pack)[0]
+// flip search calls it once per alternative answer. viable is false when
+// every option is ruled out and the primary is only the least bad.
+func primary(pack *content.Pack, a Answers) (id string, viable bool) {
+	t := runRules(pack, a)
+	id = t.order(pack)[0]
+	return id, t.ruledOut[id] == nil
 }
 
 // EvaluateReview evaluates every item of r, in the file's order.

@@ -196,6 +196,9 @@ func (d Doc) sources() []advisor.Source {
 	return out
 }
 
+// leastBadFlip qualifies a flip whose answer would rule out every option.
+const leastBadFlip = "but only as the least bad: every option would be ruled out"
+
 // FormatValue prints an answer or flip value the way a person would write
 // it: yes/no for booleans, numbers without exponent or trailing zeros.
 func FormatValue(v any) string {

@@ -17,14 +17,15 @@ var htmlSource string
 // according to where it lands (text, attribute, URL), which is what keeps
 // a hostile item name from becoming markup.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"prose":  proseHTML,
-	"source": sourceHTML,
-	"usd":    formatUSD,
-	"num":    formatNumber,
-	"value":  FormatValue,
-	"price":  unitPrice,
-	"lower":  lowerFirstHTML,
-	"anchor": anchor,
+	"prose":        proseHTML,
+	"source":       sourceHTML,
+	"usd":          formatUSD,
+	"num":          formatNumber,
+	"value":        FormatValue,
+	"price":        unitPrice,
+	"lower":        lowerFirstHTML,
+	"anchor":       anchor,
+	"leastBadFlip": func() string { return leastBadFlip },
 }).Parse(htmlSource))
 
 // htmlView is what the template reads: the Doc plus the derived values

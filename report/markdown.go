@@ -335,9 +335,13 @@ func (m *mdWriter) flips(d Doc, r advisor.Recommendation, h int) {
 		if p := d.prompt(f.Question); p != "" {
 			q = mdProse(p, false) + " (" + q + ")"
 		}
-		line := fmt.Sprintf("%s: **%s** instead of %s would make it **%s** (`%s`).",
+		line := fmt.Sprintf("%s: **%s** instead of %s would make it **%s** (`%s`)",
 			q, userText(FormatValue(f.To)), userText(FormatValue(f.From)),
 			mdProse(optionTitle(r, f.Primary), false), codeText(string(f.Primary)))
+		if f.LeastBad {
+			line += ", " + leastBadFlip
+		}
+		line += "."
 		// f.Text restates these fields in words; the JSON keeps it, the
 		// record already says it with the question's prompt.
 		lines = append(lines, line)

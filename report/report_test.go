@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/kvdo/kvdo/advisor"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -250,5 +251,25 @@ func TestLowerFirstKeepsAcronymsAndNames(t *testing.T) {
 		if got := lowerFirst(in); got != want {
 			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A flip whose answer would rule out every option is no way out: the
+// record must say the new primary would only be the least bad.
+func TestAFlipToTheLeastBadOptionSaysSo(t *testing.T) {
+	d := sampleDoc()
+	e := &d.Entries[0].Recommendation
+	e.Flips = []advisor.Flip{{Question: "value_bytes", From: 200.0, To: 3e7, Primary: advisor.R2PlusKV, LeastBad: true}}
+	for _, f := range []struct {
+		name   string
+		render func(Doc) []byte
+	}{{"markdown", Markdown}, {"html", HTML}} {
+		if out := string(f.render(d)); !strings.Contains(out, leastBadFlip) {
+			t.Errorf("%s: the least-bad flip is not qualified", f.name)
+		}
+	}
+	e.Flips[0].LeastBad = false
+	if out := string(Markdown(d)); strings.Contains(out, leastBadFlip) {
+		t.Error("markdown: an ordinary flip is called least bad")
 	}
 }
