@@ -119,6 +119,17 @@ func TestAnswersFileErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 			t.Errorf("error %v", err)
 		}
 	})
+	t.Run("a second document after ---", func(t *testing.T) {
+		_, err := ParseReview("review.yaml", []byte(seatCounter+"---\nversion: 1\n"), p)
+		if err == nil || !strings.HasPrefix(err.Error(), "review.yaml:20:1: a second YAML document: expected one document") {
+			t.Errorf("error %v", err)
+		}
+		for _, ok := range []string{"---\n" + seatCounter, seatCounter + "---\n", seatCounter + "...\n"} {
+			if _, err := ParseReview("review.yaml", []byte(ok), p); err != nil {
+				t.Errorf("document markers around one document: %v", err)
+			}
+		}
+	})
 	t.Run("answers that are a scalar", func(t *testing.T) {
 		_, err := ParseReview("review.yaml", []byte("version: 1\nitems:\n  - name: a\n    answers: yes\n"), p)
 		if err == nil || !strings.HasPrefix(err.Error(), "review.yaml:4:14: answers: expected a mapping") {
