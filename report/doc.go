@@ -275,7 +275,10 @@ func orNA(s string) string {
 // unitPrice reads "$0.50 per 1,000,000 reads", or "not priced" for a line
 // the price list has no figure for.
 func unitPrice(l advisor.CostLine) string {
-	if l.UnitPrice == 0 && l.PerUnits == 0 {
+	// The engine marks a line it cannot price (Cache API, R2, a Free plan
+	// allowance) with a zero unit price; "$0.00 per reads" would read as
+	// free.
+	if l.UnitPrice == 0 {
 		return "not priced"
 	}
 	per := l.PerUnits
@@ -287,6 +290,15 @@ func unitPrice(l advisor.CostLine) string {
 		s += formatNumber(per) + " "
 	}
 	return s + l.Unit
+}
+
+// includedText is the included quantity of a line, or n/a for a line that
+// is not priced at all.
+func includedText(l advisor.CostLine) string {
+	if l.UnitPrice == 0 && l.Included == 0 {
+		return "n/a"
+	}
+	return formatNumber(l.Included)
 }
 
 // webAddress matches a scheme-less web address the way content cites its

@@ -23,6 +23,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"num":          formatNumber,
 	"value":        FormatValue,
 	"price":        unitPrice,
+	"included":     includedText,
 	"lower":        lowerFirstHTML,
 	"anchor":       anchor,
 	"leastBadFlip": func() string { return leastBadFlip },

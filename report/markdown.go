@@ -308,7 +308,7 @@ func (m *mdWriter) costs(r advisor.Recommendation, h int) {
 			rows = append(rows, []string{
 				cell(mdProse(l.Item, true)),
 				formatNumber(l.Quantity) + " " + cell(mdProse(l.Unit, true)),
-				formatNumber(l.Included),
+				includedText(l),
 				cell(mdProse(unitPrice(l), true)),
 				formatUSD(l.USD),
 				cell(mdProse(l.Arithmetic, true)),
@@ -525,7 +525,16 @@ func mdSource(s string, inTable bool) string {
 	}
 	var b strings.Builder
 	linkSpans(strings.Join(strings.Fields(s), " "),
-		func(t string) { b.WriteString(mdProse(t, inTable)) },
+		func(t string) {
+			// mdProse trims; the spaces around a link must stay.
+			if strings.HasPrefix(t, " ") {
+				b.WriteByte(' ')
+			}
+			b.WriteString(mdProse(t, inTable))
+			if strings.HasSuffix(t, " ") && strings.TrimSpace(t) != "" {
+				b.WriteByte(' ')
+			}
+		},
 		func(u string) { b.WriteString("[" + u + "](https://" + u + ")") })
 	return b.String()
 }

@@ -273,3 +273,33 @@ func TestAFlipToTheLeastBadOptionSaysSo(t *testing.T) {
 		t.Error("markdown: an ordinary flip is called least bad")
 	}
 }
+
+func TestMarkdownSourceKeepsTheSpacesAroundItsLinks(t *testing.T) {
+	got := mdSource("developers.cloudflare.com/a/; developers.cloudflare.com/b/ (partials/x.mdx)", false)
+	want := "[developers.cloudflare.com/a/](https://developers.cloudflare.com/a/); " +
+		"[developers.cloudflare.com/b/](https://developers.cloudflare.com/b/) (partials/x.mdx)"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// The engine prices the Cache API and R2 at nothing because kvdo's price
+// list has no figure for them; the record must not show "$0.00 per reads".
+func TestAnUnpricedLineIsNotShownAsFree(t *testing.T) {
+	d := sampleDoc()
+	r := &d.Entries[0].Recommendation
+	r.Costs = append(r.Costs, advisor.CostEstimate{Option: advisor.CacheAPI, Plan: "Workers Paid", Lines: []advisor.CostLine{
+		{Item: "Cache API reads", Quantity: 100, Unit: "reads", PerUnits: 1, Arithmetic: "no charge in the price list"}}})
+	for _, f := range []struct {
+		name   string
+		render func(Doc) []byte
+	}{{"markdown", Markdown}, {"html", HTML}} {
+		out := string(f.render(d))
+		if strings.Contains(out, "$0.00 per reads") || !strings.Contains(out, "not priced") {
+			t.Errorf("%s: an unpriced line reads as free", f.name)
+		}
+	}
+	if got := includedText(r.Costs[len(r.Costs)-1].Lines[0]); got != "n/a" {
+		t.Errorf("included %q, want n/a", got)
+	}
+}
