@@ -181,6 +181,15 @@ func (m *mdWriter) entry(d Doc, e Entry, h int) {
 		out += " " + mdProse(p.Summary, false)
 	}
 	m.block("%s", out)
+	// Warnings sit with the verdict they qualify, not after the costs
+	// where a reader who stops at the chosen option would miss them.
+	for _, w := range r.Warnings {
+		line := "> **Warning:** " + mdProse(w.Text, false)
+		if len(w.Questions) > 0 {
+			line += " (check " + codeList(w.Questions) + ")"
+		}
+		m.block("%s", line)
+	}
 	if len(r.Reasons) > 0 {
 		m.block("The rules that decided it:")
 		var reasons []string
@@ -262,19 +271,6 @@ func (m *mdWriter) entry(d Doc, e Entry, h int) {
 
 	m.costs(r, h)
 	m.flips(d, r, h)
-
-	if len(r.Warnings) > 0 {
-		m.heading(h, "Warnings")
-		var ws []string
-		for _, w := range r.Warnings {
-			line := mdProse(w.Text, false)
-			if len(w.Questions) > 0 {
-				line += " (check " + codeList(w.Questions) + ")"
-			}
-			ws = append(ws, line)
-		}
-		m.list(ws)
-	}
 
 	if len(r.Providers) > 0 {
 		m.heading(h, "On Other Platforms")

@@ -303,3 +303,21 @@ func TestAnUnpricedLineIsNotShownAsFree(t *testing.T) {
 		t.Errorf("included %q, want n/a", got)
 	}
 }
+
+// A warning qualifies the verdict (a least-bad primary, an object past its
+// limit): it must sit with the chosen option, before the reasons and long
+// before the costs.
+func TestWarningsComeWithTheVerdict(t *testing.T) {
+	d := sampleDoc()
+	for _, f := range []struct {
+		name, chosen string
+		render       func(Doc) []byte
+	}{{"markdown", "Chosen option: **Durable Object**", Markdown}, {"html", "Chosen option: <strong>Durable Object", HTML}} {
+		out := string(f.render(d))
+		out = out[strings.Index(out, f.chosen):]
+		warn := strings.Index(out, "One object per limit key")
+		if warn < 0 || warn > strings.Index(out, "The rules that decided it") {
+			t.Errorf("%s: the warning is not next to the verdict", f.name)
+		}
+	}
+}
