@@ -239,8 +239,9 @@ func writeAtomic(path string, data []byte, replace bool) error {
 	return nil
 }
 
-// adrName matches the records adr-tools and kvdo write: NNNN-slug.md.
-var adrName = regexp.MustCompile(`^(\d{4,})-.*\.md$`)
+// adrName matches the records adr-tools and kvdo write: NNNN-slug.md, in
+// any case (a record saved as .MD still holds its number).
+var adrName = regexp.MustCompile(`(?i)^(\d{4,})-.*\.md$`)
 
 // nextADRNumber is one past the highest record number in dir, as adr-tools
 // numbers them; 1 for an empty or missing directory.
