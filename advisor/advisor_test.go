@@ -439,6 +439,18 @@ func TestCostArithmetic(t *testing.T) {
 		if !slices.ContainsFunc(rec.Sources, func(s Source) bool { return s.ID == "month-seconds" }) {
 			t.Error("the 30-day month assumption is not cited")
 		}
+		texts := map[string]string{}
+		for _, s := range rec.Sources {
+			texts[s.ID] = s.Text
+		}
+		for id, want := range map[string]string{
+			"price:workers-paid:kv-reads":   "Workers Paid, KV reads: 10,000,000 reads included per month, then $0.50 per 1,000,000 reads",
+			"price:workers-paid:kv-storage": "Workers Paid, KV stored data: 1 GB-month included per month, then $0.50 per GB-month (no egress charge)",
+		} {
+			if texts[id] != want {
+				t.Errorf("%s reads %q\nwant %q", id, texts[id], want)
+			}
+		}
 	})
 }
 

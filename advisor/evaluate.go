@@ -352,7 +352,11 @@ func sources(pack *content.Pack, t tally, opt *content.Option, a Answers, costed
 func priceText(plan *content.Plan, it *content.PriceItem) string {
 	s := fmt.Sprintf("%s, %s: %s %s included per %s", plan.Name, it.Text, num(it.Included), it.Unit, it.Period)
 	if it.UnitPriceUSD != nil {
-		s += fmt.Sprintf(", then $%s per %s", money(*it.UnitPriceUSD), num(it.PerUnits))
+		per := it.Unit // "$0.20 per GB-month", not "per 1"
+		if it.PerUnits != 1 {
+			per = num(it.PerUnits) + " " + it.Unit
+		}
+		s += fmt.Sprintf(", then $%s per %s", money(*it.UnitPriceUSD), per)
 	}
 	if it.Note != "" {
 		s += " (" + it.Note + ")"
