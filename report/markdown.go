@@ -287,7 +287,7 @@ func (m *mdWriter) costs(r advisor.Recommendation, h int) {
 		return
 	}
 	m.heading(h, "Cost Estimate")
-	m.block("Monthly, at the peak rates answered sustained for a 30-day month: an upper bound. " +
+	m.block("Monthly, at the peak rates answered sustained for a 30-day month: an upper bound for one key or one object (state split over many objects pays duration for each while it is active). " +
 		"Each line shows its arithmetic so it can be checked against the price list.")
 	var rows [][]string
 	for _, c := range r.Costs {
