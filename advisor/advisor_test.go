@@ -345,6 +345,7 @@ var warningCases = []struct {
 	{"writes-beyond-one-object", "writes beyond one object's limit need sharding", Answers{"writes_per_s_per_key": 5000.0}},
 	{"nothing-reads-it", "state nobody reads is suspicious", Answers{"reads_per_s": 0.0}},
 	{"budget-below-a-warm-kv-read", "a budget below a warm KV read is unrealistic", Answers{"read_latency_budget_ms": 2.0}},
+	{"strict-reads-beyond-the-budget", "a seat counter read worldwide within 50 ms cannot reach one object in time", Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0, "read_latency_budget_ms": 50.0}},
 	{"budget-given-for-one-region", "a budget for one region is ignored", Answers{"reader_regions": "one", "read_latency_budget_ms": 50.0}},
 	{NoViableOption, "when every option is ruled out the primary is the least bad", Answers{"value_bytes": 200e6, "writes_per_s_per_key": 1000.0, "staleness_tolerance_s": 0.0}},
 }
