@@ -292,6 +292,27 @@ func unitPrice(l advisor.CostLine) string {
 	return s + l.Unit
 }
 
+// estimateText is an estimate's monthly total, or "not priced" when no line
+// of it has a price (the Cache API): "$0.00" would read as free.
+func estimateText(c advisor.CostEstimate) string {
+	for _, l := range c.Lines {
+		if l.UnitPrice != 0 {
+			return formatUSD(c.MonthlyUSD)
+		}
+	}
+	if c.MonthlyUSD != 0 {
+		return formatUSD(c.MonthlyUSD)
+	}
+	return "not priced"
+}
+
+// leastBad reports a primary that every answer set rules out, for the
+// tables that show only its title.
+func leastBad(r advisor.Recommendation) bool {
+	p, ok := primary(r)
+	return ok && !p.Viable
+}
+
 // includedText is the included quantity of a line, or n/a for a line that
 // is not priced at all.
 func includedText(l advisor.CostLine) string {

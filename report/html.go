@@ -23,6 +23,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"num":          formatNumber,
 	"value":        FormatValue,
 	"price":        unitPrice,
+	"estimate":     estimateText,
 	"included":     includedText,
 	"lower":        lowerFirstHTML,
 	"anchor":       anchor,
@@ -49,6 +50,7 @@ type htmlEntry struct {
 	Primary      advisor.Ranked
 	HasPrimary   bool
 	PrimaryCost  *advisor.CostEstimate
+	LeastBad     bool
 	Drivers      []driver
 	Flips        []htmlFlip
 	OptionTitles map[advisor.OptionID]string
@@ -75,6 +77,7 @@ func HTML(d Doc) []byte {
 			Drivers: d.drivers(e.Item.Answers), OptionTitles: map[advisor.OptionID]string{},
 		}
 		he.Primary, he.HasPrimary = primary(r)
+		he.LeastBad = leastBad(r)
 		for _, l := range strings.Split(strings.TrimSpace(e.Item.Notes), "\n") {
 			if l = strings.TrimSpace(l); l != "" {
 				he.Notes = append(he.Notes, l)

@@ -126,12 +126,16 @@ func (m *mdWriter) reviewContext(d Doc) {
 		cost := "n/a"
 		for _, c := range r.Costs {
 			if c.Option == r.Primary {
-				cost = formatUSD(c.MonthlyUSD)
+				cost = estimateText(c)
 			}
+		}
+		decision := cell(mdProse(optionTitle(r, r.Primary), true)) + " (`" + codeCell(string(r.Primary)) + "`)"
+		if leastBad(r) {
+			decision += ", least bad: every option ruled out"
 		}
 		rows = append(rows, []string{
 			cell(userText(e.Item.Name)),
-			cell(mdProse(optionTitle(r, r.Primary), true)) + " (`" + codeCell(string(r.Primary)) + "`)",
+			decision,
 			cell(userText(r.Confidence)),
 			cost,
 		})
@@ -293,12 +297,16 @@ func (m *mdWriter) costs(r advisor.Recommendation, h int) {
 	for _, c := range r.Costs {
 		rows = append(rows, []string{
 			cell(mdProse(optionTitle(r, c.Option), true)) + " (`" + codeCell(string(c.Option)) + "`)",
-			cell(mdProse(c.Plan, true)), "**" + formatUSD(c.MonthlyUSD) + "**", cell(userText(orNA(c.AsOf))),
+			cell(mdProse(c.Plan, true)), "**" + estimateText(c) + "**", cell(userText(orNA(c.AsOf))),
 		})
 	}
 	m.table([]string{"Option", "Plan", "Per month", "Prices as of"}, rows, 2)
 	for _, c := range r.Costs {
-		m.heading(h+1, fmt.Sprintf("%s: %s per month", mdProse(optionTitle(r, c.Option), false), formatUSD(c.MonthlyUSD)))
+		total := estimateText(c)
+		if total != "not priced" {
+			total += " per month"
+		}
+		m.heading(h+1, fmt.Sprintf("%s: %s", mdProse(optionTitle(r, c.Option), false), total))
 		var rows [][]string
 		for _, l := range c.Lines {
 			rows = append(rows, []string{

@@ -321,3 +321,26 @@ func TestWarningsComeWithTheVerdict(t *testing.T) {
 		}
 	}
 }
+
+// The glance table shows only the decision's title and total: a least-bad
+// primary and an estimate with no priced line must not pass for a clean
+// verdict and a free option.
+func TestTheGlanceTableMarksALeastBadPrimaryAndAnUnpricedTotal(t *testing.T) {
+	d := sampleDoc()
+	r := &d.Entries[0].Recommendation
+	r.Primary = advisor.CacheAPI
+	r.Ranking = append([]advisor.Ranked{{Option: advisor.CacheAPI, Title: "Cache API", Viable: false, RuledOut: "x"}}, r.Ranking...)
+	r.Costs = []advisor.CostEstimate{{Option: advisor.CacheAPI, Plan: "Workers Paid", Lines: []advisor.CostLine{
+		{Item: "Cache API reads", Quantity: 100, Unit: "reads", PerUnits: 1}}}}
+	for _, f := range []struct {
+		name   string
+		render func(Doc) []byte
+	}{{"markdown", Markdown}, {"html", HTML}} {
+		out := string(f.render(d))
+		glance := out[strings.Index(out, "at a "):]
+		glance = glance[:strings.Index(glance, "session-flag")+300]
+		if !strings.Contains(glance, "least bad: every option ruled out") || !strings.Contains(glance, "not priced") {
+			t.Errorf("%s glance:\n%s", f.name, glance)
+		}
+	}
+}
