@@ -323,6 +323,19 @@ func TestReadYourWritesRulesOutAPointerInKV(t *testing.T) {
 	})
 }
 
+// A single writer publishing five prices a second: KV takes one write a
+// second per key, so an object in front of KV does protect something
+// (it coalesces the writes) and is not penalised as pointless.
+func TestAnObjectThatCoalescesWritesIsNotCalledPointless(t *testing.T) {
+	rec := eval(t, base(Answers{"staleness_tolerance_s": 60.0, "reads_per_s": 5000.0, "writes_per_s_per_key": 5.0}))
+	if fired(rec, "do-plus-kv-without-coordination") {
+		t.Errorf("do-plus-kv-without-coordination fired at 5 writes/s: %v", reasonIDs(rec))
+	}
+	if rec.Primary != DOPlusKV {
+		t.Errorf("primary %s, want do-plus-kv; %v", rec.Primary, rankingText(rec))
+	}
+}
+
 func findFlip(rec Recommendation, q string) *Flip {
 	for i := range rec.Flips {
 		if rec.Flips[i].Question == q {
