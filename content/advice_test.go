@@ -147,7 +147,7 @@ func TestConditionsEvaluateAsWritten(t *testing.T) {
 			q1 = &p.Rules[i]
 		}
 	}
-	a := map[string]any{"atomic_update": false, "concurrent_writers": false}
+	a := map[string]any{"atomic_update": false, "concurrent_writers": false, "writes_per_s_per_key": 0.5}
 	if !q1.When.Holds(a) {
 		t.Error("an unanswered audit_trail should satisfy 'answered: false'")
 	}
@@ -155,7 +155,7 @@ func TestConditionsEvaluateAsWritten(t *testing.T) {
 	if q1.When.Holds(a) {
 		t.Error("audit_trail true should fail the any-group")
 	}
-	if got := q1.When.String(); got != "atomic_update = false and concurrent_writers = false and (audit_trail is not answered or audit_trail = false)" {
+	if got := q1.When.String(); got != "atomic_update = false and concurrent_writers = false and writes_per_s_per_key <= 1 and (audit_trail is not answered or audit_trail = false)" {
 		t.Errorf("String() = %q", got)
 	}
 	c := Condition{Question: "x", Op: OpLt, Value: 60.0}
