@@ -71,7 +71,9 @@ func compileSchema(t testing.TB) *jsonschema.Schema {
 
 func TestJSONReportsValidateAgainstTheCommittedSchema(t *testing.T) {
 	s := compileSchema(t)
-	docs := map[string]Doc{"a review": sampleDoc(), "hostile strings": hostileDoc(), "no metadata": {Entries: sampleDoc().Entries[2:]}}
+	leastBad := sampleDoc()
+	leastBad.Entries[0].Recommendation.Flips = []advisor.Flip{{Question: "value_bytes", From: 200.0, To: 3e7, Primary: advisor.R2PlusKV, Text: "x", LeastBad: true}}
+	docs := map[string]Doc{"a review": sampleDoc(), "hostile strings": hostileDoc(), "no metadata": {Entries: sampleDoc().Entries[2:]}, "a least-bad flip": leastBad}
 	for i, one := range sampleDoc().PerItem() {
 		docs["item "+string(rune('1'+i))] = one
 	}
@@ -83,6 +85,9 @@ func TestJSONReportsValidateAgainstTheCommittedSchema(t *testing.T) {
 			}
 			if err := s.Validate(v); err != nil {
 				t.Errorf("output does not match the schema: %v", err)
+			}
+			if name == "a least-bad flip" && !bytes.Contains(JSON(d), []byte(`"least_bad": true`)) {
+				t.Error("the flip's least_bad is missing")
 			}
 		})
 	}
