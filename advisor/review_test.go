@@ -70,6 +70,7 @@ func TestAnswersFileErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		name, from, to, want string
 	}{
 		{"malformed YAML", "items:\n", "items: [\n", "review.yaml:4:1: malformed YAML"},
+		{"a tab in the indentation", "    notes: free text", "  \tnotes: free text", "review.yaml:6:3: malformed YAML: found a tab character that violates indentation: expected spaces for indentation, not a tab"},
 		{"an unknown top-level key", "title:", "owner: me\ntitle:", `review.yaml:2:1: unknown field "owner": expected one of decided_by, items, title, version`},
 		{"an unknown answer", "      expires: false", "      colour: blue", `review.yaml:17:7: unknown question "colour": expected one of read_your_writes`},
 		{"a number for a bool", "read_your_writes: true", "read_your_writes: 1", `review.yaml:8:25: read_your_writes: "1": expected true or false`},

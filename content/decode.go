@@ -71,7 +71,23 @@ func ParseYAML(file string, data []byte) (*yaml.Node, error) {
 				}
 			}
 		}
-		return nil, &PosError{File: file, Pos: Pos{line, 1}, Msg: "malformed YAML: " + msg}
+		col := 1
+		// A tab in the indentation is the commonest cause; yaml.v3 words
+		// it vaguely ("cannot start any token") and sometimes blames the
+		// line before. Point at the tab and say what is expected.
+		lines := strings.Split(string(data), "\n")
+		for _, at := range []int{line, line + 1} {
+			if at > len(lines) {
+				break
+			}
+			l := lines[at-1]
+			if i := strings.IndexByte(l, '\t'); i >= 0 && strings.TrimLeft(l[:i], " ") == "" {
+				line, col = at, i+1
+				msg += ": expected spaces for indentation, not a tab"
+				break
+			}
+		}
+		return nil, &PosError{File: file, Pos: Pos{line, col}, Msg: "malformed YAML: " + msg}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &PosError{File: file, Pos: Pos{1, 1}, Msg: "empty file: expected a YAML mapping"}
