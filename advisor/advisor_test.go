@@ -291,6 +291,51 @@ func TestFlips(t *testing.T) {
 	})
 }
 
+// A per-user cart read back at once by its owner: the only answer is an
+// object. A pointer in KV is as stale as KV itself, so R2-plus-KV is no
+// alternative, and a value too large for an object leaves no option at
+// all rather than a pointer that would break read-your-writes.
+func TestReadYourWritesRulesOutAPointerInKV(t *testing.T) {
+	cart := base(Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0, "reads_per_s": 5.0,
+		"writes_per_s_per_key": 0.5, "value_bytes": 5000.0, "reader_regions": "one"})
+	rec := eval(t, cart)
+	if rec.Primary != DurableObject {
+		t.Fatalf("primary %s", rec.Primary)
+	}
+	for _, r := range rec.Ranking[1:] {
+		if r.Viable {
+			t.Errorf("%s is viable for state that must read its own writes: %v", r.Option, rankingText(rec))
+		}
+	}
+	if len(rec.Costs) != 1 {
+		t.Errorf("%d cost estimates, want the object's only", len(rec.Costs))
+	}
+	for _, f := range rec.Flips {
+		if !f.LeastBad || !strings.Contains(f.Text, "least bad") {
+			t.Errorf("flip %+v offers a way out that those answers rule out", f)
+		}
+	}
+	t.Run("less than a minute of tolerated staleness keeps the pointer out too", func(t *testing.T) {
+		rec := eval(t, base(Answers{"staleness_tolerance_s": 30.0, "value_bytes": 30.0 * 1024 * 1024}))
+		if rankedOf(rec, R2PlusKV).Viable {
+			t.Errorf("r2-plus-kv viable with 30 s of tolerated staleness: %v", rankingText(rec))
+		}
+	})
+}
+
+// A single writer publishing five prices a second: KV takes one write a
+// second per key, so an object in front of KV does protect something
+// (it coalesces the writes) and is not penalised as pointless.
+func TestAnObjectThatCoalescesWritesIsNotCalledPointless(t *testing.T) {
+	rec := eval(t, base(Answers{"staleness_tolerance_s": 60.0, "reads_per_s": 5000.0, "writes_per_s_per_key": 5.0}))
+	if fired(rec, "do-plus-kv-without-coordination") {
+		t.Errorf("do-plus-kv-without-coordination fired at 5 writes/s: %v", reasonIDs(rec))
+	}
+	if rec.Primary != DOPlusKV {
+		t.Errorf("primary %s, want do-plus-kv; %v", rec.Primary, rankingText(rec))
+	}
+}
+
 func findFlip(rec Recommendation, q string) *Flip {
 	for i := range rec.Flips {
 		if rec.Flips[i].Question == q {
@@ -309,9 +354,11 @@ var warningCases = []struct {
 	{"concurrent-but-never-written", "several writers with no writes are suspicious", Answers{"concurrent_writers": true, "writes_per_s_per_key": 0.0}},
 	{"large-values-written-often", "200 MB values written 1000 times a second are suspicious", Answers{"value_bytes": 200e6, "writes_per_s_per_key": 1000.0}},
 	{"ryw-reads-beyond-one-object", "strict reads beyond one object's limit need sharding", Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0, "reads_per_s": 5000.0}},
+	{"fresh-reads-beyond-one-object", "a leaderboard read 3,000 times a second, 10 s stale at most, must not send every read to its object", Answers{"atomic_update": true, "concurrent_writers": true, "staleness_tolerance_s": 10.0, "reads_per_s": 3000.0, "writes_per_s_per_key": 100.0}},
 	{"writes-beyond-one-object", "writes beyond one object's limit need sharding", Answers{"writes_per_s_per_key": 5000.0}},
 	{"nothing-reads-it", "state nobody reads is suspicious", Answers{"reads_per_s": 0.0}},
 	{"budget-below-a-warm-kv-read", "a budget below a warm KV read is unrealistic", Answers{"read_latency_budget_ms": 2.0}},
+	{"strict-reads-beyond-the-budget", "a seat counter read worldwide within 50 ms cannot reach one object in time", Answers{"read_your_writes": true, "staleness_tolerance_s": 0.0, "read_latency_budget_ms": 50.0}},
 	{"budget-given-for-one-region", "a budget for one region is ignored", Answers{"reader_regions": "one", "read_latency_budget_ms": 50.0}},
 	{NoViableOption, "when every option is ruled out the primary is the least bad", Answers{"value_bytes": 200e6, "writes_per_s_per_key": 1000.0, "staleness_tolerance_s": 0.0}},
 }
@@ -405,6 +452,18 @@ func TestCostArithmetic(t *testing.T) {
 		}
 		if !slices.ContainsFunc(rec.Sources, func(s Source) bool { return s.ID == "month-seconds" }) {
 			t.Error("the 30-day month assumption is not cited")
+		}
+		texts := map[string]string{}
+		for _, s := range rec.Sources {
+			texts[s.ID] = s.Text
+		}
+		for id, want := range map[string]string{
+			"price:workers-paid:kv-reads":   "Workers Paid, KV reads: 10,000,000 reads included per month, then $0.50 per 1,000,000 reads",
+			"price:workers-paid:kv-storage": "Workers Paid, KV stored data: 1 GB-month included per month, then $0.50 per GB-month (no egress charge)",
+		} {
+			if texts[id] != want {
+				t.Errorf("%s reads %q\nwant %q", id, texts[id], want)
+			}
 		}
 	})
 }

@@ -66,7 +66,7 @@ func estimate(pack *content.Pack, option string, a Answers) (CostEstimate, []pri
 		how := "no requests, so the object never wakes: 0 GB-s"
 		if requests > 0 {
 			gbs = clean(doBilledGB * month)
-			how = fmt.Sprintf("one object active all month (an upper bound: idle objects are evicted and stop billing), billed at 128 MB = %s GB: %s GB × %s s = %s GB-s", num(doBilledGB), num(doBilledGB), num(month), num(gbs))
+			how = fmt.Sprintf("one object active all month (an upper bound for one object: an idle one is evicted and stops billing; state split over many objects bills each while it is active), billed at 128 MB = %s GB: %s GB × %s s = %s GB-s", num(doBilledGB), num(doBilledGB), num(month), num(gbs))
 		}
 		add("do-duration", gbs, how)
 	}

@@ -87,9 +87,12 @@ func boolFirst(a bool) int {
 }
 
 // primary is the best option for a, without the rest of the report: the
-// flip search calls it once per alternative answer.
-func primary(pack *content.Pack, a Answers) string {
-	return runRules(pack, a).order(pack)[0]
+// flip search calls it once per alternative answer. viable is false when
+// every option is ruled out and the primary is only the least bad.
+func primary(pack *content.Pack, a Answers) (id string, viable bool) {
+	t := runRules(pack, a)
+	id = t.order(pack)[0]
+	return id, t.ruledOut[id] == nil
 }
 
 // EvaluateReview evaluates every item of r, in the file's order.
@@ -349,7 +352,11 @@ func sources(pack *content.Pack, t tally, opt *content.Option, a Answers, costed
 func priceText(plan *content.Plan, it *content.PriceItem) string {
 	s := fmt.Sprintf("%s, %s: %s %s included per %s", plan.Name, it.Text, num(it.Included), it.Unit, it.Period)
 	if it.UnitPriceUSD != nil {
-		s += fmt.Sprintf(", then $%s per %s", money(*it.UnitPriceUSD), num(it.PerUnits))
+		per := it.Unit // "$0.20 per GB-month", not "per 1"
+		if it.PerUnits != 1 {
+			per = num(it.PerUnits) + " " + it.Unit
+		}
+		s += fmt.Sprintf(", then $%s per %s", money(*it.UnitPriceUSD), per)
 	}
 	if it.Note != "" {
 		s += " (" + it.Note + ")"

@@ -30,7 +30,7 @@ func flips(pack *content.Pack, a Answers, base string) []Flip {
 		cur, has := a[q.ID]
 		try := func(to any, text func() string) bool {
 			alt[q.ID] = to
-			p := primary(pack, alt)
+			p, viable := primary(pack, alt)
 			if has {
 				alt[q.ID] = cur
 			} else {
@@ -39,10 +39,13 @@ func flips(pack *content.Pack, a Answers, base string) []Flip {
 			if p == base {
 				return false
 			}
-			out = append(out, Flip{
-				Question: q.ID, From: cur, To: to, Primary: OptionID(p),
-				Text: fmt.Sprintf("If %s were %s, the primary would be %s (%s).", q.ID, text(), p, pack.Option(p).Title),
-			})
+			msg := fmt.Sprintf("If %s were %s, the primary would be %s (%s)", q.ID, text(), p, pack.Option(p).Title)
+			if !viable {
+				// Not a way out: say so rather than suggest an option
+				// those answers rule out.
+				msg += ", but only as the least bad: every option would be ruled out"
+			}
+			out = append(out, Flip{Question: q.ID, From: cur, To: to, Primary: OptionID(p), Text: msg + ".", LeastBad: !viable})
 			return true
 		}
 		was := func(v any) string {

@@ -70,14 +70,19 @@ func TestAnswersFileErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		name, from, to, want string
 	}{
 		{"malformed YAML", "items:\n", "items: [\n", "review.yaml:4:1: malformed YAML"},
+		{"a tab in the indentation", "    notes: free text", "  \tnotes: free text", "review.yaml:6:3: malformed YAML: found a tab character that violates indentation: expected spaces for indentation, not a tab"},
 		{"an unknown top-level key", "title:", "owner: me\ntitle:", `review.yaml:2:1: unknown field "owner": expected one of decided_by, items, title, version`},
 		{"an unknown answer", "      expires: false", "      colour: blue", `review.yaml:17:7: unknown question "colour": expected one of read_your_writes`},
 		{"a number for a bool", "read_your_writes: true", "read_your_writes: 1", `review.yaml:8:25: read_your_writes: "1": expected true or false`},
-		{"a string for a number", "reads_per_s: 300", "reads_per_s: lots", `review.yaml:12:20: reads_per_s: "lots": expected a number >= 0 (reads/s)`},
-		{"a negative staleness", "staleness_tolerance_s: 0", "staleness_tolerance_s: -5", `review.yaml:11:30: staleness_tolerance_s: "-5": expected a number >= 0 (s)`},
-		{"a fraction of a byte", "value_bytes: 64", "value_bytes: 64.5", `review.yaml:14:20: value_bytes: "64.5": expected a whole number >= 0 (bytes)`},
+		{"a string for a number", "reads_per_s: 300", "reads_per_s: lots", `review.yaml:12:20: reads_per_s: "lots": expected a number >= 0 and <= 1000000000 (reads/s)`},
+		{"a negative staleness", "staleness_tolerance_s: 0", "staleness_tolerance_s: -5", `review.yaml:11:30: staleness_tolerance_s: "-5": expected a number >= 0 and <= 31536000 (s)`},
+		{"a fraction of a byte", "value_bytes: 64", "value_bytes: 64.5", `review.yaml:14:20: value_bytes: "64.5": expected a whole number >= 0 and <= 5000000000000 (bytes)`},
+		{"a huge number", "reads_per_s: 300", "reads_per_s: 99999999999999999999", `review.yaml:12:20: reads_per_s: "99999999999999999999": expected a number >= 0 and <= 1000000000 (reads/s)`},
+		{"the largest float", "writes_per_s_per_key: 40", "writes_per_s_per_key: 1.7e308", `review.yaml:13:29: writes_per_s_per_key: "1.7e308": expected a number >= 0 and <= 1000000000 (writes/s)`},
+		{"infinity", "staleness_tolerance_s: 0", "staleness_tolerance_s: .inf", `review.yaml:11:30: staleness_tolerance_s: ".inf": expected a number >= 0 and <= 31536000 (s)`},
+		{"not a number", "staleness_tolerance_s: 0", "staleness_tolerance_s: .nan", `review.yaml:11:30: staleness_tolerance_s: ".nan": expected a number`},
 		{"a region that is not a choice", "reader_regions: global", "reader_regions: europe", `review.yaml:15:23: reader_regions: "europe": expected one of one, few, global`},
-		{"a zero latency budget", "read_latency_budget_ms: 50", "read_latency_budget_ms: 0", `expected a number > 0 (ms)`},
+		{"a zero latency budget", "read_latency_budget_ms: 50", "read_latency_budget_ms: 0", `expected a number > 0 and <= 60000 (ms)`},
 		{"a list for a bool", "expires: false", "expires: [false]", `review.yaml:17:16: expires: "a list": expected true or false`},
 		{"an answer given twice", "      expires: false", "      expires: false\n      expires: true", `review.yaml:18:7: expires is answered twice`},
 		{"a missing required answer", "      reader_regions: global\n", "", `review.yaml:8:7: missing answer reader_regions: expected one of one, few, global`},
@@ -113,6 +118,17 @@ func TestAnswersFileErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		_, err := ParseReview("review.yaml", []byte("version: 1\nitems: []\n"), p)
 		if err == nil || err.Error() != "review.yaml:1:1: items: expected at least one item (- name: ..., answers: {...})" {
 			t.Errorf("error %v", err)
+		}
+	})
+	t.Run("a second document after ---", func(t *testing.T) {
+		_, err := ParseReview("review.yaml", []byte(seatCounter+"---\nversion: 1\n"), p)
+		if err == nil || !strings.HasPrefix(err.Error(), "review.yaml:20:1: a second YAML document: expected one document") {
+			t.Errorf("error %v", err)
+		}
+		for _, ok := range []string{"---\n" + seatCounter, seatCounter + "---\n", seatCounter + "...\n"} {
+			if _, err := ParseReview("review.yaml", []byte(ok), p); err != nil {
+				t.Errorf("document markers around one document: %v", err)
+			}
 		}
 	})
 	t.Run("answers that are a scalar", func(t *testing.T) {

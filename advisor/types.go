@@ -85,6 +85,9 @@ type Flip struct {
 	To       any      `json:"to"`
 	Primary  OptionID `json:"primary"`
 	Text     string   `json:"text"`
+	// LeastBad is true when the changed answer would rule out every
+	// option, so Primary would only be the least bad, not a way out.
+	LeastBad bool `json:"least_bad,omitempty"`
 }
 
 // Warning flags contradictory or suspicious answers.

@@ -147,7 +147,7 @@ func TestConditionsEvaluateAsWritten(t *testing.T) {
 			q1 = &p.Rules[i]
 		}
 	}
-	a := map[string]any{"atomic_update": false, "concurrent_writers": false}
+	a := map[string]any{"atomic_update": false, "concurrent_writers": false, "writes_per_s_per_key": 0.5}
 	if !q1.When.Holds(a) {
 		t.Error("an unanswered audit_trail should satisfy 'answered: false'")
 	}
@@ -155,7 +155,7 @@ func TestConditionsEvaluateAsWritten(t *testing.T) {
 	if q1.When.Holds(a) {
 		t.Error("audit_trail true should fail the any-group")
 	}
-	if got := q1.When.String(); got != "atomic_update = false and concurrent_writers = false and (audit_trail is not answered or audit_trail = false)" {
+	if got := q1.When.String(); got != "atomic_update = false and concurrent_writers = false and writes_per_s_per_key <= 1 and (audit_trail is not answered or audit_trail = false)" {
 		t.Errorf("String() = %q", got)
 	}
 	c := Condition{Question: "x", Op: OpLt, Value: 60.0}
@@ -174,7 +174,7 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		{"an unknown field in a rule", RulesFile, "    title: \"Question 2", "    colour: red\n    title: \"Question 2",
 			`rules.yaml:31:5: unknown field "colour": expected one of`},
 		{"a wrong type in a question", QuestionsFile, "    order: 1\n    type: bool\n    required: true\n    default: false\n    prompt: \"Must", "    order: first\n    type: bool\n    required: true\n    default: false\n    prompt: \"Must",
-			`questions.yaml:8:12: order: "first": expected a whole number`},
+			`questions.yaml:10:12: order: "first": expected a whole number`},
 		{"a rule naming a question that does not exist", RulesFile, "{question: read_your_writes, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
 			"{question: read_your_writs, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
 			`rules.yaml:20:11: condition: unknown question "read_your_writs": expected one of`},
@@ -188,7 +188,7 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		{"a duplicate rule id", RulesFile, "  - id: q2-concurrent-writers", "  - id: q1-read-your-writes",
 			`rules.yaml:30:5: rule "q1-read-your-writes" is listed twice`},
 		{"a duplicate question id", QuestionsFile, "  - id: concurrent_writers", "  - id: read_your_writes",
-			`questions.yaml:14:5: question "read_your_writes" is listed twice`},
+			`questions.yaml:16:5: question "read_your_writes" is listed twice`},
 		{"a duplicate fact id", FactsFile, "  - id: kv-read-own-write", "  - id: kv-propagation-s",
 			`facts.yaml:14:5: fact "kv-propagation-s" is listed twice`},
 		{"a number compared with a bool question", RulesFile, "{question: read_your_writes, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
@@ -203,14 +203,17 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		{"an unknown operator", RulesFile, "{question: expires, op: eq, value: true}", "{question: expires, op: is, value: true}",
 			`op "is": expected one of eq, ne`},
 		{"an ask_if naming a question that does not exist", QuestionsFile, "ask_if: {question: reader_regions,", "ask_if: {question: regions,",
-			`questions.yaml:95:13: condition: unknown question "regions"`},
+			`questions.yaml:102:13: condition: unknown question "regions"`},
 		{"a default of the wrong type", QuestionsFile, "    default: global", "    default: mars",
-			`questions.yaml:84:14: question reader_regions: default: expected one of one, few, global`},
+			`questions.yaml:90:14: question reader_regions: default: expected one of one, few, global`},
 		{"an option id outside the contract", OptionsFile, "  - id: cache-api", "  - id: cdn",
 			`option "cdn": expected one of the fixed ids`},
 		{"a fact without a date", FactsFile, "    unit: s\n    source: \"developers.cloudflare.com/kv/concepts/how-kv-works/; developers.cloudflare.com/kv/api/write-key-value-pairs/\"\n    as_of: \"2026-11-22\"",
 			"    unit: s\n    source: \"developers.cloudflare.com/kv/concepts/how-kv-works/; developers.cloudflare.com/kv/api/write-key-value-pairs/\"\n    as_of: \"last week\"",
 			`facts.yaml:8:5: fact kv-propagation-s: as_of "last week": expected a date YYYY-MM-DD`},
+		{"a price dated a day that does not exist", PricingFile, "        per_units: 1000000\n        source: \"developers.cloudflare.com/kv/platform/pricing/ (partials/workers/kv_pricing.mdx)\"\n        as_of: \"2026-11-22\"",
+			"        per_units: 1000000\n        source: \"developers.cloudflare.com/kv/platform/pricing/ (partials/workers/kv_pricing.mdx)\"\n        as_of: \"2026-02-30\"",
+			`pricing.yaml:9:9: price kv-reads: as_of "2026-02-30": expected a date YYYY-MM-DD`},
 		{"a fact without a source", FactsFile, "    source: \"developers.cloudflare.com/kv/platform/limits/\"", "    source: \"\"",
 			`source is empty: expected where the figure comes from`},
 		{"a price without workers-paid", PricingFile, "  - id: workers-paid", "  - id: workers-pro",

@@ -1,7 +1,10 @@
 package content
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strconv"
@@ -40,7 +43,25 @@ func Errorf(file string, n *yaml.Node, format string, a ...any) error {
 // errors ("yaml: line 3: ...") into file:line:col form.
 func ParseYAML(file string, data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	if err == nil && len(doc.Content) > 0 {
+		// yaml.Unmarshal reads the first document and drops the rest
+		// silently; a second one is a mistake (two files pasted into
+		// one), not something to ignore.
+		var next yaml.Node
+		switch err2 := dec.Decode(&next); {
+		case err2 == nil && len(next.Content) > 0 && !emptyNode(next.Content[0]):
+			return nil, &PosError{File: file, Pos: Pos{next.Content[0].Line, next.Content[0].Column},
+				Msg: "a second YAML document: expected one document (remove the --- and what follows, or use one file each)"}
+		case err2 != nil && !errors.Is(err2, io.EOF):
+			err = err2
+		}
+	}
+	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		line := 1
 		if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -50,12 +71,33 @@ func ParseYAML(file string, data []byte) (*yaml.Node, error) {
 				}
 			}
 		}
-		return nil, &PosError{File: file, Pos: Pos{line, 1}, Msg: "malformed YAML: " + msg}
+		col := 1
+		// A tab in the indentation is the commonest cause; yaml.v3 words
+		// it vaguely ("cannot start any token") and sometimes blames the
+		// line before. Point at the tab and say what is expected.
+		lines := strings.Split(string(data), "\n")
+		for _, at := range []int{line, line + 1} {
+			if at > len(lines) {
+				break
+			}
+			l := lines[at-1]
+			if i := strings.IndexByte(l, '\t'); i >= 0 && strings.TrimLeft(l[:i], " ") == "" {
+				line, col = at, i+1
+				msg += ": expected spaces for indentation, not a tab"
+				break
+			}
+		}
+		return nil, &PosError{File: file, Pos: Pos{line, col}, Msg: "malformed YAML: " + msg}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &PosError{File: file, Pos: Pos{1, 1}, Msg: "empty file: expected a YAML mapping"}
 	}
 	return doc.Content[0], nil
+}
+
+// emptyNode reports a document with nothing in it, such as a trailing ---.
+func emptyNode(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
 }
 
 // Decode fills out (a pointer) from node n strictly: unknown fields,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // File names of the advisor's content inside a pack.
@@ -127,7 +128,9 @@ func checkDated(file string, p Pos, what, source, asOf string) error {
 	if strings.TrimSpace(source) == "" {
 		return posErr(file, p, "%s: source is empty: expected where the figure comes from", what)
 	}
-	if !datePattern.MatchString(asOf) {
+	// The pattern keeps the form strict (time.Parse takes no leading or
+	// trailing junk but is the one that knows February has no 30th).
+	if _, err := time.Parse(time.DateOnly, asOf); err != nil || !datePattern.MatchString(asOf) {
 		return posErr(file, p, "%s: as_of %q: expected a date YYYY-MM-DD", what, asOf)
 	}
 	return nil

@@ -196,6 +196,9 @@ func (d Doc) sources() []advisor.Source {
 	return out
 }
 
+// leastBadFlip qualifies a flip whose answer would rule out every option.
+const leastBadFlip = "but only as the least bad: every option would be ruled out"
+
 // FormatValue prints an answer or flip value the way a person would write
 // it: yes/no for booleans, numbers without exponent or trailing zeros.
 func FormatValue(v any) string {
@@ -272,7 +275,10 @@ func orNA(s string) string {
 // unitPrice reads "$0.50 per 1,000,000 reads", or "not priced" for a line
 // the price list has no figure for.
 func unitPrice(l advisor.CostLine) string {
-	if l.UnitPrice == 0 && l.PerUnits == 0 {
+	// The engine marks a line it cannot price (Cache API, R2, a Free plan
+	// allowance) with a zero unit price; "$0.00 per reads" would read as
+	// free.
+	if l.UnitPrice == 0 {
 		return "not priced"
 	}
 	per := l.PerUnits
@@ -284,6 +290,36 @@ func unitPrice(l advisor.CostLine) string {
 		s += formatNumber(per) + " "
 	}
 	return s + l.Unit
+}
+
+// estimateText is an estimate's monthly total, or "not priced" when no line
+// of it has a price (the Cache API): "$0.00" would read as free.
+func estimateText(c advisor.CostEstimate) string {
+	for _, l := range c.Lines {
+		if l.UnitPrice != 0 {
+			return formatUSD(c.MonthlyUSD)
+		}
+	}
+	if c.MonthlyUSD != 0 {
+		return formatUSD(c.MonthlyUSD)
+	}
+	return "not priced"
+}
+
+// leastBad reports a primary that every answer set rules out, for the
+// tables that show only its title.
+func leastBad(r advisor.Recommendation) bool {
+	p, ok := primary(r)
+	return ok && !p.Viable
+}
+
+// includedText is the included quantity of a line, or n/a for a line that
+// is not priced at all.
+func includedText(l advisor.CostLine) string {
+	if l.UnitPrice == 0 && l.Included == 0 {
+		return "n/a"
+	}
+	return formatNumber(l.Included)
 }
 
 // webAddress matches a scheme-less web address the way content cites its

@@ -17,14 +17,17 @@ var htmlSource string
 // according to where it lands (text, attribute, URL), which is what keeps
 // a hostile item name from becoming markup.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"prose":  proseHTML,
-	"source": sourceHTML,
-	"usd":    formatUSD,
-	"num":    formatNumber,
-	"value":  FormatValue,
-	"price":  unitPrice,
-	"lower":  lowerFirstHTML,
-	"anchor": anchor,
+	"prose":        proseHTML,
+	"source":       sourceHTML,
+	"usd":          formatUSD,
+	"num":          formatNumber,
+	"value":        FormatValue,
+	"price":        unitPrice,
+	"estimate":     estimateText,
+	"included":     includedText,
+	"lower":        lowerFirstHTML,
+	"anchor":       anchor,
+	"leastBadFlip": func() string { return leastBadFlip },
 }).Parse(htmlSource))
 
 // htmlView is what the template reads: the Doc plus the derived values
@@ -47,6 +50,7 @@ type htmlEntry struct {
 	Primary      advisor.Ranked
 	HasPrimary   bool
 	PrimaryCost  *advisor.CostEstimate
+	LeastBad     bool
 	Drivers      []driver
 	Flips        []htmlFlip
 	OptionTitles map[advisor.OptionID]string
@@ -73,6 +77,7 @@ func HTML(d Doc) []byte {
 			Drivers: d.drivers(e.Item.Answers), OptionTitles: map[advisor.OptionID]string{},
 		}
 		he.Primary, he.HasPrimary = primary(r)
+		he.LeastBad = leastBad(r)
 		for _, l := range strings.Split(strings.TrimSpace(e.Item.Notes), "\n") {
 			if l = strings.TrimSpace(l); l != "" {
 				he.Notes = append(he.Notes, l)

@@ -83,6 +83,7 @@ type jsonFlip struct {
 	To       any    `json:"to"`
 	Primary  string `json:"primary"`
 	Text     string `json:"text"`
+	LeastBad bool   `json:"least_bad,omitempty"` // optional: added in v1
 }
 
 type jsonWarning struct {
@@ -192,7 +193,7 @@ func toJSONRec(r advisor.Recommendation) jsonRec {
 		out.Reasons = append(out.Reasons, jsonReason{rs.Rule, rs.Text, orEmpty(rs.Questions), rs.Effect})
 	}
 	for _, f := range r.Flips {
-		out.Flips = append(out.Flips, jsonFlip{f.Question, f.From, f.To, string(f.Primary), f.Text})
+		out.Flips = append(out.Flips, jsonFlip{f.Question, f.From, f.To, string(f.Primary), f.Text, f.LeastBad})
 	}
 	for _, w := range r.Warnings {
 		out.Warnings = append(out.Warnings, jsonWarning{w.ID, w.Text, orEmpty(w.Questions)})

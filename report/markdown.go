@@ -126,12 +126,16 @@ func (m *mdWriter) reviewContext(d Doc) {
 		cost := "n/a"
 		for _, c := range r.Costs {
 			if c.Option == r.Primary {
-				cost = formatUSD(c.MonthlyUSD)
+				cost = estimateText(c)
 			}
+		}
+		decision := cell(mdProse(optionTitle(r, r.Primary), true)) + " (`" + codeCell(string(r.Primary)) + "`)"
+		if leastBad(r) {
+			decision += ", least bad: every option ruled out"
 		}
 		rows = append(rows, []string{
 			cell(userText(e.Item.Name)),
-			cell(mdProse(optionTitle(r, r.Primary), true)) + " (`" + codeCell(string(r.Primary)) + "`)",
+			decision,
 			cell(userText(r.Confidence)),
 			cost,
 		})
@@ -181,6 +185,15 @@ func (m *mdWriter) entry(d Doc, e Entry, h int) {
 		out += " " + mdProse(p.Summary, false)
 	}
 	m.block("%s", out)
+	// Warnings sit with the verdict they qualify, not after the costs
+	// where a reader who stops at the chosen option would miss them.
+	for _, w := range r.Warnings {
+		line := "> **Warning:** " + mdProse(w.Text, false)
+		if len(w.Questions) > 0 {
+			line += " (check " + codeList(w.Questions) + ")"
+		}
+		m.block("%s", line)
+	}
 	if len(r.Reasons) > 0 {
 		m.block("The rules that decided it:")
 		var reasons []string
@@ -263,19 +276,6 @@ func (m *mdWriter) entry(d Doc, e Entry, h int) {
 	m.costs(r, h)
 	m.flips(d, r, h)
 
-	if len(r.Warnings) > 0 {
-		m.heading(h, "Warnings")
-		var ws []string
-		for _, w := range r.Warnings {
-			line := mdProse(w.Text, false)
-			if len(w.Questions) > 0 {
-				line += " (check " + codeList(w.Questions) + ")"
-			}
-			ws = append(ws, line)
-		}
-		m.list(ws)
-	}
-
 	if len(r.Providers) > 0 {
 		m.heading(h, "On Other Platforms")
 		var rows [][]string
@@ -291,24 +291,28 @@ func (m *mdWriter) costs(r advisor.Recommendation, h int) {
 		return
 	}
 	m.heading(h, "Cost Estimate")
-	m.block("Monthly, at the peak rates answered sustained for a 30-day month: an upper bound. " +
+	m.block("Monthly, at the peak rates answered sustained for a 30-day month: an upper bound for one key or one object (state split over many objects pays duration for each while it is active). " +
 		"Each line shows its arithmetic so it can be checked against the price list.")
 	var rows [][]string
 	for _, c := range r.Costs {
 		rows = append(rows, []string{
 			cell(mdProse(optionTitle(r, c.Option), true)) + " (`" + codeCell(string(c.Option)) + "`)",
-			cell(mdProse(c.Plan, true)), "**" + formatUSD(c.MonthlyUSD) + "**", cell(userText(orNA(c.AsOf))),
+			cell(mdProse(c.Plan, true)), "**" + estimateText(c) + "**", cell(userText(orNA(c.AsOf))),
 		})
 	}
 	m.table([]string{"Option", "Plan", "Per month", "Prices as of"}, rows, 2)
 	for _, c := range r.Costs {
-		m.heading(h+1, fmt.Sprintf("%s: %s per month", mdProse(optionTitle(r, c.Option), false), formatUSD(c.MonthlyUSD)))
+		total := estimateText(c)
+		if total != "not priced" {
+			total += " per month"
+		}
+		m.heading(h+1, fmt.Sprintf("%s: %s", mdProse(optionTitle(r, c.Option), false), total))
 		var rows [][]string
 		for _, l := range c.Lines {
 			rows = append(rows, []string{
 				cell(mdProse(l.Item, true)),
 				formatNumber(l.Quantity) + " " + cell(mdProse(l.Unit, true)),
-				formatNumber(l.Included),
+				includedText(l),
 				cell(mdProse(unitPrice(l), true)),
 				formatUSD(l.USD),
 				cell(mdProse(l.Arithmetic, true)),
@@ -335,9 +339,13 @@ func (m *mdWriter) flips(d Doc, r advisor.Recommendation, h int) {
 		if p := d.prompt(f.Question); p != "" {
 			q = mdProse(p, false) + " (" + q + ")"
 		}
-		line := fmt.Sprintf("%s: **%s** instead of %s would make it **%s** (`%s`).",
+		line := fmt.Sprintf("%s: **%s** instead of %s would make it **%s** (`%s`)",
 			q, userText(FormatValue(f.To)), userText(FormatValue(f.From)),
 			mdProse(optionTitle(r, f.Primary), false), codeText(string(f.Primary)))
+		if f.LeastBad {
+			line += ", " + leastBadFlip
+		}
+		line += "."
 		// f.Text restates these fields in words; the JSON keeps it, the
 		// record already says it with the question's prompt.
 		lines = append(lines, line)
@@ -521,7 +529,16 @@ func mdSource(s string, inTable bool) string {
 	}
 	var b strings.Builder
 	linkSpans(strings.Join(strings.Fields(s), " "),
-		func(t string) { b.WriteString(mdProse(t, inTable)) },
+		func(t string) {
+			// mdProse trims; the spaces around a link must stay.
+			if strings.HasPrefix(t, " ") {
+				b.WriteByte(' ')
+			}
+			b.WriteString(mdProse(t, inTable))
+			if strings.HasSuffix(t, " ") && strings.TrimSpace(t) != "" {
+				b.WriteByte(' ')
+			}
+		},
 		func(u string) { b.WriteString("[" + u + "](https://" + u + ")") })
 	return b.String()
 }

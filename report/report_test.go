@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/kvdo/kvdo/advisor"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -70,7 +71,9 @@ func compileSchema(t testing.TB) *jsonschema.Schema {
 
 func TestJSONReportsValidateAgainstTheCommittedSchema(t *testing.T) {
 	s := compileSchema(t)
-	docs := map[string]Doc{"a review": sampleDoc(), "hostile strings": hostileDoc(), "no metadata": {Entries: sampleDoc().Entries[2:]}}
+	leastBad := sampleDoc()
+	leastBad.Entries[0].Recommendation.Flips = []advisor.Flip{{Question: "value_bytes", From: 200.0, To: 3e7, Primary: advisor.R2PlusKV, Text: "x", LeastBad: true}}
+	docs := map[string]Doc{"a review": sampleDoc(), "hostile strings": hostileDoc(), "no metadata": {Entries: sampleDoc().Entries[2:]}, "a least-bad flip": leastBad}
 	for i, one := range sampleDoc().PerItem() {
 		docs["item "+string(rune('1'+i))] = one
 	}
@@ -82,6 +85,9 @@ func TestJSONReportsValidateAgainstTheCommittedSchema(t *testing.T) {
 			}
 			if err := s.Validate(v); err != nil {
 				t.Errorf("output does not match the schema: %v", err)
+			}
+			if name == "a least-bad flip" && !bytes.Contains(JSON(d), []byte(`"least_bad": true`)) {
+				t.Error("the flip's least_bad is missing")
 			}
 		})
 	}
@@ -249,6 +255,97 @@ func TestLowerFirstKeepsAcronymsAndNames(t *testing.T) {
 	for in, want := range cases {
 		if got := lowerFirst(in); got != want {
 			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A flip whose answer would rule out every option is no way out: the
+// record must say the new primary would only be the least bad.
+func TestAFlipToTheLeastBadOptionSaysSo(t *testing.T) {
+	d := sampleDoc()
+	e := &d.Entries[0].Recommendation
+	e.Flips = []advisor.Flip{{Question: "value_bytes", From: 200.0, To: 3e7, Primary: advisor.R2PlusKV, LeastBad: true}}
+	for _, f := range []struct {
+		name   string
+		render func(Doc) []byte
+	}{{"markdown", Markdown}, {"html", HTML}} {
+		if out := string(f.render(d)); !strings.Contains(out, leastBadFlip) {
+			t.Errorf("%s: the least-bad flip is not qualified", f.name)
+		}
+	}
+	e.Flips[0].LeastBad = false
+	if out := string(Markdown(d)); strings.Contains(out, leastBadFlip) {
+		t.Error("markdown: an ordinary flip is called least bad")
+	}
+}
+
+func TestMarkdownSourceKeepsTheSpacesAroundItsLinks(t *testing.T) {
+	got := mdSource("developers.cloudflare.com/a/; developers.cloudflare.com/b/ (partials/x.mdx)", false)
+	want := "[developers.cloudflare.com/a/](https://developers.cloudflare.com/a/); " +
+		"[developers.cloudflare.com/b/](https://developers.cloudflare.com/b/) (partials/x.mdx)"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// The engine prices the Cache API and R2 at nothing because kvdo's price
+// list has no figure for them; the record must not show "$0.00 per reads".
+func TestAnUnpricedLineIsNotShownAsFree(t *testing.T) {
+	d := sampleDoc()
+	r := &d.Entries[0].Recommendation
+	r.Costs = append(r.Costs, advisor.CostEstimate{Option: advisor.CacheAPI, Plan: "Workers Paid", Lines: []advisor.CostLine{
+		{Item: "Cache API reads", Quantity: 100, Unit: "reads", PerUnits: 1, Arithmetic: "no charge in the price list"}}})
+	for _, f := range []struct {
+		name   string
+		render func(Doc) []byte
+	}{{"markdown", Markdown}, {"html", HTML}} {
+		out := string(f.render(d))
+		if strings.Contains(out, "$0.00 per reads") || !strings.Contains(out, "not priced") {
+			t.Errorf("%s: an unpriced line reads as free", f.name)
+		}
+	}
+	if got := includedText(r.Costs[len(r.Costs)-1].Lines[0]); got != "n/a" {
+		t.Errorf("included %q, want n/a", got)
+	}
+}
+
+// A warning qualifies the verdict (a least-bad primary, an object past its
+// limit): it must sit with the chosen option, before the reasons and long
+// before the costs.
+func TestWarningsComeWithTheVerdict(t *testing.T) {
+	d := sampleDoc()
+	for _, f := range []struct {
+		name, chosen string
+		render       func(Doc) []byte
+	}{{"markdown", "Chosen option: **Durable Object**", Markdown}, {"html", "Chosen option: <strong>Durable Object", HTML}} {
+		out := string(f.render(d))
+		out = out[strings.Index(out, f.chosen):]
+		warn := strings.Index(out, "One object per limit key")
+		if warn < 0 || warn > strings.Index(out, "The rules that decided it") {
+			t.Errorf("%s: the warning is not next to the verdict", f.name)
+		}
+	}
+}
+
+// The glance table shows only the decision's title and total: a least-bad
+// primary and an estimate with no priced line must not pass for a clean
+// verdict and a free option.
+func TestTheGlanceTableMarksALeastBadPrimaryAndAnUnpricedTotal(t *testing.T) {
+	d := sampleDoc()
+	r := &d.Entries[0].Recommendation
+	r.Primary = advisor.CacheAPI
+	r.Ranking = append([]advisor.Ranked{{Option: advisor.CacheAPI, Title: "Cache API", Viable: false, RuledOut: "x"}}, r.Ranking...)
+	r.Costs = []advisor.CostEstimate{{Option: advisor.CacheAPI, Plan: "Workers Paid", Lines: []advisor.CostLine{
+		{Item: "Cache API reads", Quantity: 100, Unit: "reads", PerUnits: 1}}}}
+	for _, f := range []struct {
+		name   string
+		render func(Doc) []byte
+	}{{"markdown", Markdown}, {"html", HTML}} {
+		out := string(f.render(d))
+		glance := out[strings.Index(out, "at a "):]
+		glance = glance[:strings.Index(glance, "session-flag")+300]
+		if !strings.Contains(glance, "least bad: every option ruled out") || !strings.Contains(glance, "not priced") {
+			t.Errorf("%s glance:\n%s", f.name, glance)
 		}
 	}
 }

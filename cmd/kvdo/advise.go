@@ -64,7 +64,7 @@ The interactive interview (kvdo advise without --answers) comes with the TUI.`,
 	f := cmd.Flags()
 	f.StringVar(&o.answers, "answers", "", "evaluate the answers file `FILE` (- reads standard input)")
 	f.StringVar(&o.format, "format", "md", "output format: md, json or html")
-	f.StringVarP(&o.out, "output", "o", "", "write the record to `FILE` instead of standard output")
+	f.StringVarP(&o.out, "output", "o", "", "write the record to `FILE` instead of standard output (- is standard output)")
 	f.StringVar(&o.adrDir, "adr-dir", "", "write one Markdown record per item into `DIR`, numbered after the records there")
 	f.BoolVar(&o.force, "force", false, "let -o replace an existing file")
 	f.StringVar(&o.date, "date", "", "date the record `YYYY-MM-DD` (default: today)")
@@ -77,6 +77,11 @@ The interactive interview (kvdo advise without --answers) comes with the TUI.`,
 func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 	// Every flag is checked before anything is read or written, so a
 	// mistake costs nothing.
+	if o.out == "-" {
+		// The usual spelling of standard output; a file named "-" is
+		// never what was meant.
+		o.out = ""
+	}
 	render, ok := adviseFormats[o.format]
 	if !ok {
 		return badInput("--format %q: expected md, json or html", o.format)
@@ -239,8 +244,9 @@ func writeAtomic(path string, data []byte, replace bool) error {
 	return nil
 }
 
-// adrName matches the records adr-tools and kvdo write: NNNN-slug.md.
-var adrName = regexp.MustCompile(`^(\d{4,})-.*\.md$`)
+// adrName matches the records adr-tools and kvdo write: NNNN-slug.md, in
+// any case (a record saved as .MD still holds its number).
+var adrName = regexp.MustCompile(`(?i)^(\d{4,})-.*\.md$`)
 
 // nextADRNumber is one past the highest record number in dir, as adr-tools
 // numbers them; 1 for an empty or missing directory.

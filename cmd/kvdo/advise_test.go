@@ -182,6 +182,20 @@ func TestAdviseOutputFile(t *testing.T) {
 			t.Errorf("directory holds %v: a temporary file was left behind", got)
 		}
 	})
+	t.Run("- is standard output, not a file named -", func(t *testing.T) {
+		answers, err := filepath.Abs(exampleReview)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Chdir(dir)
+		code, out, errs := runCapture(t, "advise", "--answers", answers, "--format", "json", "-o", "-")
+		if code != 0 || !strings.HasPrefix(out, "{\n  \"version\": 1,") {
+			t.Errorf("exit %d, stdout %.40q, stderr %s", code, out, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "-")); err == nil {
+			t.Error("a file named - was written")
+		}
+	})
 	t.Run("refuses a directory or a missing directory", func(t *testing.T) {
 		for _, bad := range []string{dir, filepath.Join(dir, "missing", "x.md")} {
 			code, _, errs := runCapture(t, "advise", "--answers", exampleReview, "-o", bad)
@@ -225,7 +239,9 @@ func TestAdviseADRDirNumbersRecordsAfterTheExistingOnes(t *testing.T) {
 
 	t.Run("after records written by adr-tools, ignoring other files", func(t *testing.T) {
 		dir := t.TempDir()
-		for _, f := range []string{"0001-record-architecture-decisions.md", "0007-use-postgres.md", "README.md", "0099-draft.txt"} {
+		// 0007 was written on a case-insensitive file system as .MD: it
+		// still holds number 7.
+		for _, f := range []string{"0001-record-architecture-decisions.md", "0007-use-postgres.MD", "README.md", "0099-draft.txt"} {
 			if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
 				t.Fatal(err)
 			}
