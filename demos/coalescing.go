@@ -381,7 +381,12 @@ func (s *scenario) coalescingReport(w *edge.World, pops []edge.PoPID, visits map
 		} else {
 			fmt.Fprintf(&b, ", and %d refused with 429", refused)
 		}
-		b.WriteString(": the Durable Object answered every other miss from its fetch in flight or from its memory")
+		switch {
+		case fetches == len(used) && misses > fetches:
+			b.WriteString(": the Durable Object answered every other miss from its fetch in flight or from its memory")
+		case misses > fetches:
+			fmt.Fprintf(&b, ": the Durable Object shared %s among %s", count(fetches, "origin fetch", "origin fetches"), count(misses, "miss", "misses"))
+		}
 	} else {
 		fmt.Fprintf(&b, ", %s, %s accepted and %d refused with 429", count(fetches, "origin fetch", "origin fetches"), plural(ok, "KV write"), refused)
 		if fetches == misses {
