@@ -315,3 +315,54 @@ func (d *decoder) structValue(n *yaml.Node, v reflect.Value, label string) error
 	}
 	return nil
 }
+
+// NodeAt follows path from n: a string selects a mapping's value by key,
+// an int a sequence's item. It returns nil when the path does not exist,
+// so a caller can fall back to a broader position.
+func NodeAt(n *yaml.Node, path ...any) *yaml.Node {
+	for _, step := range path {
+		if n == nil {
+			return nil
+		}
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		var next *yaml.Node
+		switch s := step.(type) {
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == s {
+						next = n.Content[i+1]
+						break
+					}
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
+				next = n.Content[s]
+			}
+		}
+		n = next
+	}
+	return n
+}
+
+// KeyAt is NodeAt for the key of the last path step, which is where a
+// message about an unknown or misplaced key should point.
+func KeyAt(n *yaml.Node, path ...any) *yaml.Node {
+	if len(path) == 0 {
+		return nil
+	}
+	parent := NodeAt(n, path[:len(path)-1]...)
+	s, ok := path[len(path)-1].(string)
+	if parent == nil || !ok || parent.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(parent.Content); i += 2 {
+		if parent.Content[i].Value == s {
+			return parent.Content[i]
+		}
+	}
+	return nil
+}

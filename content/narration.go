@@ -89,15 +89,11 @@ var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
 // file:line:col and what was expected. Whether each caption's event kind
 // can occur in its demo is checked by the demos package, which knows.
 func ParseNarration(file string, data []byte) (Narration, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return Narration{}, fmt.Errorf("%s: %w", file, err)
+	root, err := ParseYAML(file, data)
+	if err != nil {
+		return Narration{}, err
 	}
 	out := Narration{File: file, Demos: map[string][]NarrationCaption{}, DemoPos: map[string]NarrationPos{}}
-	if len(doc.Content) == 0 {
-		return Narration{}, fmt.Errorf("%s:1:1: empty file: expected a mapping with version: 1 and demos", file)
-	}
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return Narration{}, narrationError(file, root, "expected a mapping with version and demos")
 	}

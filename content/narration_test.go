@@ -1,6 +1,7 @@
 package content
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -52,5 +53,19 @@ func TestLoadNarrationReadsThePackAndFallsBackToTheEmbeddedOne(t *testing.T) {
 	def, err := LoadNarration(fstest.MapFS{})
 	if err != nil || len(def.Demos) < 2 {
 		t.Errorf("a pack without narration.yaml: %v, %d demos; want the embedded narration", err, len(def.Demos))
+	}
+}
+
+func TestNarrationSyntaxErrorsNameFileLineAndColumn(t *testing.T) {
+	_, err := ParseNarration("narration.yaml", []byte("version: 1\ndemos:\n  race:\n    - on: note\n\ttext: tabbed\n"))
+	if err == nil {
+		t.Fatal("a tab-indented narration file was accepted")
+	}
+	var pe *PosError
+	if !errors.As(err, &pe) || pe.Pos.Line < 4 {
+		t.Fatalf("error %v: want a *PosError at the offending line", err)
+	}
+	if !strings.HasPrefix(err.Error(), "narration.yaml:") {
+		t.Errorf("error %q does not start with file:line:col", err)
 	}
 }

@@ -70,20 +70,28 @@ func ParseTopology(file string, data []byte) (Topology, error) {
 		return &PosError{File: file, Pos: p, Msg: fmt.Sprintf(format, a...)}
 	}
 	top := Pos{root.Line, root.Column}
+	// where points at the value the message is about, or at fallback when
+	// the path does not exist (a missing field).
+	where := func(fallback Pos, path ...any) Pos {
+		if n := NodeAt(root, path...); n != nil {
+			return Pos{n.Line, n.Column}
+		}
+		return fallback
+	}
 	if t.Version != 1 {
-		return Topology{}, at(top, "version %d: expected 1", t.Version)
+		return Topology{}, at(where(top, "version"), "version %d: expected 1", t.Version)
 	}
 	n := t.Network
 	switch {
 	case !(n.FibreKmPerMs > 0):
-		return Topology{}, at(n.Pos, "fibre_km_per_ms: expected a speed > 0 (about 200)")
+		return Topology{}, at(where(n.Pos, "network", "fibre_km_per_ms"), "fibre_km_per_ms: expected a speed > 0 (about 200)")
 	case n.RouteFactor < 1 || n.RouteFactor > 5:
-		return Topology{}, at(n.Pos, "route_factor %v: expected 1..5", n.RouteFactor)
+		return Topology{}, at(where(n.Pos, "network", "route_factor"), "route_factor %v: expected 1..5", n.RouteFactor)
 	case n.Jitter < 0 || n.Jitter >= 1:
-		return Topology{}, at(n.Pos, "jitter %v: expected 0 <= jitter < 1", n.Jitter)
+		return Topology{}, at(where(n.Pos, "network", "jitter"), "jitter %v: expected 0 <= jitter < 1", n.Jitter)
 	}
 	if len(t.PoPs) == 0 {
-		return Topology{}, at(top, "pops: expected at least one PoP")
+		return Topology{}, at(where(top, "pops"), "pops: expected at least one PoP")
 	}
 	codes := map[string]bool{}
 	for _, p := range t.PoPs {
@@ -104,25 +112,28 @@ func ParseTopology(file string, data []byte) (Topology, error) {
 		}
 	}
 	if len(t.CentralStores) == 0 {
-		return Topology{}, at(top, "central_stores: expected at least one PoP code")
+		return Topology{}, at(where(top, "central_stores"), "central_stores: expected at least one PoP code")
 	}
-	for _, c := range t.CentralStores {
+	for i, c := range t.CentralStores {
 		if !codes[c] {
-			return Topology{}, at(top, "central_stores: %q: expected the code of a PoP in this file", c)
+			return Topology{}, at(where(top, "central_stores", i), "central_stores: %q: expected the code of a PoP in this file", c)
 		}
 	}
 	for _, h := range Regions {
 		c, ok := t.LocationHints[h]
 		if !ok {
-			return Topology{}, at(top, "location_hints: missing %s: expected a PoP for every hint (%s)", h, strings.Join(Regions, ", "))
+			return Topology{}, at(where(top, "location_hints"), "location_hints: missing %s: expected a PoP for every hint (%s)", h, strings.Join(Regions, ", "))
 		}
 		if !codes[c] {
-			return Topology{}, at(top, "location_hints: %s: %q: expected the code of a PoP in this file", h, c)
+			return Topology{}, at(where(top, "location_hints", h), "location_hints: %s: %q: expected the code of a PoP in this file", h, c)
 		}
 	}
-	for h := range t.LocationHints {
-		if !slices.Contains(Regions, h) {
-			return Topology{}, at(top, "location_hints: unknown hint %q: expected one of %s", h, strings.Join(Regions, ", "))
+	// In file order, so the same file always names the same bad hint.
+	if hints := NodeAt(root, "location_hints"); hints != nil {
+		for i := 0; i+1 < len(hints.Content); i += 2 {
+			if k := hints.Content[i]; !slices.Contains(Regions, k.Value) {
+				return Topology{}, at(Pos{k.Line, k.Column}, "location_hints: unknown hint %q: expected one of %s", k.Value, strings.Join(Regions, ", "))
+			}
 		}
 	}
 	t.FibreKmPerMs, t.RouteFactor, t.Jitter = n.FibreKmPerMs, n.RouteFactor, n.Jitter

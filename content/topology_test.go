@@ -69,3 +69,29 @@ func TestAPackWithoutATopologyUsesTheEmbeddedOne(t *testing.T) {
 		t.Fatalf("fallback topology has %d PoPs", len(p.Topology.PoPs))
 	}
 }
+
+func TestTopologyFigureErrorsPointAtTheFigure(t *testing.T) {
+	good, err := embedded.ReadFile(TopologyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, from, to, want string }{
+		{"jitter out of range", "  jitter: 0.05", "  jitter: 2", "topology.yaml:13:11: jitter 2: expected 0 <= jitter < 1"},
+		{"route factor below one", "route_factor: 1.5", "route_factor: 0.5", "topology.yaml:11:17: route_factor 0.5"},
+		{"an unknown central store", "central_stores: [IAD, LHR]", "central_stores: [IAD, XXX]", `topology.yaml:18:23: central_stores: "XXX"`},
+		{"an unknown hint", "  me: FRA", "  me: FRA\n  moon: FRA\n  mars: FRA", `topology.yaml:32:3: location_hints: unknown hint "moon"`},
+		{"a hint naming no PoP", "  oc: SYD", "  oc: XXX", `topology.yaml:29:7: location_hints: oc: "XXX"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := strings.Replace(string(good), c.from, c.to, 1)
+			if src == string(good) {
+				t.Fatalf("test edit %q did not apply", c.from)
+			}
+			_, err := Load(fstest.MapFS{TopologyFile: {Data: []byte(src)}})
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Fatalf("error %v, want one starting %q", err, c.want)
+			}
+		})
+	}
+}
