@@ -113,7 +113,7 @@ func estimate(pack *content.Pack, option string, a Answers) (CostEstimate, []pri
 		add("kv-reads", q, how+" (one pointer read per request)")
 		q, how = perMonth(writes, "writes")
 		add("kv-writes", q, how+" (one pointer write per new version)")
-		storage("kv-storage", pointerBytes, "one pointer, assumed")
+		storage("kv-storage", pointerBytes, "a pointer, assumed to be one")
 		ce.Lines = append(ce.Lines, CostLine{
 			Item: "R2 storage and operations", Quantity: clean(bytes / 1e9), Unit: "GB", PerUnits: 1,
 			Arithmetic: fmt.Sprintf("the %s-byte blob lives in R2, whose prices are not in kvdo's price list: not counted", num(bytes)),
