@@ -505,3 +505,11 @@ func BenchmarkEvaluateReview(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(r.Items)), "ns/item")
 }
+
+func TestNumGroupsThousandsOfFractionsToo(t *testing.T) {
+	for f, want := range map[float64]string{2500.01: "2,500.01", 0.125: "0.125", -0.5: "-0.5", -1234.5: "-1,234.5", 777600000: "777,600,000", 1e15: "1000000000000000"} {
+		if got := num(f); got != want {
+			t.Errorf("num(%v) = %q, want %q", f, got, want)
+		}
+	}
+}

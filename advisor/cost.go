@@ -188,8 +188,17 @@ func finite(f float64) float64 {
 
 // num prints a figure with thousands separators: 777,600,000; 0.125.
 func num(f float64) string {
-	if f != math.Trunc(f) || math.Abs(f) >= 1e15 {
+	if math.Abs(f) >= 1e15 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	if f != math.Trunc(f) {
+		// 2500.01 as 2,500.01, like the whole figures around it.
+		_, frac, _ := strings.Cut(strconv.FormatFloat(f, 'f', -1, 64), ".")
+		whole := num(math.Trunc(f))
+		if f < 0 && whole == "0" {
+			whole = "-0"
+		}
+		return whole + "." + frac
 	}
 	s := strconv.FormatFloat(math.Abs(f), 'f', 0, 64)
 	var b strings.Builder
