@@ -350,6 +350,7 @@ var warningCases = []struct {
 	answers  Answers
 }{
 	{"ryw-yet-minute-old-ok", "read-your-writes with a minute of tolerated staleness is contradictory", Answers{"read_your_writes": true, "staleness_tolerance_s": 60.0}},
+	{"no-staleness-yet-no-ryw", "zero tolerated staleness without read-your-writes is contradictory", Answers{"staleness_tolerance_s": 0.0}},
 	{"atomic-but-never-written", "atomic updates with no writes are suspicious", Answers{"atomic_update": true, "writes_per_s_per_key": 0.0}},
 	{"concurrent-but-never-written", "several writers with no writes are suspicious", Answers{"concurrent_writers": true, "writes_per_s_per_key": 0.0}},
 	{"large-values-written-often", "200 MB values written 1000 times a second are suspicious", Answers{"value_bytes": 200e6, "writes_per_s_per_key": 1000.0}},
