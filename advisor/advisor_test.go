@@ -350,6 +350,7 @@ var warningCases = []struct {
 	answers  Answers
 }{
 	{"ryw-yet-minute-old-ok", "read-your-writes with a minute of tolerated staleness is contradictory", Answers{"read_your_writes": true, "staleness_tolerance_s": 60.0}},
+	{"no-staleness-yet-no-ryw", "zero tolerated staleness without read-your-writes is contradictory", Answers{"staleness_tolerance_s": 0.0}},
 	{"atomic-but-never-written", "atomic updates with no writes are suspicious", Answers{"atomic_update": true, "writes_per_s_per_key": 0.0}},
 	{"concurrent-but-never-written", "several writers with no writes are suspicious", Answers{"concurrent_writers": true, "writes_per_s_per_key": 0.0}},
 	{"large-values-written-often", "200 MB values written 1000 times a second are suspicious", Answers{"value_bytes": 200e6, "writes_per_s_per_key": 1000.0}},
@@ -504,4 +505,12 @@ func BenchmarkEvaluateReview(b *testing.B) {
 		EvaluateReview(p, r)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(r.Items)), "ns/item")
+}
+
+func TestNumGroupsThousandsOfFractionsToo(t *testing.T) {
+	for f, want := range map[float64]string{2500.01: "2,500.01", 0.125: "0.125", -0.5: "-0.5", -1234.5: "-1,234.5", 777600000: "777,600,000", 1e15: "1000000000000000"} {
+		if got := num(f); got != want {
+			t.Errorf("num(%v) = %q, want %q", f, got, want)
+		}
+	}
 }

@@ -113,7 +113,7 @@ func estimate(pack *content.Pack, option string, a Answers) (CostEstimate, []pri
 		add("kv-reads", q, how+" (one pointer read per request)")
 		q, how = perMonth(writes, "writes")
 		add("kv-writes", q, how+" (one pointer write per new version)")
-		storage("kv-storage", pointerBytes, "one pointer, assumed")
+		storage("kv-storage", pointerBytes, "a pointer, assumed to be one")
 		ce.Lines = append(ce.Lines, CostLine{
 			Item: "R2 storage and operations", Quantity: clean(bytes / 1e9), Unit: "GB", PerUnits: 1,
 			Arithmetic: fmt.Sprintf("the %s-byte blob lives in R2, whose prices are not in kvdo's price list: not counted", num(bytes)),
@@ -188,8 +188,17 @@ func finite(f float64) float64 {
 
 // num prints a figure with thousands separators: 777,600,000; 0.125.
 func num(f float64) string {
-	if f != math.Trunc(f) || math.Abs(f) >= 1e15 {
+	if math.Abs(f) >= 1e15 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	if f != math.Trunc(f) {
+		// 2500.01 as 2,500.01, like the whole figures around it.
+		_, frac, _ := strings.Cut(strconv.FormatFloat(f, 'f', -1, 64), ".")
+		whole := num(math.Trunc(f))
+		if f < 0 && whole == "0" {
+			whole = "-0"
+		}
+		return whole + "." + frac
 	}
 	s := strconv.FormatFloat(math.Abs(f), 'f', 0, 64)
 	var b strings.Builder

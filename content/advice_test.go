@@ -220,6 +220,10 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 			`expected a plan with id workers-paid`},
 		{"a glossary link to nowhere", GlossaryFile, "see: [eventual consistency, cacheTtl]", "see: [eventual consistency, cache ttl]",
 			`see "cache ttl": expected a term of this glossary`},
+		{"a rule with an empty rationale", RulesFile, `    rationale: "With writers racing`, `    rationale: "" # "With writers racing`,
+			`rule q2-concurrent-writers: title or rationale is empty: expected the words a record shows as the reason`},
+		{"a warning with an empty text", RulesFile, `    text: "No reads are expected.`, `    text: " " # "No reads are expected.`,
+			`warning nothing-reads-it: text is empty: expected what a record tells the reader`},
 		{"malformed YAML", RulesFile, "version: 1\nrules:\n", "version: 1\nrules: [\n", "rules.yaml:"},
 		{"a wrong version", FactsFile, "version: 1\nfacts:", "version: 2\nfacts:", "facts.yaml:5:1: version 2: expected 1"},
 	}

@@ -367,6 +367,10 @@ func checkRules(file string, p *Pack) error {
 		if len(r.Effects) == 0 {
 			return posErr(file, r.Pos, "rule %s: expected at least one effect", r.ID)
 		}
+		// Title and rationale are what a record shows as the reason.
+		if strings.TrimSpace(r.Title) == "" || strings.TrimSpace(r.Rationale) == "" {
+			return posErr(file, r.Pos, "rule %s: title or rationale is empty: expected the words a record shows as the reason", r.ID)
+		}
 		opts := map[string]bool{}
 		for _, e := range r.Effects {
 			if p.Option(e.Option) == nil {
@@ -394,6 +398,9 @@ func checkRules(file string, p *Pack) error {
 		}
 		if err := w.When.resolve(file, qs, facts); err != nil {
 			return err
+		}
+		if strings.TrimSpace(w.Text) == "" {
+			return posErr(file, w.Pos, "warning %s: text is empty: expected what a record tells the reader", w.ID)
 		}
 		if err := checkFactRefs(file, w.Pos, "warning "+w.ID, w.Facts, facts); err != nil {
 			return err
