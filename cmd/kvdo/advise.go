@@ -235,11 +235,19 @@ func writeAtomic(path string, data []byte, replace bool) error {
 		}
 		return nil
 	}
-	if err := os.Link(tmpName, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
+	err = os.Link(tmpName, path)
+	if errors.Is(err, fs.ErrExist) {
+		return badInput("%s: file exists; pass --force to replace it", path)
+	}
+	if err != nil {
+		// Some file systems (FAT, some network mounts) have no hard links:
+		// check, then rename. Only a file created in between can be lost.
+		if _, statErr := os.Lstat(path); statErr == nil {
 			return badInput("%s: file exists; pass --force to replace it", path)
 		}
-		return fmt.Errorf("writing %s: %w", path, err)
+		if err := os.Rename(tmpName, path); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
 	}
 	return nil
 }
