@@ -724,43 +724,59 @@ type ListResult struct {
 // List returns up to limit keys (at most 1,000) starting with prefix, in
 // lexicographic order after cursor. Results come from a per-PoP snapshot
 // that may be up to ListStaleness old, as the real listing may.
-func (ns *KVNamespace) List(from PoPID, prefix string, limit int, cursor string, cb func(ListResult)) {
+func (ns *KVNamespace) List(from PoPID, prefix string, limit int, cursor string, req int, cb func(ListResult)) {
 	w := ns.w
+	site := w.callSite(1)
 	if limit <= 0 || limit > ns.cfg.ListPageMax {
 		limit = ns.cfg.ListPageMax
 	}
-	snap, ok := ns.lists[from][prefix]
-	lat := ns.hotLatency()
-	if w.cfg.Mode == Local || !ok || w.now-snap.at >= ns.cfg.ListStaleness {
-		src := ns.local
-		if w.cfg.Mode != Local {
-			src = ns.stores[ns.storeIndex(ns.store[from])]
-			lat += ns.w.BaseRTT(from, ns.store[from])
+	page := func(snap listSnap) {
+		i := sort.SearchStrings(snap.keys, cursor)
+		if cursor != "" && i < len(snap.keys) && snap.keys[i] == cursor {
+			i++
 		}
-		snap = listSnap{at: w.now}
-		for k, r := range src {
-			if r.found && strings.HasPrefix(k, prefix) && (r.expiresAt == 0 || w.now < r.expiresAt) {
-				snap.keys = append(snap.keys, k)
+		end := min(i+limit, len(snap.keys))
+		res := ListResult{Keys: append([]string(nil), snap.keys[i:end]...), Complete: end == len(snap.keys)}
+		if !res.Complete {
+			res.Cursor = snap.keys[end-1]
+		}
+		w.After(ns.hotLatency(), func() {
+			w.emit(Event{Kind: EvKVList, Actor: w.pops[from].Code, Req: req, Key: prefix, Site: site,
+				Detail: fmt.Sprintf("%d keys, as of %v", len(res.Keys), snap.at)})
+			if cb != nil {
+				cb(res)
 			}
-		}
-		sort.Strings(snap.keys)
-		ns.lists[from][prefix] = snap
+		})
 	}
-	i := sort.SearchStrings(snap.keys, cursor)
-	if cursor != "" && i < len(snap.keys) && snap.keys[i] == cursor {
-		i++
+	if w.cfg.Mode == Local {
+		page(listOf(ns.local, prefix, w.now))
+		return
 	}
-	end := min(i+limit, len(snap.keys))
-	res := ListResult{Keys: append([]string(nil), snap.keys[i:end]...), Complete: end == len(snap.keys)}
-	if !res.Complete {
-		res.Cursor = snap.keys[end-1]
+	if snap, ok := ns.lists[from][prefix]; ok && w.now-snap.at < ns.cfg.ListStaleness {
+		page(snap) // this PoP's listing is recent enough: possibly stale
+		return
 	}
-	w.After(lat, func() {
-		w.emit(Event{Kind: EvKVList, Actor: w.pops[from].Code, Key: prefix, Detail: fmt.Sprintf("%d keys", len(res.Keys))})
-		if cb != nil {
-			cb(res)
-		}
+	sp := ns.store[from]
+	si := ns.storeIndex(sp)
+	w.send(from, sp, "kv list "+prefix, req, site, func() {
+		snap := listOf(ns.stores[si], prefix, w.now)
+		w.send(sp, from, "kv keys "+prefix, req, site, func() {
+			ns.lists[from][prefix] = snap
+			page(snap)
+		})
 	})
+}
+
+// listOf is the sorted live keys of store that start with prefix.
+func listOf(store map[string]kvRecord, prefix string, now time.Duration) listSnap {
+	snap := listSnap{at: now}
+	for k, r := range store {
+		if r.found && strings.HasPrefix(k, prefix) && (r.expiresAt == 0 || now < r.expiresAt) {
+			snap.keys = append(snap.keys, k)
+		}
+	}
+	sort.Strings(snap.keys) // map order must not reach the result
+	return snap
 }
 
 // Latest is the newest accepted version of key (0: never written).

@@ -363,14 +363,14 @@ func TestKVListByPrefixIsSortedPagedAndEventuallyConsistent(t *testing.T) {
 	lhr := w.MustPoP("LHR")
 	var page1, page2, later, fresh ListResult
 	w.At(0, func() {
-		ns.List(lhr, "user:", 2, "", func(r ListResult) {
+		ns.List(lhr, "user:", 2, "", 0, func(r ListResult) {
 			page1 = r
-			ns.List(lhr, "user:", 2, r.Cursor, func(r ListResult) { page2 = r })
+			ns.List(lhr, "user:", 2, r.Cursor, 0, func(r ListResult) { page2 = r })
 		})
 	})
 	w.At(time.Second, func() { ns.Put(lhr, "user:4", "x", PutOptions{}, 0, nil) })
-	w.At(10*time.Second, func() { ns.List(lhr, "user:", 0, "", func(r ListResult) { later = r }) })
-	w.At(70*time.Second, func() { ns.List(lhr, "user:", 0, "", func(r ListResult) { fresh = r }) })
+	w.At(10*time.Second, func() { ns.List(lhr, "user:", 0, "", 0, func(r ListResult) { later = r }) })
+	w.At(70*time.Second, func() { ns.List(lhr, "user:", 0, "", 0, func(r ListResult) { fresh = r }) })
 	w.Run()
 	if strings.Join(page1.Keys, ",") != "user:1,user:2" || page1.Complete {
 		t.Errorf("page 1 = %v complete=%v", page1.Keys, page1.Complete)
@@ -519,5 +519,33 @@ func TestKVOneInvocationMayMakeAtMostAThousandOperations(t *testing.T) {
 	}
 	if other != nil {
 		t.Errorf("a put from another invocation failed: %v", other)
+	}
+}
+
+// A listing that is not cached at the PoP travels to a central store and
+// back, and its trace event names the request and the handler line.
+func TestKVListTravelsToACentralStoreAndIsTraced(t *testing.T) {
+	w := newKVWorld(t, Production, 1, true)
+	ns := w.KV("K")
+	ns.Seed("user:1", "x")
+	w.At(0, func() { ns.List(w.MustPoP("SYD"), "user:", 0, "", 7, nil) })
+	w.Run()
+	var sent, listed bool
+	for _, e := range w.Trace() {
+		switch {
+		case e.Kind == EvSend && e.Detail == "kv list user:" && e.Req == 7:
+			sent = true
+		case e.Kind == EvKVList:
+			listed = true
+			if e.Req != 7 || !strings.HasPrefix(e.Site, "kv_test.go:") {
+				t.Errorf("list event %+v: want req 7 and a kv_test.go site", e)
+			}
+			if e.At < w.BaseRTT(w.MustPoP("SYD"), w.MustPoP("IAD"))/2 {
+				t.Errorf("the listing returned at %v, faster than the trip to a central store", e.At)
+			}
+		}
+	}
+	if !sent || !listed {
+		t.Fatalf("trace lacks the list message (%v) or the list event (%v)", sent, listed)
 	}
 }
