@@ -549,3 +549,32 @@ func TestKVListTravelsToACentralStoreAndIsTraced(t *testing.T) {
 		t.Fatalf("trace lacks the list message (%v) or the list event (%v)", sent, listed)
 	}
 }
+
+// A writer that paces itself at exactly the documented one write per
+// second stays within the limit, whatever jitter its puts meet on the way
+// to the central store; one that writes faster gets 429s.
+func TestKVWriterAtExactlyOneWritePerSecondGetsNo429(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		for _, c := range []struct {
+			every   time.Duration
+			want429 bool
+		}{{time.Second, false}, {900 * time.Millisecond, true}} {
+			w := newKVWorld(t, Production, seed, false)
+			ns := w.KV("K")
+			var errs []*error
+			for i := range 30 {
+				errs = append(errs, putAt(w, ns, "SYD", "k", "v", time.Duration(i)*c.every))
+			}
+			w.Run()
+			rejected := 0
+			for _, e := range errs {
+				if IsKVError(*e, "429") {
+					rejected++
+				}
+			}
+			if got := rejected > 0; got != c.want429 {
+				t.Fatalf("seed %d, a put every %v: %d of 30 rejected with 429; want 429s: %v", seed, c.every, rejected, c.want429)
+			}
+		}
+	}
+}
