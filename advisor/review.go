@@ -11,16 +11,16 @@ import (
 // reviewFile is the answers file v1 as written (PRODUCT.md). Answers stay
 // a node so each answer is checked against its question, with positions.
 type reviewFile struct {
-	Version   int        `yaml:"version" required:"true"`
+	Version   int        `yaml:"version" required:"true" expect:"version: 1"`
 	Title     string     `yaml:"title"`
 	DecidedBy []string   `yaml:"decided_by"`
-	Items     []itemFile `yaml:"items" required:"true"`
+	Items     []itemFile `yaml:"items" required:"true" expect:"items: a list of one or more items (- name: ..., answers: {...})"`
 }
 
 type itemFile struct {
-	Name    string    `yaml:"name" required:"true"`
+	Name    string    `yaml:"name" required:"true" expect:"name: a short unique name such as seat-counter"`
 	Notes   string    `yaml:"notes"`
-	Answers yaml.Node `yaml:"answers" required:"true"`
+	Answers yaml.Node `yaml:"answers" required:"true" expect:"answers: a mapping of question id to answer, e.g. read_your_writes: true"`
 	Pos     content.Pos
 }
 

@@ -86,11 +86,11 @@ func TestAnswersFileErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		{"a list for a bool", "expires: false", "expires: [false]", `review.yaml:17:16: expires: "a list": expected true or false`},
 		{"an answer given twice", "      expires: false", "      expires: false\n      expires: true", `review.yaml:18:7: expires is answered twice`},
 		{"a missing required answer", "      reader_regions: global\n", "", `review.yaml:8:7: missing answer reader_regions: expected one of one, few, global`},
-		{"a missing version", "version: 1\n", "", `review.yaml:1:1: missing field "version"`},
+		{"a missing version", "version: 1\n", "", `review.yaml:1:1: missing field "version": expected version: 1`},
 		{"version 2", "version: 1", "version: 2", `review.yaml:1:10: version 2: expected version: 1`},
 		{"no items", "items:\n  - name: seat-counter", "items: []\nold:\n  - name: seat-counter", `unknown field "old"`},
 		{"a duplicate item name", "", "", `review.yaml:19:5: item name "seat-counter" is used twice (first at line 5)`},
-		{"an item without a name", "  - name: seat-counter\n    notes: free text\n", "  - notes: free text\n", `review.yaml:5:5: missing field "name"`},
+		{"an item without a name", "  - name: seat-counter\n    notes: free text\n", "  - notes: free text\n", `review.yaml:5:5: missing field "name": expected name: a short unique name`},
 		{"answers that are not a mapping", "    answers:\n      read_your_writes: true", "    answers: yes\n    x:\n      read_your_writes: true", `unknown field "x"`},
 	}
 	p := pack(t)
@@ -114,6 +114,19 @@ func TestAnswersFileErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a missing required field says what is expected", func(t *testing.T) {
+		for _, c := range []struct{ name, src, want string }{
+			{"version", "items:\n  - name: a\n    answers: {}\n", `review.yaml:1:1: missing field "version": expected version: 1`},
+			{"items", "version: 1\ntitle: t\n", `review.yaml:1:1: missing field "items": expected items: a list of one or more items (- name: ..., answers: {...})`},
+			{"an item's answers", "version: 1\nitems:\n  - name: a\n    notes: n\n", `review.yaml:3:5: missing field "answers": expected answers: a mapping of question id to answer, e.g. read_your_writes: true`},
+		} {
+			_, err := ParseReview("review.yaml", []byte(c.src), p)
+			var pe *content.PosError
+			if err == nil || err.Error() != c.want || !errors.As(err, &pe) {
+				t.Errorf("%s: error %v\nwant %s", c.name, err, c.want)
+			}
+		}
+	})
 	t.Run("an empty item list", func(t *testing.T) {
 		_, err := ParseReview("review.yaml", []byte("version: 1\nitems: []\n"), p)
 		if err == nil || err.Error() != "review.yaml:1:1: items: expected at least one item (- name: ..., answers: {...})" {

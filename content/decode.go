@@ -103,7 +103,9 @@ func emptyNode(n *yaml.Node) bool {
 // Decode fills out (a pointer) from node n strictly: unknown fields,
 // duplicate keys, wrong types and missing required fields are errors that
 // name file:line:col and the expected form. Struct fields are matched by
-// their yaml tag; a field tagged `required:"true"` must be present. It
+// their yaml tag; a field tagged `required:"true"` must be present, and
+// its `expect` tag, if any, is the form the message asks for
+// (`missing field "version": expected version: 1`). It
 // exists because yaml.v3's own KnownFields errors carry no column and stop
 // at the first type error without saying what was expected.
 func Decode(file string, n *yaml.Node, out any) error {
@@ -267,6 +269,9 @@ func kindName(k reflect.Kind) string {
 type fieldInfo struct {
 	index    int
 	required bool
+	// expect is the field's `expect` tag: the form a missing required
+	// field should take, quoted in the message ("version: 1").
+	expect string
 }
 
 func (d *decoder) structValue(n *yaml.Node, v reflect.Value, label string) error {
@@ -286,7 +291,7 @@ func (d *decoder) structValue(n *yaml.Node, v reflect.Value, label string) error
 		if name == "" {
 			name = strings.ToLower(f.Name)
 		}
-		fields[name] = fieldInfo{index: i, required: f.Tag.Get("required") == "true"}
+		fields[name] = fieldInfo{index: i, required: f.Tag.Get("required") == "true", expect: f.Tag.Get("expect")}
 		names = append(names, name)
 	}
 	sort.Strings(names)
@@ -309,7 +314,10 @@ func (d *decoder) structValue(n *yaml.Node, v reflect.Value, label string) error
 		}
 	}
 	for _, name := range names {
-		if fields[name].required && !seen[name] {
+		if fi := fields[name]; fi.required && !seen[name] {
+			if fi.expect != "" {
+				return Errorf(d.file, n, "missing field %q: expected %s", name, fi.expect)
+			}
 			return Errorf(d.file, n, "missing field %q", name)
 		}
 	}

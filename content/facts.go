@@ -21,20 +21,20 @@ const (
 // Rules and options cite facts by id, so a corrected figure moves every
 // threshold that depends on it at once.
 type Fact struct {
-	ID     string   `yaml:"id" required:"true"`
-	Text   string   `yaml:"text" required:"true"`
+	ID     string   `yaml:"id" required:"true" expect:"id: lower-case words joined by - (kv-propagation-s)"`
+	Text   string   `yaml:"text" required:"true" expect:"text: the fact in a sentence"`
 	Value  *float64 `yaml:"value"` // nil for a behaviour with no number
 	Unit   string   `yaml:"unit"`
-	Source string   `yaml:"source" required:"true"`
-	AsOf   string   `yaml:"as_of" required:"true"`
+	Source string   `yaml:"source" required:"true" expect:"source: where the figure comes from"`
+	AsOf   string   `yaml:"as_of" required:"true" expect:"as_of: the date it was checked, YYYY-MM-DD"`
 	// ThirdParty marks a measurement by others rather than a documented figure.
 	ThirdParty bool `yaml:"third_party"`
 	Pos        Pos
 }
 
 type factsFile struct {
-	Version int    `yaml:"version" required:"true"`
-	Facts   []Fact `yaml:"facts" required:"true"`
+	Version int    `yaml:"version" required:"true" expect:"version: 1"`
+	Facts   []Fact `yaml:"facts" required:"true" expect:"facts: a list of facts (- id: ..., text: ..., source: ..., as_of: ...)"`
 }
 
 // Term is one glossary entry of the Learn screen.
@@ -46,14 +46,14 @@ type Term struct {
 }
 
 type glossaryFile struct {
-	Version int    `yaml:"version" required:"true"`
-	Terms   []Term `yaml:"terms" required:"true"`
+	Version int    `yaml:"version" required:"true" expect:"version: 1"`
+	Terms   []Term `yaml:"terms" required:"true" expect:"terms: a list of terms (- term: ..., definition: ...)"`
 }
 
 // Pricing is the dated price list the cost estimates use.
 type Pricing struct {
-	Version int    `yaml:"version" required:"true"`
-	Plans   []Plan `yaml:"plans" required:"true"`
+	Version int    `yaml:"version" required:"true" expect:"version: 1"`
+	Plans   []Plan `yaml:"plans" required:"true" expect:"plans: a list of plans (- id: workers-paid, name: ..., items: [...])"`
 }
 
 // Plan is one Cloudflare plan's prices.
@@ -77,8 +77,8 @@ type PriceItem struct {
 	UnitPriceUSD *float64 `yaml:"unit_price_usd"`
 	PerUnits     float64  `yaml:"per_units"`
 	Note         string   `yaml:"note"`
-	Source       string   `yaml:"source" required:"true"`
-	AsOf         string   `yaml:"as_of" required:"true"`
+	Source       string   `yaml:"source" required:"true" expect:"source: where the price comes from"`
+	AsOf         string   `yaml:"as_of" required:"true" expect:"as_of: the date it was checked, YYYY-MM-DD"`
 	Pos          Pos
 }
 

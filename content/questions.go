@@ -46,8 +46,8 @@ type Question struct {
 }
 
 type questionsFile struct {
-	Version   int        `yaml:"version" required:"true"`
-	Questions []Question `yaml:"questions" required:"true"`
+	Version   int        `yaml:"version" required:"true" expect:"version: 1"`
+	Questions []Question `yaml:"questions" required:"true" expect:"questions: a list of questions (- id: ..., prompt: ..., type: ...)"`
 }
 
 // Numeric reports whether answers to q are numbers.

@@ -268,6 +268,9 @@ var badAnswers = []struct {
 	{"version 2", strings.Replace(validItem(""), "version: 1", "version: 2", 1), `review.yaml:1:\d+:.*version`},
 	{"no items", "version: 1\nitems: []\n", `review.yaml:\d+:\d+:.*item`},
 	{"an empty file", "", `review.yaml:1:1:`},
+	{"no version", strings.Replace(validItem(""), "version: 1\n", "", 1), `review.yaml:1:1: missing field "version": expected version: 1`},
+	{"no items field", "version: 1\ntitle: t\n", `review.yaml:1:1: missing field "items": expected items: a list of one or more items`},
+	{"an item without answers", "version: 1\nitems:\n  - name: a\n", `review.yaml:3:5: missing field "answers": expected answers: a mapping of question id to answer`},
 }
 
 // validItem is a complete answers file with one item, with the answer line
