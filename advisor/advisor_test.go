@@ -469,6 +469,56 @@ func TestCostArithmetic(t *testing.T) {
 	})
 }
 
+func TestR2PlusKVPricesTheBlobInR2(t *testing.T) {
+	// 30 MiB values: only r2-plus-kv can hold them.
+	rec := eval(t, base(Answers{"reads_per_s": 10.0, "writes_per_s_per_key": 0.5, "value_bytes": 30.0 * 1024 * 1024}))
+	var r2 *CostEstimate
+	for i := range rec.Costs {
+		if rec.Costs[i].Option == R2PlusKV {
+			r2 = &rec.Costs[i]
+		}
+	}
+	if r2 == nil {
+		t.Fatalf("no r2-plus-kv estimate: %v", rankingText(rec))
+	}
+	want := []struct {
+		item     string
+		qty, usd float64
+		arith    string
+	}{
+		{"KV reads", 25920000, 7.96, "10 reads/s × 2,592,000 s = 25,920,000 reads (one pointer read per request); (25,920,000 − 10,000,000 included) ÷ 1,000,000 × $0.50 = $7.96"},
+		{"KV writes, deletes and lists", 1296000, 1.48, "0.5 writes/s × 2,592,000 s = 1,296,000 writes (one pointer write per new version); (1,296,000 − 1,000,000 included) ÷ 1,000,000 × $5.00 = $1.48"},
+		{"KV stored data", 0.000001024, 0, "a pointer, assumed to be one of 1,024 bytes = 0.000001024 GB, kept all month; within the 1 included: $0.00"},
+		// (25.92 M − 10 M) / 1 M × $0.36 = $5.7312, rounded to cents
+		{"R2 Class B operations (reads such as GetObject)", 25920000, 5.73, "10 blob reads/s × 2,592,000 s = 25,920,000 blob reads (every read fetches the blob: an upper bound, since no cache in front of R2 is counted); (25,920,000 − 10,000,000 included) ÷ 1,000,000 × $0.36 = $5.73"},
+		// (1.296 M − 1 M) / 1 M × $4.50 = $1.332
+		{"R2 Class A operations (writes such as PutObject)", 1296000, 1.33, "0.5 blob uploads/s × 2,592,000 s = 1,296,000 blob uploads (one upload per new version; deleting the old blob is free); (1,296,000 − 1,000,000 included) ÷ 1,000,000 × $4.50 = $1.33"},
+		{"R2 stored data (Standard storage)", 0.03145728, 0, "one blob (one key; each new version replaces the last) of 31,457,280 bytes = 0.03145728 GB, kept all month; within the 10 included: $0.00"},
+	}
+	if len(r2.Lines) != len(want) {
+		t.Fatalf("%d lines: %+v", len(r2.Lines), r2.Lines)
+	}
+	for i, w := range want {
+		l := r2.Lines[i]
+		if l.Item != w.item || l.Quantity != w.qty || l.USD != w.usd || l.Arithmetic != w.arith {
+			t.Errorf("line %d = %+v\nwant %+v", i, l, w)
+		}
+		if l.UnitPrice == 0 {
+			t.Errorf("line %d (%s) is not priced", i, l.Item)
+		}
+	}
+	if r2.MonthlyUSD != 16.5 || r2.AsOf != "2026-11-24" || !strings.Contains(r2.Source, "developers.cloudflare.com/r2/pricing/") {
+		t.Errorf("estimate %v as of %q from %q", r2.MonthlyUSD, r2.AsOf, r2.Source)
+	}
+	texts := map[string]string{}
+	for _, s := range rec.Sources {
+		texts[s.ID] = s.Text
+	}
+	if got, want := texts["price:workers-paid:r2-class-b"], "Workers Paid, R2 Class B operations (reads such as GetObject): 10,000,000 operations included per month, then $0.36 per 1,000,000 operations (no egress charge; Cloudflare rounds usage up to the next whole million)"; got != want {
+		t.Errorf("R2 Class B source %q\nwant %q", got, want)
+	}
+}
+
 func TestTheSameAnswersGiveTheSameJSONBytes(t *testing.T) {
 	p := pack(t)
 	a := base(Answers{"concurrent_writers": true, "atomic_update": true, "audit_trail": true, "reads_per_s": 2000.0})
@@ -511,6 +561,14 @@ func TestNumGroupsThousandsOfFractionsToo(t *testing.T) {
 	for f, want := range map[float64]string{2500.01: "2,500.01", 0.125: "0.125", -0.5: "-0.5", -1234.5: "-1,234.5", 777600000: "777,600,000", 1e15: "1000000000000000"} {
 		if got := num(f); got != want {
 			t.Errorf("num(%v) = %q, want %q", f, got, want)
+		}
+	}
+}
+
+func TestMoneyKeepsEveryDigitOfAPriceBelowACent(t *testing.T) {
+	for f, want := range map[float64]string{0.015: "0.015", 0.001: "0.001", 4.5: "4.50", 1234.5: "1,234.50", 5.73: "5.73", 0.36: "0.36", 12.5: "12.50"} {
+		if got := money(f); got != want {
+			t.Errorf("money(%v) = %q, want %q", f, got, want)
 		}
 	}
 }

@@ -29,7 +29,10 @@ type priceRef struct{ item string }
 // Assumptions, stated in the lines themselves: peak rates held for a
 // 30-day month (an upper bound); one key or one object; a Durable Object
 // that receives requests is active all month (billed at 128 MB); Workers
-// request charges are the same for every option and left out.
+// request charges are the same for every option and left out. For
+// r2-plus-kv: every read fetches the pointer from KV and the blob from R2
+// (no cache in front counted), every write uploads a new blob and its
+// pointer, and one blob of value_bytes is stored (old versions deleted).
 func estimate(pack *content.Pack, option string, a Answers) (CostEstimate, []priceRef) {
 	month := float64(defaultMonth)
 	if f := pack.Fact(monthFact); f != nil && f.Value != nil {
@@ -106,7 +109,7 @@ func estimate(pack *content.Pack, option string, a Answers) (CostEstimate, []pri
 		q, how := perMonth(reads, "reads")
 		ce.Lines = append(ce.Lines, CostLine{
 			Item: "Cache API reads", Quantity: q, Unit: "reads", PerUnits: 1,
-			Arithmetic: how + "; kvdo's price list has no Cache API charge: $0.00 (misses are paid by whatever the cache sits in front of, not counted here)",
+			Arithmetic: how + "; no Cloudflare pricing page kvdo checked names a Cache API charge or says it is free, so it is not priced (misses are paid by whatever the cache sits in front of, not counted here)",
 		})
 	case "r2-plus-kv":
 		q, how := perMonth(reads, "reads")
@@ -114,10 +117,11 @@ func estimate(pack *content.Pack, option string, a Answers) (CostEstimate, []pri
 		q, how = perMonth(writes, "writes")
 		add("kv-writes", q, how+" (one pointer write per new version)")
 		storage("kv-storage", pointerBytes, "a pointer, assumed to be one")
-		ce.Lines = append(ce.Lines, CostLine{
-			Item: "R2 storage and operations", Quantity: clean(bytes / 1e9), Unit: "GB", PerUnits: 1,
-			Arithmetic: fmt.Sprintf("the %s-byte blob lives in R2, whose prices are not in kvdo's price list: not counted", num(bytes)),
-		})
+		q, how = perMonth(reads, "blob reads")
+		add("r2-class-b", q, how+" (every read fetches the blob: an upper bound, since no cache in front of R2 is counted)")
+		q, how = perMonth(writes, "blob uploads")
+		add("r2-class-a", q, how+" (one upload per new version; deleting the old blob is free)")
+		storage("r2-storage", bytes, "one blob (one key; each new version replaces the last)")
 	}
 	var sources []string
 	for _, l := range ce.Lines {
@@ -214,10 +218,15 @@ func num(f float64) string {
 	return b.String()
 }
 
-// money prints dollars with cents, or more digits for sub-cent prices.
+// money prints dollars with cents, or every digit of a price that is
+// not a whole number of cents ($0.001, $0.015): rounding a unit price
+// would teach a wrong figure.
 func money(f float64) string {
 	if f != 0 && math.Abs(f) < 0.01 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	if c := f * 100; math.Abs(c-math.Round(c)) > 1e-6 {
+		return num(f)
 	}
 	whole := num(math.Trunc(f))
 	cents := int(math.Round(math.Abs(f-math.Trunc(f)) * 100))

@@ -119,6 +119,11 @@ func TestFiguresMatchFactsMd(t *testing.T) {
 		"do-rows-read":    {25e9, 0.001, 1e6},
 		"do-rows-written": {50e6, 1.00, 1e6},
 		"do-storage":      {5, 0.20, 1},
+		// Not in FACTS.md: developers.cloudflare.com/r2/pricing/, checked
+		// 2026-11-24 (Standard storage; the free tier as included).
+		"r2-storage": {10, 15.00, 1000}, // $0.015 per GB-month
+		"r2-class-a": {1e6, 4.50, 1e6},
+		"r2-class-b": {10e6, 0.36, 1e6},
 	}
 	plan := p.Pricing.Plan("workers-paid")
 	for id, want := range paid {
@@ -213,7 +218,7 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 			`facts.yaml:8:5: fact kv-propagation-s: as_of "last week": expected a date YYYY-MM-DD`},
 		{"a price dated a day that does not exist", PricingFile, "        per_units: 1000000\n        source: \"developers.cloudflare.com/kv/platform/pricing/ (partials/workers/kv_pricing.mdx)\"\n        as_of: \"2026-11-22\"",
 			"        per_units: 1000000\n        source: \"developers.cloudflare.com/kv/platform/pricing/ (partials/workers/kv_pricing.mdx)\"\n        as_of: \"2026-02-30\"",
-			`pricing.yaml:9:9: price kv-reads: as_of "2026-02-30": expected a date YYYY-MM-DD`},
+			`pricing.yaml:11:9: price kv-reads: as_of "2026-02-30": expected a date YYYY-MM-DD`},
 		{"a fact without a source", FactsFile, "    source: \"developers.cloudflare.com/kv/platform/limits/\"", "    source: \"\"",
 			`source is empty: expected where the figure comes from`},
 		{"a fact with no source field", FactsFile, "    source: \"developers.cloudflare.com/kv/platform/limits/\"\n", "",

@@ -69,7 +69,7 @@ type Plan struct {
 // sells nothing beyond the included quantity (the Free plan's daily caps).
 type PriceItem struct {
 	ID           string   `yaml:"id" required:"true"`
-	Product      string   `yaml:"product" required:"true"` // kv | durable-object
+	Product      string   `yaml:"product" required:"true"` // kv | durable-object | r2
 	Text         string   `yaml:"text" required:"true"`
 	Unit         string   `yaml:"unit" required:"true"`
 	Period       string   `yaml:"period" required:"true"` // month | day
@@ -208,7 +208,7 @@ func ParseGlossary(file string, data []byte) ([]Term, error) {
 }
 
 // Products a price item may belong to.
-var priceProducts = []string{"kv", "durable-object"}
+var priceProducts = []string{"kv", "durable-object", "r2"}
 
 // ParsePricing decodes and checks a price list.
 func ParsePricing(file string, data []byte) (Pricing, error) {
