@@ -39,10 +39,13 @@ type factsFile struct {
 
 // Term is one glossary entry of the Learn screen.
 type Term struct {
-	Term       string   `yaml:"term" required:"true"`
-	Definition string   `yaml:"definition" required:"true"`
+	Term       string   `yaml:"term" required:"true" expect:"term: the word or phrase explained"`
+	Definition string   `yaml:"definition" required:"true" expect:"definition: a sentence or two"`
 	See        []string `yaml:"see"` // other terms
-	Pos        Pos
+	// Facts are the ids of the facts the definition rests on; every
+	// figure it quotes must be the value of one of them.
+	Facts []string `yaml:"facts"`
+	Pos   Pos
 }
 
 type glossaryFile struct {
@@ -176,8 +179,19 @@ func ParseFacts(file string, data []byte) ([]Fact, error) {
 	return f.Facts, nil
 }
 
+// checkGlossary resolves the glossary's fact ids once the facts are known:
+// a dangling id is an error at the term, as it is at a rule.
+func checkGlossary(file string, terms []Term, facts map[string]*Fact) error {
+	for _, t := range terms {
+		if err := checkFactRefs(file, t.Pos, fmt.Sprintf("term %q", t.Term), t.Facts, facts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ParseGlossary decodes and checks a glossary: unique terms, and every
-// "see" naming a term of the file.
+// "see" naming a term of the file. Fact ids are checked by checkGlossary.
 func ParseGlossary(file string, data []byte) ([]Term, error) {
 	root, err := ParseYAML(file, data)
 	if err != nil {

@@ -51,7 +51,12 @@ func Load(fsys fs.FS) (*Pack, error) {
 	}{
 		{TopologyFile, func(n string, d []byte) (err error) { p.Topology, err = ParseTopology(n, d); return }},
 		{FactsFile, func(n string, d []byte) (err error) { p.Facts, err = ParseFacts(n, d); return }},
-		{GlossaryFile, func(n string, d []byte) (err error) { p.Glossary, err = ParseGlossary(n, d); return }},
+		{GlossaryFile, func(n string, d []byte) (err error) {
+			if p.Glossary, err = ParseGlossary(n, d); err != nil {
+				return err
+			}
+			return checkGlossary(n, p.Glossary, p.factIndex())
+		}},
 		{PricingFile, func(n string, d []byte) (err error) { p.Pricing, err = ParsePricing(n, d); return }},
 		{QuestionsFile, func(n string, d []byte) (err error) {
 			if p.Questions, err = ParseQuestions(n, d); err != nil {

@@ -21,13 +21,16 @@ var questionTypes = []string{TypeBool, TypeNumber, TypeInteger, TypeChoice}
 // Question is one interview question; its id is the key of the answer in
 // an answers file.
 type Question struct {
-	ID     string   `yaml:"id" required:"true"`
-	Prompt string   `yaml:"prompt" required:"true"`
-	Help   string   `yaml:"help" required:"true"` // why the answer matters
-	Type   string   `yaml:"type" required:"true"` // bool | number | integer | choice
-	Unit   string   `yaml:"unit"`
-	Min    *float64 `yaml:"min"`
-	Max    *float64 `yaml:"max"`
+	ID     string `yaml:"id" required:"true"`
+	Prompt string `yaml:"prompt" required:"true"`
+	Help   string `yaml:"help" required:"true"` // why the answer matters
+	// Facts are the ids of the facts the prompt and help rest on; every
+	// figure they quote must be the value of one of them.
+	Facts []string `yaml:"facts"`
+	Type  string   `yaml:"type" required:"true"` // bool | number | integer | choice
+	Unit  string   `yaml:"unit"`
+	Min   *float64 `yaml:"min"`
+	Max   *float64 `yaml:"max"`
 	// MinExclusive makes Min a strict bound (a latency budget must be > 0).
 	MinExclusive bool      `yaml:"min_exclusive"`
 	Options      []string  `yaml:"options"` // for choice
@@ -196,11 +199,14 @@ func ParseQuestions(file string, data []byte) ([]Question, error) {
 	return f.Questions, nil
 }
 
-// checkQuestions resolves every ask_if once the questions and facts are
-// known.
+// checkQuestions resolves every ask_if and every fact id once the
+// questions and facts are known.
 func checkQuestions(file string, qs []Question, facts map[string]*Fact) error {
 	byID := questionIndex(qs)
 	for i := range qs {
+		if err := checkFactRefs(file, qs[i].Pos, "question "+qs[i].ID, qs[i].Facts, facts); err != nil {
+			return err
+		}
 		if c := qs[i].AskIf; c != nil {
 			if err := c.resolve(file, byID, facts); err != nil {
 				return err
