@@ -493,7 +493,7 @@ func TestR2PlusKVPricesTheBlobInR2(t *testing.T) {
 		{"R2 Class B operations (reads such as GetObject)", 25920000, 5.73, "10 blob reads/s × 2,592,000 s = 25,920,000 blob reads (every read fetches the blob: an upper bound, since no cache in front of R2 is counted); (25,920,000 − 10,000,000 included) ÷ 1,000,000 × $0.36 = $5.73"},
 		// (1.296 M − 1 M) / 1 M × $4.50 = $1.332
 		{"R2 Class A operations (writes such as PutObject)", 1296000, 1.33, "0.5 blob uploads/s × 2,592,000 s = 1,296,000 blob uploads (one upload per new version; deleting the old blob is free); (1,296,000 − 1,000,000 included) ÷ 1,000,000 × $4.50 = $1.33"},
-		{"R2 stored data (Standard storage)", 0.03145728, 0, "one blob (one key; each new version replaces the last) of 31,457,280 bytes = 0.03145728 GB, kept all month; within the 10 included: $0.00"},
+		{"R2 stored data (Standard storage)", 0.03145728, 0, "one blob (one key, one live version: old versions are deleted once the pointer has moved on) of 31,457,280 bytes = 0.03145728 GB, kept all month; within the 10 included: $0.00"},
 	}
 	if len(r2.Lines) != len(want) {
 		t.Fatalf("%d lines: %+v", len(r2.Lines), r2.Lines)

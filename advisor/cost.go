@@ -32,7 +32,8 @@ type priceRef struct{ item string }
 // request charges are the same for every option and left out. For
 // r2-plus-kv: every read fetches the pointer from KV and the blob from R2
 // (no cache in front counted), every write uploads a new blob and its
-// pointer, and one blob of value_bytes is stored (old versions deleted).
+// pointer, and one blob of value_bytes is stored (old versions deleted
+// once the pointer has moved on, which leaves one live version).
 func estimate(pack *content.Pack, option string, a Answers) (CostEstimate, []priceRef) {
 	month := float64(defaultMonth)
 	if f := pack.Fact(monthFact); f != nil && f.Value != nil {
@@ -121,7 +122,7 @@ func estimate(pack *content.Pack, option string, a Answers) (CostEstimate, []pri
 		add("r2-class-b", q, how+" (every read fetches the blob: an upper bound, since no cache in front of R2 is counted)")
 		q, how = perMonth(writes, "blob uploads")
 		add("r2-class-a", q, how+" (one upload per new version; deleting the old blob is free)")
-		storage("r2-storage", bytes, "one blob (one key; each new version replaces the last)")
+		storage("r2-storage", bytes, "one blob (one key, one live version: old versions are deleted once the pointer has moved on)")
 	}
 	var sources []string
 	for _, l := range ce.Lines {

@@ -362,6 +362,38 @@ func TestAdviseRejectsBadFlagsBeforeDoingAnything(t *testing.T) {
 	})
 }
 
+func TestAdvisePricesTheBlobOfR2PlusKVInTheRecord(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "review.yaml")
+	// 30 MiB images: only R2 with a pointer in KV can hold them.
+	answers := strings.Replace(validItem("value_bytes: 31457280"), "read_your_writes: true", "read_your_writes: false", 1)
+	for _, r := range []string{"concurrent_writers: false", "atomic_update: false", "staleness_tolerance_s: 3600", "writes_per_s_per_key: 0.01"} {
+		key, _, _ := strings.Cut(r, ":")
+		answers = regexp.MustCompile(`(?m)^(\s+)`+key+`: .*$`).ReplaceAllString(answers, "${1}"+r)
+	}
+	if err := os.WriteFile(file, []byte(answers), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCapture(t, "advise", "--answers", file, "--date", "2026-11-24")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"| R2 blob, KV pointer (`r2-plus-kv`) | Workers Paid | **$660.14** | 2026-11-24 |",
+		"| R2 Class B operations (reads such as GetObject) | 777,600,000 operations | 10,000,000 | $0.36 per 1,000,000 operations | $276.34 |",
+		"| R2 Class A operations (writes such as PutObject) | 25,920 operations | 1,000,000 | $4.50 per 1,000,000 operations | $0.00 |",
+		"| R2 stored data (Standard storage) | 0.03145728 GB-month | 10 | $15.00 per 1,000 GB-month | $0.00 |",
+		"[developers.cloudflare.com/r2/pricing/](https://developers.cloudflare.com/r2/pricing/)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the record lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "not priced in kvdo's price list") {
+		t.Error("the record still says R2 is not priced")
+	}
+}
+
 func TestAdviseReadsAnswersFromStandardInput(t *testing.T) {
 	data, err := os.ReadFile(exampleReview)
 	if err != nil {
