@@ -62,12 +62,12 @@ The interactive interview (kvdo advise without --answers) comes with the TUI.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.answers, "answers", "", "evaluate the answers file `FILE` (- reads standard input)")
+	f.StringVar(&o.answers, "answers", "", "evaluate the answers file FILE (- reads standard input)")
 	f.StringVar(&o.format, "format", "md", "output format: md, json or html")
-	f.StringVarP(&o.out, "output", "o", "", "write the record to `FILE` instead of standard output (- is standard output)")
-	f.StringVar(&o.adrDir, "adr-dir", "", "write one Markdown record per item into `DIR`, numbered after the records there")
+	f.StringVarP(&o.out, "output", "o", "", "write the record to FILE instead of standard output (- is standard output)")
+	f.StringVar(&o.adrDir, "adr-dir", "", "write one Markdown record per item into DIR, numbered after the records there")
 	f.BoolVar(&o.force, "force", false, "let -o replace an existing file")
-	f.StringVar(&o.date, "date", "", "date the record `YYYY-MM-DD` (default: today)")
+	f.StringVar(&o.date, "date", "", "date the record YYYY-MM-DD (default: today)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "json", "html"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("adr-dir")

@@ -107,7 +107,7 @@ parameters replay the same run, byte for byte.
 	f.BoolVar(&headless, "headless", false, "run without the player and print the result")
 	f.StringVar(&variant, "variant", "", "run this variant of the demo (default: its first)")
 	f.Uint64Var(&seed, "seed", 1, "random seed: the same seed and parameters replay the same run")
-	f.StringArrayVar(&sets, "set", nil, "set a demo parameter, `name=value` (repeatable)")
+	f.StringArrayVar(&sets, "set", nil, "set a demo parameter, name=value (repeatable)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -60,7 +60,7 @@ shows why through demos that run on a deterministic simulation of the edge.`,
 			return runHome(cmd)
 		},
 	}
-	root.PersistentFlags().String("content", "", "use the content pack in `DIR` instead of the embedded one")
+	root.PersistentFlags().String("content", "", "use the content pack in DIR instead of the embedded one")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageError{err}
 	})

@@ -102,7 +102,7 @@ accepted and rejected (429) writes, and the simulator's speed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&pops, "pops", 20, "readers spread over the first `N` PoPs of the topology")
+	f.IntVar(&pops, "pops", 20, "readers spread over the first N PoPs of the topology")
 	f.Float64Var(&rate, "read-rate", 20000, "aggregate reads per second (Poisson arrivals)")
 	f.DurationVar(&duration, "duration", 600*time.Second, "virtual time to simulate")
 	f.DurationVar(&writeEvery, "write-every", time.Second, "the writer puts a new version this often (0: never)")
