@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"charm.land/fang/v2"
@@ -28,13 +29,44 @@ func run(ctx context.Context, args []string) int {
 	root := newRootCmd()
 	root.SetArgs(args)
 	opts := []fang.Option{fang.WithErrorHandler(errorHandler)}
-	if version != "" {
-		opts = append(opts, fang.WithVersion(version))
+	if v := buildVersion(); v != "" {
+		opts = append(opts, fang.WithVersion(v))
 	}
 	if err := fang.Execute(ctx, root, opts...); err != nil {
 		return exitCode(err)
 	}
 	return 0
+}
+
+// buildVersion is the release version set by the linker or, for a build
+// from a git checkout, the commit it was built from, so a workshop can tell
+// which binary a participant runs.
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+modified"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev == "" {
+		return ""
+	}
+	return "dev-" + rev + dirty
 }
 
 // errorHandler is fang's default without its first-word title case, which
