@@ -45,11 +45,7 @@ func TestTopologyErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src := strings.Replace(string(good), c.from, c.to, 1)
-			if src == string(good) {
-				t.Fatalf("test edit %q did not apply", c.from)
-			}
-			_, err := Load(fstest.MapFS{TopologyFile: {Data: []byte(src)}})
+			err := loadEditedTopology(t, string(good), c.from, c.to)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want one containing %q", err, c.want)
 			}
@@ -84,14 +80,23 @@ func TestTopologyFigureErrorsPointAtTheFigure(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src := strings.Replace(string(good), c.from, c.to, 1)
-			if src == string(good) {
-				t.Fatalf("test edit %q did not apply", c.from)
-			}
-			_, err := Load(fstest.MapFS{TopologyFile: {Data: []byte(src)}})
+			err := loadEditedTopology(t, string(good), c.from, c.to)
 			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
 				t.Fatalf("error %v, want one starting %q", err, c.want)
 			}
 		})
 	}
+}
+
+// loadEditedTopology loads the embedded topology with one edit applied and
+// returns the load error; an edit that matches nothing fails the test, so
+// a stale case cannot pass by testing the untouched file.
+func loadEditedTopology(t *testing.T, good, from, to string) error {
+	t.Helper()
+	src := strings.Replace(good, from, to, 1)
+	if src == good {
+		t.Fatalf("test edit %q did not apply", from)
+	}
+	_, err := Load(fstest.MapFS{TopologyFile: {Data: []byte(src)}})
+	return err
 }

@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -698,13 +697,7 @@ func TestDOSameSeedGivesTheSameTraceByteForByte(t *testing.T) {
 		}
 		return b
 	}
-	a, b := run(), run()
-	if !bytes.Equal(a, b) {
-		t.Fatalf("two runs with seed 42 differ")
-	}
-	if len(a) < 20000 {
-		t.Fatalf("trace suspiciously small: %d bytes", len(a))
-	}
+	requireSameBytesTwice(t, run, 20000)
 }
 
 // BenchmarkDORequests drives a storage counter: 8 objects, each at 400
