@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/tui/common"
 )
 
@@ -46,6 +47,9 @@ func (s state) String() string {
 	return fmt.Sprintf("state(%d)", int(s))
 }
 
+// backToInterviewMsg returns from the recommendation to its interview.
+type backToInterviewMsg struct{}
+
 // Model is the root and only tea.Model of kvdo's TUI.
 type Model struct {
 	com  *common.Common
@@ -57,14 +61,21 @@ type Model struct {
 	help     help.Model
 	err      error // returned by Run
 
-	home  homeScreen
-	demos demoListScreen
-	demo  demoScreen
-	init  tea.Cmd // the first screen's own start command
+	sess *session // the review being worked on, nil before one starts
+
+	home      homeScreen
+	open      openScreen
+	interview interviewScreen
+	recommend recommendScreen
+	learn     learnScreen
+	demos     demoListScreen
+	demo      demoScreen
+	init      tea.Cmd // the first screen's own start command
 }
 
 // New builds the root model for opts. Problems with the inputs (a review
-// file that cannot be resumed, say) are *app.InputErrors.
+// file that cannot be resumed or created) are *app.InputErrors, returned
+// before anything is drawn.
 func New(opts Options) (Model, error) {
 	if opts.App == nil {
 		return Model{}, fmt.Errorf("tui: Options.App is required")
@@ -80,8 +91,26 @@ func New(opts Options) (Model, error) {
 	m.help.Styles = com.Styles.Help
 	w, h := m.bodySize()
 	m.home = newHome(com)
+	m.open = newOpen(com, w, h)
+	m.learn = newLearn(com, w, h)
 	m.demos = newDemoList(com, w, h)
 	switch opts.Start {
+	case StartInterview:
+		if opts.Review == "" {
+			return Model{}, app.BadInput("no review file: expected a path for --save or --resume")
+		}
+		if opts.Resume {
+			r, err := app.ReadReview(opts.Review, opts.App.Pack)
+			if err != nil {
+				return Model{}, err
+			}
+			m.sess = newSession(opts.App, opts.Review, r, false)
+		} else if err := app.CheckNewReview("--save", opts.Review); err != nil {
+			return Model{}, err
+		}
+		m.state = stateInterview
+		m.interview = newInterview(com, m.sess, opts.Review)
+		m.init = tea.Batch(m.interview.focusCmd(), m.remember(opts.Review))
 	case StartDemo:
 		m.state = stateDemo
 		m.demo, m.init = newDemoScreen(com, opts.Demo, w, h)
@@ -98,6 +127,18 @@ func (m Model) Init() tea.Cmd {
 	}
 	cmds = append(cmds, m.init)
 	return tea.Batch(cmds...)
+}
+
+// remember adds a review file to the recent list, in a command.
+func (m Model) remember(path string) tea.Cmd {
+	if m.opts.Recent.File == "" || m.sess == nil {
+		return nil
+	}
+	r := m.opts.Recent
+	return func() tea.Msg {
+		_ = r.Add(path) // a convenience: failing to remember is no error
+		return nil
+	}
 }
 
 // bodySize is the space a screen draws in: the window less the header
@@ -118,7 +159,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		if m.opts.Background == BackgroundAuto && msg.IsDark() != m.com.Styles.IsDark {
 			m.com.Styles = common.DefaultStyles(msg.IsDark(), m.opts.NoColor)
-			return m.restyle(), nil
+			return m.restyle()
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -127,7 +168,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if m.com.TooSmall() {
 			// Nothing is drawn to act on: only leaving makes sense.
-			if key.Matches(msg, keys.Global.Quit) {
+			if key.Matches(msg, keys.Global.Quit) && !m.typing() {
 				return m, tea.Quit
 			}
 			return m, nil
@@ -140,18 +181,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.showHelp = false
 			return m, nil
 		}
-		if !m.typing() && key.Matches(msg, keys.Global.Quit) {
+		if m.quitsOnQ() && key.Matches(msg, keys.Global.Quit) {
 			return m, tea.Quit
 		}
+	case tea.MouseMsg:
+		if m.com.TooSmall() {
+			return m, nil
+		}
 	case gotoMsg:
-		return m.open(msg.to)
+		return m.goTo(msg.to)
 	case common.OpenDemoMsg:
-		m.from = append(m.from, m.state)
+		m = m.push(stateDemo)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
 		m.demo, cmd = newDemoScreen(m.com, msg, w, h)
-		m.state = stateDemo
-		m.showHelp = false
 		return m, cmd
 	case common.BackMsg:
 		m.showHelp = false
@@ -161,6 +204,53 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.state = stateHome
 		}
 		return m, nil
+	case savedMsg:
+		if msg.sess != nil {
+			msg.sess.onSaved(msg)
+		}
+		return m, nil
+	case setupDoneMsg:
+		if msg.sess != nil {
+			m.sess = msg.sess
+		}
+		var cmd tea.Cmd
+		m.interview, cmd = m.interview.update(msg)
+		if msg.sess != nil {
+			cmd = tea.Batch(cmd, m.remember(msg.sess.path))
+		}
+		return m, cmd
+	case freeNameMsg:
+		var cmd tea.Cmd
+		m.interview, cmd = m.interview.update(msg)
+		return m, cmd
+	case openRecommendMsg:
+		return m.openRecommend()
+	case backToInterviewMsg:
+		if n := len(m.from); n > 0 && m.from[n-1] == stateInterview {
+			m.from = m.from[:n-1]
+		}
+		m.state = stateInterview
+		if m.interview.sess != m.sess {
+			m.interview = newInterview(m.com, m.sess, "")
+		} else {
+			m.interview = m.interview.afterEdit()
+		}
+		return m, m.interview.focusCmd()
+	case recentMsg:
+		var cmd tea.Cmd
+		m.open, cmd = m.open.update(msg)
+		return m, cmd
+	case reviewLoadedMsg:
+		var cmd tea.Cmd
+		m.open, cmd = m.open.update(msg)
+		if msg.err != nil {
+			return m, cmd
+		}
+		return m.openReview(msg)
+	case recordMsg, exportDoneMsg:
+		var cmd tea.Cmd
+		m.recommend, cmd = m.recommend.update(msg)
+		return m, cmd
 	case demoRunMsg:
 		var cmd tea.Cmd
 		m.demo, cmd = m.demo.update(msg)
@@ -169,17 +259,71 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m.updateScreen(msg)
 }
 
-// open shows screen to, opened from the current one.
-func (m Model) open(to state) (tea.Model, tea.Cmd) {
-	if to == stateQuit {
-		return m, tea.Quit
-	}
+// push shows screen to, remembering the current one for BackMsg.
+func (m Model) push(to state) Model {
 	m.showHelp = false
 	if to != m.state {
 		m.from = append(m.from, m.state)
 	}
 	m.state = to
-	return m, nil
+	return m
+}
+
+// goTo opens a screen from the home menu.
+func (m Model) goTo(to state) (tea.Model, tea.Cmd) {
+	switch to {
+	case stateQuit:
+		return m, tea.Quit
+	case stateInterview:
+		// A new review; one in progress is already saved.
+		m = m.push(to)
+		m.interview = newInterview(m.com, nil, "")
+		return m, tea.Batch(m.interview.focusCmd(), func() tea.Msg {
+			return freeNameMsg{path: app.FreeReviewName("kvdo-review.yaml")}
+		})
+	case stateOpen:
+		m = m.push(to)
+		var cmd tea.Cmd
+		m.open, cmd = m.open.reset()
+		return m, tea.Batch(cmd, loadRecent(m.opts.Recent))
+	}
+	return m.push(to), nil
+}
+
+// openRecommend shows the recommendation of the session's review.
+func (m Model) openRecommend() (tea.Model, tea.Cmd) {
+	if m.sess == nil {
+		return m, nil
+	}
+	m = m.push(stateRecommend)
+	w, h := m.bodySize()
+	var cmd tea.Cmd
+	m.recommend, cmd = newRecommend(m.com, m.sess, m.opts.Date, w, h)
+	return m, cmd
+}
+
+// openReview continues a review read from disk: its recommendation when
+// every item has its required answers, otherwise its interview at the
+// first unanswered question.
+func (m Model) openReview(msg reviewLoadedMsg) (tea.Model, tea.Cmd) {
+	m.sess = newSession(m.com.App, msg.path, msg.review, false)
+	remember := m.remember(msg.path)
+	complete := true
+	for _, it := range msg.review.Items {
+		if len(app.Missing(m.com.App.Pack, it.Answers)) > 0 {
+			complete = false
+		}
+	}
+	if n := len(m.from); n > 0 && m.state == stateOpen {
+		m.state, m.from = m.from[n-1], m.from[:n-1] // leave the open screen behind
+	}
+	if complete {
+		next, cmd := m.openRecommend()
+		return next, tea.Batch(cmd, remember)
+	}
+	m = m.push(stateInterview)
+	m.interview = newInterview(m.com, m.sess, "")
+	return m, tea.Batch(m.interview.focusCmd(), remember)
 }
 
 // updateScreen hands msg to the screen on view.
@@ -188,6 +332,14 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch m.state {
 	case stateHome:
 		m.home, cmd = m.home.update(msg)
+	case stateOpen:
+		m.open, cmd = m.open.update(msg)
+	case stateInterview:
+		m.interview, cmd = m.interview.update(msg)
+	case stateRecommend:
+		m.recommend, cmd = m.recommend.update(msg)
+	case stateLearn:
+		m.learn, cmd = m.learn.update(msg)
 	case stateDemos:
 		m.demos, cmd = m.demos.update(msg)
 	case stateDemo:
@@ -200,25 +352,61 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 // letters such as q and ? are typed rather than obeyed.
 func (m Model) typing() bool {
 	switch m.state {
+	case stateOpen:
+		return m.open.typing()
+	case stateInterview:
+		return m.interview.typing()
+	case stateRecommend:
+		return m.recommend.typing()
+	case stateLearn:
+		return m.learn.typing()
 	case stateDemos:
 		return m.demos.typing()
 	}
 	return false
 }
 
+// quitsOnQ reports whether q leaves kvdo here. Never in the interview or
+// the open screen, where q may be part of what is typed (ctrl+c always
+// works, and the review is saved after every answer).
+func (m Model) quitsOnQ() bool {
+	switch m.state {
+	case stateInterview, stateOpen:
+		return false
+	case stateRecommend:
+		return !m.recommend.modal()
+	}
+	return !m.typing()
+}
+
 // resize lays every screen out for the new window size.
 func (m Model) resize() Model {
 	w, h := m.bodySize()
+	m.open = m.open.setSize(w, h)
+	m.learn = m.learn.setSize(w, h)
 	m.demos = m.demos.setSize(w, h)
 	m.demo = m.demo.setSize(w, h)
+	if m.state == stateRecommend || m.recommend.sess != nil {
+		m.recommend = m.recommend.setSize(w, h)
+	}
 	return m
 }
 
 // restyle applies a new theme to the components that copy styles.
-func (m Model) restyle() Model {
+func (m Model) restyle() (Model, tea.Cmd) {
 	m.help.Styles = m.com.Styles.Help
+	m.open = m.open.restyle()
+	m.learn = m.learn.restyle()
 	m.demos = m.demos.restyle()
-	return m
+	m.interview = m.interview.restyle()
+	var cmd tea.Cmd
+	if m.recommend.sess != nil {
+		m.recommend = m.recommend.restyle()
+		if m.recommend.record {
+			cmd = m.recommend.renderRecord()
+		}
+	}
+	return m, cmd
 }
 
 // View draws the header, the screen on view and the footer with its key
@@ -256,7 +444,7 @@ func (m Model) render() string {
 
 func (m Model) tooSmall() string {
 	st := m.com.Styles
-	msg := fmt.Sprintf("kvdo needs a window of at least %dx%d (this one is %dx%d): enlarge the window, or press q to quit.",
+	msg := fmt.Sprintf("kvdo needs a window of at least %dx%d (this one is %dx%d): enlarge the window, or press ctrl+c to quit.",
 		common.MinWidth, common.MinHeight, m.com.Width, m.com.Height)
 	return st.Warning.Render(wrap(msg, m.com.Width))
 }
@@ -265,6 +453,14 @@ func (m Model) body(w, h int) string {
 	switch m.state {
 	case stateHome:
 		return m.home.view(w, h)
+	case stateOpen:
+		return m.open.view(w, h)
+	case stateInterview:
+		return m.interview.view(w, h)
+	case stateRecommend:
+		return m.recommend.view(w, h)
+	case stateLearn:
+		return m.learn.view(w, h)
 	case stateDemos:
 		return m.demos.view(w, h)
 	case stateDemo:
@@ -279,16 +475,32 @@ func (m Model) header(w int) string {
 	if m.state != stateHome {
 		left += st.Header.Crumb.Render(" › " + m.state.String())
 	}
-	return spread(left, st.Header.Status.Render(m.status()), w)
+	status := ""
+	if m.state == stateInterview || m.state == stateRecommend {
+		status = m.sess.status()
+	}
+	if status == "" {
+		return left
+	}
+	style := st.Header.Status
+	if m.sess != nil && m.sess.err != nil {
+		style = st.Error
+	}
+	return spread(left, style.Render(status), w)
 }
-
-// status is the right-hand side of the header.
-func (m Model) status() string { return "" }
 
 func (m Model) screenHelp() common.Help {
 	switch m.state {
 	case stateHome:
 		return m.home.help()
+	case stateOpen:
+		return m.open.help()
+	case stateInterview:
+		return m.interview.help()
+	case stateRecommend:
+		return m.recommend.help()
+	case stateLearn:
+		return m.learn.help()
 	case stateDemos:
 		return m.demos.help()
 	case stateDemo:

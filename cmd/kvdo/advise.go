@@ -11,17 +11,24 @@ import (
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/tui"
 	"github.com/spf13/cobra"
 )
 
 type adviseOptions struct {
-	answers string
-	format  string
-	out     string
-	adrDir  string
-	force   bool
-	date    string
+	answers    string
+	format     string
+	out        string
+	adrDir     string
+	force      bool
+	date       string
+	save       string
+	resume     string
+	accessible bool
 }
+
+// defaultReview is where a new interview saves its review.
+const defaultReview = "kvdo-review.yaml"
 
 func newAdviseCmd() *cobra.Command {
 	var o adviseOptions
@@ -37,8 +44,17 @@ report/schema/report.v1.schema.json) and html (one self-contained page).
 With -o the record is written atomically to a file; with --adr-dir each item
 gets its own numbered record (NNNN-name.md) after the ones already there.
 
-The interactive interview (kvdo advise without --answers) comes with the TUI.`,
-		Example: `  kvdo advise --answers examples/review.yaml
+Without --answers, on a terminal, kvdo runs the interview: a review of one
+or more pieces of state, saved after every answer to --save FILE (default
+kvdo-review.yaml; an existing file is never replaced: continue it with
+--resume FILE). --accessible (or ACCESSIBLE=1) asks the questions as plain
+line prompts, for screen readers and dumb terminals, and prints the
+recommendation as text.`,
+		Example: `  kvdo advise                                   the interview, saved to kvdo-review.yaml
+  kvdo advise --save checkout.yaml              the interview, saved to checkout.yaml
+  kvdo advise --resume checkout.yaml            continue it at the first unanswered question
+  kvdo advise --accessible                      the interview as line prompts
+  kvdo advise --answers examples/review.yaml
   kvdo advise --answers examples/review.yaml --format html -o review.html
   kvdo advise --answers examples/review.yaml --adr-dir docs/adr
   kvdo advise --answers - --format json < review.yaml`,
@@ -57,6 +73,11 @@ The interactive interview (kvdo advise without --answers) comes with the TUI.`,
 	f.StringVar(&o.adrDir, "adr-dir", "", "write one Markdown record per item into DIR, numbered after the records there")
 	f.BoolVar(&o.force, "force", false, "let -o replace an existing file")
 	f.StringVar(&o.date, "date", "", "date the record YYYY-MM-DD (default: today)")
+	f.StringVar(&o.save, "save", "", "interview: save the new review to FILE (default kvdo-review.yaml)")
+	f.StringVar(&o.resume, "resume", "", "interview: continue the review in FILE")
+	f.BoolVar(&o.accessible, "accessible", false, "interview: plain line prompts for screen readers (also ACCESSIBLE=1)")
+	_ = cmd.MarkFlagFilename("save", "yaml", "yml")
+	_ = cmd.MarkFlagFilename("resume", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "json", "html"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("adr-dir")
@@ -91,10 +112,10 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		return badInput("--date %q: expected a date as YYYY-MM-DD", date)
 	}
 	if o.answers == "" {
-		return badInput("the interactive interview comes with kvdo's TUI, which is not built yet.\n" +
-			"Meanwhile, write your answers in a file and run:\n" +
-			"  kvdo advise --answers FILE\n" +
-			"examples/review.yaml is a complete answers file to start from")
+		return runInterview(cmd, o, date)
+	}
+	if o.save != "" || o.resume != "" || o.accessible {
+		return badInput("--save, --resume and --accessible are for the interview: drop them with --answers, which evaluates a finished review")
 	}
 	if o.out != "" {
 		if err := app.CheckOutput("-o", o.out, o.force); err != nil {
@@ -138,6 +159,37 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		_, err := cmd.OutOrStdout().Write(render(doc))
 		return err
 	}
+}
+
+// runInterview runs the interview: full screen on a terminal, as line
+// prompts with --accessible. Nothing to talk to is bad input.
+func runInterview(cmd *cobra.Command, o adviseOptions, date string) error {
+	if o.save != "" && o.resume != "" {
+		return badInput("--save starts a new review and --resume continues one: use one of them")
+	}
+	if o.out != "" || o.adrDir != "" || o.force {
+		return badInput("-o, --adr-dir and --force write the record of --answers FILE; in the interview, export from the recommendation screen (x)")
+	}
+	accessible := o.accessible || os.Getenv("ACCESSIBLE") != ""
+	if !accessible && !onTerminal(cmd) {
+		return badInput("no terminal for the interview: pass --answers FILE to evaluate a review file (examples/review.yaml is a complete one), or run kvdo advise in a terminal; --accessible asks plain line prompts")
+	}
+	opts, err := tuiOptions(cmd)
+	if err != nil {
+		return err
+	}
+	opts.Start, opts.Date = tui.StartInterview, date
+	opts.Review, opts.Resume = o.save, false
+	if opts.Review == "" {
+		opts.Review = defaultReview
+	}
+	if o.resume != "" {
+		opts.Review, opts.Resume = o.resume, true
+	}
+	if accessible {
+		return tui.RunAccessible(opts, cmd.InOrStdin(), cmd.OutOrStdout())
+	}
+	return tui.Run(cmd.Context(), opts)
 }
 
 // readAnswers reads the answers file, or standard input for "-". The name

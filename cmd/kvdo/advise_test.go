@@ -333,7 +333,7 @@ func TestAdviseRejectsBadFlagsBeforeDoingAnything(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no answers file", nil, "kvdo advise --answers FILE"},
+		{"no answers file and no terminal", nil, "pass --answers FILE"},
 		{"an unknown format", []string{"--answers", exampleReview, "--format", "pdf"}, `--format "pdf": expected md, json or html`},
 		{"-o with --adr-dir", []string{"--answers", exampleReview, "-o", filepath.Join(dir, "x.md"), "--adr-dir", dir}, "cannot be used together"},
 		{"--adr-dir with json", []string{"--answers", exampleReview, "--adr-dir", dir, "--format", "json"}, "--adr-dir writes Markdown"},
@@ -352,9 +352,9 @@ func TestAdviseRejectsBadFlagsBeforeDoingAnything(t *testing.T) {
 			}
 		})
 	}
-	t.Run("the interview message says what to do today", func(t *testing.T) {
+	t.Run("the interview without a terminal says what to do instead", func(t *testing.T) {
 		_, _, errs := runCapture(t, "advise")
-		for _, want := range []string{"interview", "TUI", "examples/review.yaml"} {
+		for _, want := range []string{"no terminal for the interview", "--answers FILE", "examples/review.yaml", "--accessible"} {
 			if !strings.Contains(errs, want) {
 				t.Errorf("message %q lacks %q", errs, want)
 			}
