@@ -57,7 +57,7 @@ func step(tb testing.TB, m Model, msgs ...tea.Msg) Model {
 }
 
 // drive runs cmd and everything it leads to. A command that has not
-// answered within a second (a timer, a blink) is dropped: tests want the
+// answered within five seconds (a timer, a blink) is dropped: tests want the
 // state once the work is done, not the animation.
 func drive(tb testing.TB, m Model, cmd tea.Cmd) Model {
 	tb.Helper()
@@ -96,7 +96,7 @@ func runCmd(c tea.Cmd) tea.Msg {
 	select {
 	case msg := <-ch:
 		return msg
-	case <-time.After(time.Second):
+	case <-time.After(5 * time.Second):
 		return nil
 	}
 }
@@ -156,4 +156,47 @@ func keys(ks ...string) []tea.Msg {
 		out[i] = press(k)
 	}
 	return out
+}
+
+// typeText types s one character at a time.
+func typeText(s string) []tea.Msg {
+	var out []tea.Msg
+	for _, r := range s {
+		out = append(out, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return out
+}
+
+// seq joins groups of messages.
+func seq(groups ...[]tea.Msg) []tea.Msg {
+	var out []tea.Msg
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// number replaces the text of a number field and answers it.
+func number(v string) []tea.Msg {
+	return seq(keys("ctrl+u"), typeText(v), keys("enter"))
+}
+
+// setupKeys start a new review from home: title, people, the first item
+// and the suggested file name.
+func setupKeys(item string) []tea.Msg {
+	return seq(keys("a"), typeText("Checkout"), keys("enter"), typeText("Ana, Ravi"), keys("enter"),
+		typeText(item), keys("enter", "enter"))
+}
+
+// seatCounterKeys answer every question of a seat counter: reads must be
+// current, racing read-modify-write, global readers.
+func seatCounterKeys() []tea.Msg {
+	return seq(keys("y", "y", "y"), number("0"), keys("n"), number("300"), number("40"), number("64"),
+		keys("3"), number("50"), keys("n"))
+}
+
+// sessionFlagKeys answer every question of a read-mostly flag.
+func sessionFlagKeys() []tea.Msg {
+	return seq(keys("n", "n", "n"), number("300"), keys("n"), number("5000"), number("0.01"), number("200"),
+		keys("3"), number("30"), keys("n"))
 }

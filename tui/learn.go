@@ -59,6 +59,7 @@ type learnScreen struct {
 	glossary list.Model
 	facts    list.Model
 	w, h     int
+	tableW   int // the width the decision table was drawn for; 0: not yet
 }
 
 func newLearn(com *common.Common, w, h int) learnScreen {
@@ -94,16 +95,26 @@ func (s learnScreen) setSize(w, h int) learnScreen {
 	s.w, s.h = w, h
 	s.vp.SetWidth(w)
 	s.vp.SetHeight(max(h-2, 1))
-	s.vp.SetContent(s.decisionTable(w))
 	lh := max(h-2-detailHeight, 1)
 	s.glossary.SetSize(w, lh)
 	s.facts.SetSize(w, lh)
 	return s
 }
 
+// build draws the decision table for the current width, once: its
+// wrapped table takes milliseconds, too long to pay at every start.
+func (s learnScreen) build() learnScreen {
+	if s.tableW != s.w {
+		s.vp.SetContent(s.decisionTable(s.w))
+		s.tableW = s.w
+	}
+	return s
+}
+
 func (s learnScreen) restyle() learnScreen {
 	restyleList(s.com, &s.glossary)
 	restyleList(s.com, &s.facts)
+	s.tableW = 0
 	return s.setSize(s.w, s.h)
 }
 

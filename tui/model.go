@@ -155,7 +155,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.com.Width, m.com.Height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		return m.resize(), nil
+		m = m.resize()
+		if m.state == stateRecommend {
+			return m, m.recommend.recordCmd()
+		}
+		return m, nil
 	case tea.BackgroundColorMsg:
 		if m.opts.Background == BackgroundAuto && msg.IsDark() != m.com.Styles.IsDark {
 			m.com.Styles = common.DefaultStyles(msg.IsDark(), m.opts.NoColor)
@@ -287,7 +291,11 @@ func (m Model) goTo(to state) (tea.Model, tea.Cmd) {
 		m.open, cmd = m.open.reset()
 		return m, tea.Batch(cmd, loadRecent(m.opts.Recent))
 	}
-	return m.push(to), nil
+	m = m.push(to)
+	if to == stateLearn {
+		m.learn = m.learn.build()
+	}
+	return m, nil
 }
 
 // openRecommend shows the recommendation of the session's review.
@@ -384,6 +392,9 @@ func (m Model) resize() Model {
 	w, h := m.bodySize()
 	m.open = m.open.setSize(w, h)
 	m.learn = m.learn.setSize(w, h)
+	if m.state == stateLearn {
+		m.learn = m.learn.build()
+	}
 	m.demos = m.demos.setSize(w, h)
 	m.demo = m.demo.setSize(w, h)
 	if m.state == stateRecommend || m.recommend.sess != nil {
@@ -397,13 +408,16 @@ func (m Model) restyle() (Model, tea.Cmd) {
 	m.help.Styles = m.com.Styles.Help
 	m.open = m.open.restyle()
 	m.learn = m.learn.restyle()
+	if m.state == stateLearn {
+		m.learn = m.learn.build()
+	}
 	m.demos = m.demos.restyle()
 	m.interview = m.interview.restyle()
 	var cmd tea.Cmd
 	if m.recommend.sess != nil {
 		m.recommend = m.recommend.restyle()
-		if m.recommend.record {
-			cmd = m.recommend.renderRecord()
+		if m.state == stateRecommend {
+			cmd = m.recommend.recordCmd()
 		}
 	}
 	return m, cmd

@@ -59,7 +59,7 @@ func newRecommend(com *common.Common, sess *session, date string, w, h int) (rec
 	s.doc = app.Evaluate(com.App.Pack, sess.review, sess.path, date)
 	s.export = newExportDialog(com, sess.path)
 	s = s.setSize(w, h)
-	return s, s.renderRecord()
+	return s, nil
 }
 
 func (s recommendScreen) setSize(w, h int) recommendScreen {
@@ -67,6 +67,16 @@ func (s recommendScreen) setSize(w, h int) recommendScreen {
 	s.vp.SetWidth(w)
 	s.vp.SetHeight(max(h-s.chromeHeight(), 1))
 	return s.refresh()
+}
+
+// recordCmd renders the record when it is on view and not yet rendered
+// for this width, theme and review: glamour takes a tenth of a second,
+// so it runs only for a record someone is looking at.
+func (s recommendScreen) recordCmd() tea.Cmd {
+	if !s.record || s.recordKey == s.recordKeyNow() {
+		return nil
+	}
+	return s.renderRecord()
 }
 
 // chromeHeight is the lines above the viewport: the tabs and a rule.
@@ -215,10 +225,7 @@ func (s recommendScreen) updateKey(km tea.KeyPressMsg) (recommendScreen, tea.Cmd
 		s.record = !s.record
 		s.vp.GotoTop()
 		s = s.refresh()
-		if s.record && s.recordKey != s.recordKeyNow() {
-			return s, s.renderRecord()
-		}
-		return s, nil
+		return s, s.recordCmd()
 	case key.Matches(km, k.Recommend.Edit):
 		s.editing, s.pick, s.record = true, 0, false
 		return s.refresh(), nil
@@ -253,13 +260,13 @@ func (s recommendScreen) commitEdit() (recommendScreen, tea.Cmd) {
 	before := s.doc.Entries[s.item].Recommendation
 	it.Answers[s.form.q.ID] = v
 	gone := app.Prune(pack, it.Answers)
-	s.asking = false
+	s.asking, s.editing = false, false
 	save := s.sess.save()
 	s.doc = app.Evaluate(pack, s.sess.review, s.sess.path, s.date)
 	after := s.doc.Entries[s.item].Recommendation
 	s.changes = diffRecommendations(s.com, s.form.q, v, before, after, gone)
 	s = s.refresh()
-	return s, tea.Batch(save, s.renderRecord())
+	return s, save
 }
 
 // diffRecommendations says, line by line, what an edit changed.
