@@ -35,7 +35,6 @@ func newDemoScreen(com *common.Common, req common.OpenDemoMsg, w, h int) (demoSc
 		req.Seed = 1
 	}
 	s := demoScreen{com: com, req: req, vp: newViewport(com)}
-	s.vp.SoftWrap = true
 	s = s.setSize(w, h)
 	a := com.App
 	run := func() tea.Msg {
@@ -46,6 +45,9 @@ func newDemoScreen(com *common.Common, req common.OpenDemoMsg, w, h int) (demoSc
 }
 
 func (s demoScreen) setSize(w, h int) demoScreen {
+	if w != s.vp.Width() && s.res != nil {
+		s.vp.SetContent(wrap(s.res.Text(), w))
+	}
 	s.vp.SetWidth(w)
 	s.vp.SetHeight(max(h-2, 1))
 	return s
@@ -59,7 +61,8 @@ func (s demoScreen) update(msg tea.Msg) (demoScreen, tea.Cmd) {
 		}
 		s.res, s.err = msg.res, msg.err
 		if s.res != nil {
-			s.vp.SetContent(s.res.Text())
+			// Wrapped once here rather than by the viewport at every frame.
+			s.vp.SetContent(wrap(s.res.Text(), s.vp.Width()))
 			s.vp.GotoTop()
 		}
 		return s, nil

@@ -27,7 +27,7 @@ func testApp(tb testing.TB) *app.App {
 }
 
 // newTestModel is a root model at w x h on a dark or light background.
-func newTestModel(tb testing.TB, w, h int, dark bool, edit ...func(*Options)) Model {
+func newTestModel(tb testing.TB, w, h int, dark bool, edit ...func(*Options)) *Model {
 	tb.Helper()
 	o := Options{App: testApp(tb), Width: w, Height: h, Date: "2026-12-01", Background: BackgroundLight}
 	if dark {
@@ -46,11 +46,10 @@ func newTestModel(tb testing.TB, w, h int, dark bool, edit ...func(*Options)) Mo
 
 // step sends msg to m and runs the commands it returns, as the runtime
 // would, feeding their messages back in.
-func step(tb testing.TB, m Model, msgs ...tea.Msg) Model {
+func step(tb testing.TB, m *Model, msgs ...tea.Msg) *Model {
 	tb.Helper()
 	for _, msg := range msgs {
-		next, cmd := m.Update(msg)
-		m = next.(Model)
+		_, cmd := m.Update(msg)
 		m = drive(tb, m, cmd)
 	}
 	return m
@@ -59,7 +58,7 @@ func step(tb testing.TB, m Model, msgs ...tea.Msg) Model {
 // drive runs cmd and everything it leads to. A command that has not
 // answered within five seconds (a timer, a blink) is dropped: tests want the
 // state once the work is done, not the animation.
-func drive(tb testing.TB, m Model, cmd tea.Cmd) Model {
+func drive(tb testing.TB, m *Model, cmd tea.Cmd) *Model {
 	tb.Helper()
 	queue := []tea.Cmd{cmd}
 	for n := 0; len(queue) > 0; n++ {
@@ -82,8 +81,7 @@ func drive(tb testing.TB, m Model, cmd tea.Cmd) Model {
 				queue = append(queue, sequenceCmds(msg)...)
 				continue
 			}
-			next, more := m.Update(msg)
-			m = next.(Model)
+			_, more := m.Update(msg)
 			queue = append(queue, more)
 		}
 	}

@@ -102,6 +102,7 @@ func newInterview(com *common.Common, sess *session, path string) interviewScree
 	s.name.SetStyles(com.Styles.Input)
 	s.note = textarea.New()
 	s.note.ShowLineNumbers = false
+	s.note.CharLimit = 4000 // a note, not a document: the record keeps it whole
 	s.note.Placeholder = "Why this state exists, who owns it, what was decided and why…"
 	s.note.SetStyles(com.Styles.TextArea)
 	if sess == nil {
@@ -175,6 +176,9 @@ func (s interviewScreen) typing() bool {
 }
 
 func (s interviewScreen) restyle() interviewScreen {
+	if s.com == nil {
+		return s // never opened
+	}
 	for i := range s.fields {
 		s.fields[i].SetStyles(s.com.Styles.Input)
 	}

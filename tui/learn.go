@@ -60,6 +60,9 @@ type learnScreen struct {
 	facts    list.Model
 	w, h     int
 	tableW   int // the width the decision table was drawn for; 0: not yet
+	// tables keeps the decision table drawn at recent widths: dragging a
+	// window's edge back and forth redraws the same few.
+	tables map[int]string
 }
 
 func newLearn(com *common.Common, w, h int) learnScreen {
@@ -104,17 +107,26 @@ func (s learnScreen) setSize(w, h int) learnScreen {
 // build draws the decision table for the current width, once: its
 // wrapped table takes milliseconds, too long to pay at every start.
 func (s learnScreen) build() learnScreen {
-	if s.tableW != s.w {
-		s.vp.SetContent(s.decisionTable(s.w))
-		s.tableW = s.w
+	if s.tableW == s.w {
+		return s
 	}
+	t, ok := s.tables[s.w]
+	if !ok {
+		t = s.decisionTable(s.w)
+		if s.tables == nil || len(s.tables) >= 16 {
+			s.tables = map[int]string{}
+		}
+		s.tables[s.w] = t
+	}
+	s.vp.SetContent(t)
+	s.tableW = s.w
 	return s
 }
 
 func (s learnScreen) restyle() learnScreen {
 	restyleList(s.com, &s.glossary)
 	restyleList(s.com, &s.facts)
-	s.tableW = 0
+	s.tableW, s.tables = 0, nil
 	return s.setSize(s.w, s.h)
 }
 

@@ -76,9 +76,9 @@ type Model struct {
 // New builds the root model for opts. Problems with the inputs (a review
 // file that cannot be resumed or created) are *app.InputErrors, returned
 // before anything is drawn.
-func New(opts Options) (Model, error) {
+func New(opts Options) (*Model, error) {
 	if opts.App == nil {
-		return Model{}, fmt.Errorf("tui: Options.App is required")
+		return nil, fmt.Errorf("tui: Options.App is required")
 	}
 	com := common.New(opts.App, opts.NoColor)
 	if opts.Background == BackgroundLight {
@@ -87,7 +87,7 @@ func New(opts Options) (Model, error) {
 	if opts.Width > 0 && opts.Height > 0 {
 		com.Width, com.Height = opts.Width, opts.Height
 	}
-	m := Model{com: com, opts: opts, help: help.New()}
+	m := &Model{com: com, opts: opts, help: help.New()}
 	m.help.Styles = com.Styles.Help
 	w, h := m.bodySize()
 	m.home = newHome(com)
@@ -97,16 +97,16 @@ func New(opts Options) (Model, error) {
 	switch opts.Start {
 	case StartInterview:
 		if opts.Review == "" {
-			return Model{}, app.BadInput("no review file: expected a path for --save or --resume")
+			return nil, app.BadInput("no review file: expected a path for --save or --resume")
 		}
 		if opts.Resume {
 			r, err := app.ReadReview(opts.Review, opts.App.Pack)
 			if err != nil {
-				return Model{}, err
+				return nil, err
 			}
 			m.sess = newSession(opts.App, opts.Review, r, false)
 		} else if err := app.CheckNewReview("--save", opts.Review); err != nil {
-			return Model{}, err
+			return nil, err
 		}
 		m.state = stateInterview
 		m.interview = newInterview(com, m.sess, opts.Review)
@@ -120,7 +120,7 @@ func New(opts Options) (Model, error) {
 
 // Init asks the terminal for its background colour, unless the theme was
 // given, and starts the first screen.
-func (m Model) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
 	if m.opts.Background == BackgroundAuto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
@@ -130,7 +130,7 @@ func (m Model) Init() tea.Cmd {
 }
 
 // remember adds a review file to the recent list, in a command.
-func (m Model) remember(path string) tea.Cmd {
+func (m *Model) remember(path string) tea.Cmd {
 	if m.opts.Recent.File == "" || m.sess == nil {
 		return nil
 	}
@@ -143,19 +143,33 @@ func (m Model) remember(path string) tea.Cmd {
 
 // bodySize is the space a screen draws in: the window less the header
 // and the footer lines.
-func (m Model) bodySize() (int, int) {
+func (m *Model) bodySize() (int, int) {
 	return max(m.com.Width, 1), max(m.com.Height-2, 1)
 }
 
 // Update handles the global messages, then routes the rest to the screen
 // on view (or, for a screen's own asynchronous results, to that screen).
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// A screen that comes into view is laid out for the window first: screens
+// out of view are not re-laid out at every resize.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	was := m.state
+	_, cmd := m.update(msg)
+	if m.state != was {
+		m.resize()
+		if m.state == stateRecommend {
+			cmd = tea.Batch(cmd, m.recommend.recordCmd())
+		}
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	keys := m.com.Keys
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.com.Width, m.com.Height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		m = m.resize()
+		m.resize()
 		if m.state == stateRecommend {
 			return m, m.recommend.recordCmd()
 		}
@@ -163,7 +177,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		if m.opts.Background == BackgroundAuto && msg.IsDark() != m.com.Styles.IsDark {
 			m.com.Styles = common.DefaultStyles(msg.IsDark(), m.opts.NoColor)
-			return m.restyle()
+			return m, m.restyle()
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -195,7 +209,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case gotoMsg:
 		return m.goTo(msg.to)
 	case common.OpenDemoMsg:
-		m = m.push(stateDemo)
+		m.push(stateDemo)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
 		m.demo, cmd = newDemoScreen(m.com, msg, w, h)
@@ -251,7 +265,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		return m.openReview(msg)
-	case recordMsg, exportDoneMsg:
+	case recordMsg, recordDueMsg, exportDoneMsg:
 		var cmd tea.Cmd
 		m.recommend, cmd = m.recommend.update(msg)
 		return m, cmd
@@ -264,34 +278,33 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // push shows screen to, remembering the current one for BackMsg.
-func (m Model) push(to state) Model {
+func (m *Model) push(to state) {
 	m.showHelp = false
 	if to != m.state {
 		m.from = append(m.from, m.state)
 	}
 	m.state = to
-	return m
 }
 
 // goTo opens a screen from the home menu.
-func (m Model) goTo(to state) (tea.Model, tea.Cmd) {
+func (m *Model) goTo(to state) (tea.Model, tea.Cmd) {
 	switch to {
 	case stateQuit:
 		return m, tea.Quit
 	case stateInterview:
 		// A new review; one in progress is already saved.
-		m = m.push(to)
+		m.push(to)
 		m.interview = newInterview(m.com, nil, "")
 		return m, tea.Batch(m.interview.focusCmd(), func() tea.Msg {
 			return freeNameMsg{path: app.FreeReviewName("kvdo-review.yaml")}
 		})
 	case stateOpen:
-		m = m.push(to)
+		m.push(to)
 		var cmd tea.Cmd
 		m.open, cmd = m.open.reset()
 		return m, tea.Batch(cmd, loadRecent(m.opts.Recent))
 	}
-	m = m.push(to)
+	m.push(to)
 	if to == stateLearn {
 		m.learn = m.learn.build()
 	}
@@ -299,11 +312,11 @@ func (m Model) goTo(to state) (tea.Model, tea.Cmd) {
 }
 
 // openRecommend shows the recommendation of the session's review.
-func (m Model) openRecommend() (tea.Model, tea.Cmd) {
+func (m *Model) openRecommend() (tea.Model, tea.Cmd) {
 	if m.sess == nil {
 		return m, nil
 	}
-	m = m.push(stateRecommend)
+	m.push(stateRecommend)
 	w, h := m.bodySize()
 	var cmd tea.Cmd
 	m.recommend, cmd = newRecommend(m.com, m.sess, m.opts.Date, w, h)
@@ -313,7 +326,7 @@ func (m Model) openRecommend() (tea.Model, tea.Cmd) {
 // openReview continues a review read from disk: its recommendation when
 // every item has its required answers, otherwise its interview at the
 // first unanswered question.
-func (m Model) openReview(msg reviewLoadedMsg) (tea.Model, tea.Cmd) {
+func (m *Model) openReview(msg reviewLoadedMsg) (tea.Model, tea.Cmd) {
 	m.sess = newSession(m.com.App, msg.path, msg.review, false)
 	remember := m.remember(msg.path)
 	complete := true
@@ -329,13 +342,13 @@ func (m Model) openReview(msg reviewLoadedMsg) (tea.Model, tea.Cmd) {
 		next, cmd := m.openRecommend()
 		return next, tea.Batch(cmd, remember)
 	}
-	m = m.push(stateInterview)
+	m.push(stateInterview)
 	m.interview = newInterview(m.com, m.sess, "")
 	return m, tea.Batch(m.interview.focusCmd(), remember)
 }
 
 // updateScreen hands msg to the screen on view.
-func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.state {
 	case stateHome:
@@ -358,7 +371,7 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // typing reports whether the screen on view is taking text, so that
 // letters such as q and ? are typed rather than obeyed.
-func (m Model) typing() bool {
+func (m *Model) typing() bool {
 	switch m.state {
 	case stateOpen:
 		return m.open.typing()
@@ -377,7 +390,7 @@ func (m Model) typing() bool {
 // quitsOnQ reports whether q leaves kvdo here. Never in the interview or
 // the open screen, where q may be part of what is typed (ctrl+c always
 // works, and the review is saved after every answer).
-func (m Model) quitsOnQ() bool {
+func (m *Model) quitsOnQ() bool {
 	switch m.state {
 	case stateInterview, stateOpen:
 		return false
@@ -387,24 +400,25 @@ func (m Model) quitsOnQ() bool {
 	return !m.typing()
 }
 
-// resize lays every screen out for the new window size.
-func (m Model) resize() Model {
+// resize lays the screen on view out for the window size.
+func (m *Model) resize() {
 	w, h := m.bodySize()
-	m.open = m.open.setSize(w, h)
-	m.learn = m.learn.setSize(w, h)
-	if m.state == stateLearn {
-		m.learn = m.learn.build()
-	}
-	m.demos = m.demos.setSize(w, h)
-	m.demo = m.demo.setSize(w, h)
-	if m.state == stateRecommend || m.recommend.sess != nil {
+	switch m.state {
+	case stateOpen:
+		m.open = m.open.setSize(w, h)
+	case stateLearn:
+		m.learn = m.learn.setSize(w, h).build()
+	case stateDemos:
+		m.demos = m.demos.setSize(w, h)
+	case stateDemo:
+		m.demo = m.demo.setSize(w, h)
+	case stateRecommend:
 		m.recommend = m.recommend.setSize(w, h)
 	}
-	return m
 }
 
 // restyle applies a new theme to the components that copy styles.
-func (m Model) restyle() (Model, tea.Cmd) {
+func (m *Model) restyle() tea.Cmd {
 	m.help.Styles = m.com.Styles.Help
 	m.open = m.open.restyle()
 	m.learn = m.learn.restyle()
@@ -414,18 +428,17 @@ func (m Model) restyle() (Model, tea.Cmd) {
 	m.demos = m.demos.restyle()
 	m.interview = m.interview.restyle()
 	var cmd tea.Cmd
-	if m.recommend.sess != nil {
+	if m.state == stateRecommend {
+		// Out of view, it is redrawn with the new styles when it comes back.
 		m.recommend = m.recommend.restyle()
-		if m.state == stateRecommend {
-			cmd = m.recommend.recordCmd()
-		}
+		cmd = m.recommend.recordCmd()
 	}
-	return m, cmd
+	return cmd
 }
 
 // View draws the header, the screen on view and the footer with its key
 // help, or a request for a larger window.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
@@ -433,7 +446,7 @@ func (m Model) View() tea.View {
 	return v
 }
 
-func (m Model) render() string {
+func (m *Model) render() string {
 	W, H := m.com.Width, m.com.Height
 	if W <= 0 || H <= 0 {
 		return ""
@@ -456,14 +469,14 @@ func (m Model) render() string {
 	return fit(m.header(w)+"\n"+body+"\n"+m.footer(w), W, H)
 }
 
-func (m Model) tooSmall() string {
+func (m *Model) tooSmall() string {
 	st := m.com.Styles
 	msg := fmt.Sprintf("kvdo needs a window of at least %dx%d (this one is %dx%d): enlarge the window, or press ctrl+c to quit.",
 		common.MinWidth, common.MinHeight, m.com.Width, m.com.Height)
 	return st.Warning.Render(wrap(msg, m.com.Width))
 }
 
-func (m Model) body(w, h int) string {
+func (m *Model) body(w, h int) string {
 	switch m.state {
 	case stateHome:
 		return m.home.view(w, h)
@@ -483,7 +496,7 @@ func (m Model) body(w, h int) string {
 	return ""
 }
 
-func (m Model) header(w int) string {
+func (m *Model) header(w int) string {
 	st := m.com.Styles
 	left := st.Header.Logo.Render("kvdo")
 	if m.state != stateHome {
@@ -503,7 +516,7 @@ func (m Model) header(w int) string {
 	return spread(left, style.Render(status), w)
 }
 
-func (m Model) screenHelp() common.Help {
+func (m *Model) screenHelp() common.Help {
 	switch m.state {
 	case stateHome:
 		return m.home.help()
@@ -523,7 +536,7 @@ func (m Model) screenHelp() common.Help {
 	return common.Help{}
 }
 
-func (m Model) footer(w int) string {
+func (m *Model) footer(w int) string {
 	hm := m.help
 	hm.SetWidth(w)
 	if m.showHelp {
@@ -532,7 +545,7 @@ func (m Model) footer(w int) string {
 	return hm.ShortHelpView(m.screenHelp().ShortHelp())
 }
 
-func (m Model) fullHelp(w int) string {
+func (m *Model) fullHelp(w int) string {
 	hm := m.help
 	hm.SetWidth(w)
 	title := m.com.Styles.Panel.Title.Render("Keys on the " + m.state.String() + " screen")

@@ -76,6 +76,9 @@ func newQuestionForm(com *common.Common, q *content.Question, current any, has b
 func (f questionForm) isInput() bool { return f.labels == nil }
 
 func (f questionForm) restyle() questionForm {
+	if f.com == nil {
+		return f
+	}
 	f.input.SetStyles(f.com.Styles.Input)
 	return f
 }

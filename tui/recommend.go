@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"time"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
@@ -38,6 +40,7 @@ type recommendScreen struct {
 	recordOut string // the rendered record, "" until it arrives
 
 	changes []string // what the last edit changed
+	changed int      // the item it changed
 
 	editing bool // choosing an answer to change
 	pick    int  // cursor in the answers list
@@ -70,23 +73,26 @@ func (s recommendScreen) setSize(w, h int) recommendScreen {
 }
 
 // recordCmd renders the record when it is on view and not yet rendered
-// for this width, theme and review: glamour takes a tenth of a second,
-// so it runs only for a record someone is looking at.
+// for this width, theme and review. Glamour takes a tenth of a second, so
+// it runs only for a record someone is looking at, and only once the
+// window has stopped changing size for a moment (recordDueMsg).
 func (s recommendScreen) recordCmd() tea.Cmd {
 	if !s.record || s.recordKey == s.recordKeyNow() {
 		return nil
 	}
-	return s.renderRecord()
+	key := s.recordKeyNow()
+	return tea.Tick(recordSettle, func(time.Time) tea.Msg { return recordDueMsg{key: key} })
 }
 
+// recordSettle is how long the window must keep one size before the
+// record is rendered for it: resizing by dragging sends dozens of sizes.
+const recordSettle = 120 * time.Millisecond
+
+// recordDueMsg: the record may be rendered for key if nothing changed.
+type recordDueMsg struct{ key string }
+
 // chromeHeight is the lines above the viewport: the tabs and a rule.
-func (s recommendScreen) chromeHeight() int {
-	n := 2
-	if len(s.changes) > 0 {
-		n += min(len(s.changes), 4) + 1
-	}
-	return n
-}
+func (s recommendScreen) chromeHeight() int { return 2 }
 
 func (s recommendScreen) restyle() recommendScreen {
 	s.export = s.export.restyle()
@@ -104,9 +110,23 @@ func (s recommendScreen) refresh() recommendScreen {
 	case s.record:
 		s.vp.SetContent(s.com.Styles.Muted.Render("rendering the record…"))
 	default:
-		s.vp.SetContent(renderItem(s.com, s.doc, s.item, s.w))
+		s.vp.SetContent(s.changesView() + renderItem(s.com, s.doc, s.item, s.w))
 	}
 	return s
+}
+
+// changesView is what the last edit changed, above the item it changed.
+func (s recommendScreen) changesView() string {
+	if len(s.changes) == 0 || s.changed != s.item {
+		return ""
+	}
+	st := s.com.Styles
+	var b strings.Builder
+	b.WriteString(" " + st.Panel.Title.Render("What the change did") + "\n")
+	for _, c := range s.changes {
+		b.WriteString(st.Warning.Render(hang(" ", c, s.w-2)) + "\n")
+	}
+	return b.String() + "\n"
 }
 
 func (s recommendScreen) recordKeyNow() string {
@@ -133,6 +153,11 @@ func (s recommendScreen) typing() bool {
 
 func (s recommendScreen) update(msg tea.Msg) (recommendScreen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case recordDueMsg:
+		if !s.record || msg.key != s.recordKeyNow() || s.recordKey == msg.key {
+			return s, nil
+		}
+		return s, s.renderRecord()
 	case recordMsg:
 		if msg.key != s.recordKeyNow() {
 			return s, nil // rendered for another width, theme or review
@@ -225,7 +250,10 @@ func (s recommendScreen) updateKey(km tea.KeyPressMsg) (recommendScreen, tea.Cmd
 		s.record = !s.record
 		s.vp.GotoTop()
 		s = s.refresh()
-		return s, s.recordCmd()
+		if s.record && s.recordKey != s.recordKeyNow() {
+			return s, s.renderRecord() // asked for: at once
+		}
+		return s, nil
 	case key.Matches(km, k.Recommend.Edit):
 		s.editing, s.pick, s.record = true, 0, false
 		return s.refresh(), nil
@@ -265,6 +293,8 @@ func (s recommendScreen) commitEdit() (recommendScreen, tea.Cmd) {
 	s.doc = app.Evaluate(pack, s.sess.review, s.sess.path, s.date)
 	after := s.doc.Entries[s.item].Recommendation
 	s.changes = diffRecommendations(s.com, s.form.q, v, before, after, gone)
+	s.changed = s.item
+	s.vp.GotoTop()
 	s = s.refresh()
 	return s, save
 }
@@ -355,16 +385,6 @@ func (s recommendScreen) view(w, h int) string {
 	rule := st.Subtle.Render(strings.Repeat("─", max(w, 1)))
 	var b strings.Builder
 	b.WriteString(top + "\n" + rule + "\n")
-	if len(s.changes) > 0 {
-		shown := s.changes
-		if len(shown) > 4 {
-			shown = append(slices.Clone(shown[:3]), fmt.Sprintf("… and %d more", len(shown)-3))
-		}
-		for _, c := range shown {
-			b.WriteString(fit(st.Warning.Render(c), w, 1) + "\n")
-		}
-		b.WriteString("\n")
-	}
 	b.WriteString(s.vp.View())
 	body := b.String()
 	switch {
@@ -400,16 +420,28 @@ func (s recommendScreen) answersView(w int) string {
 	return fit(b.String(), w, lineCount(b.String()))
 }
 
-// overlay draws box centred over body.
+// overlay draws box centred over body, line by line: the body's cells
+// left and right of the box stay, styles and wide characters intact.
 func overlay(body, box string, w, h int) string {
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 	x, y := max((w-bw)/2, 0), max((h-bh)/2, 0)
-	c := lipgloss.NewCanvas(w, h)
-	c.Compose(lipgloss.NewCompositor(
-		lipgloss.NewLayer(fit(body, w, h)),
-		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
-	))
-	return c.Render()
+	lines := strings.Split(fit(body, w, h), "\n")
+	for i, bl := range strings.Split(box, "\n") {
+		if y+i >= len(lines) {
+			break
+		}
+		l := lines[y+i]
+		left := ansi.Truncate(l, x, "")
+		if lw := ansi.StringWidth(left); lw < x {
+			left += strings.Repeat(" ", x-lw)
+		}
+		right := ""
+		if ansi.StringWidth(l) > x+bw {
+			right = ansi.TruncateLeft(l, x+bw, "")
+		}
+		lines[y+i] = left + "\x1b[m" + bl + "\x1b[m" + right
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (s recommendScreen) help() common.Help {

@@ -97,7 +97,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	final, err := tea.NewProgram(m, popts...).Run()
 	if errors.Is(err, tea.ErrProgramPanic) {
-		if fm, ok := final.(Model); ok {
+		if fm, ok := final.(*Model); ok {
 			_ = fm.sess.flush()
 		}
 		return fmt.Errorf("kvdo stopped on an internal error (the terminal was restored; a review in progress was saved after its last answer): %w", err)
@@ -105,7 +105,7 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return err
 	}
-	fm, ok := final.(Model)
+	fm, ok := final.(*Model)
 	if !ok {
 		return nil
 	}
