@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/kvdo/kvdo/demos"
 	"github.com/kvdo/kvdo/internal/app"
@@ -20,7 +19,7 @@ type demoScreen struct {
 	req common.OpenDemoMsg
 	res *demos.Result
 	err error
-	vp  viewport.Model
+	vp  pager
 }
 
 // demoRunMsg carries a finished run back to the demo screen.
@@ -34,7 +33,7 @@ func newDemoScreen(com *common.Common, req common.OpenDemoMsg, w, h int) (demoSc
 	if req.Seed == 0 {
 		req.Seed = 1
 	}
-	s := demoScreen{com: com, req: req, vp: newViewport(com)}
+	s := demoScreen{com: com, req: req, vp: newPager(com)}
 	s = s.setSize(w, h)
 	a := com.App
 	run := func() tea.Msg {

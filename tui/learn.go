@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
@@ -55,7 +54,7 @@ var learnTabs = []string{"Decision table", "Glossary", "Facts"}
 type learnScreen struct {
 	com      *common.Common
 	tab      learnTab
-	vp       viewport.Model
+	vp       pager
 	glossary list.Model
 	facts    list.Model
 	w, h     int
@@ -83,7 +82,7 @@ func newLearn(com *common.Common, w, h int) learnScreen {
 		}
 		facts = append(facts, listItem{title: f.Text, desc: desc, id: f.ID, filter: f.ID + " " + f.Text + " " + f.Source})
 	}
-	s := learnScreen{com: com, vp: newViewport(com)}
+	s := learnScreen{com: com, vp: newPager(com)}
 	s.glossary = newList(com, terms, w, h)
 	s.facts = newList(com, facts, w, h)
 	s.glossary.SetStatusBarItemName("term", "terms")

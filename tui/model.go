@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/tui/common"
 )
@@ -62,6 +63,11 @@ type Model struct {
 	err      error // returned by Run
 
 	sess *session // the review being worked on, nil before one starts
+
+	// widths remembers the display width of lines drawn lately: most of
+	// a frame's lines were in the frame before, and measuring a styled
+	// line (grapheme by grapheme) is what drawing costs most.
+	widths map[string]int
 
 	home      homeScreen
 	open      openScreen
@@ -455,18 +461,49 @@ func (m *Model) render() string {
 		return fit(m.tooSmall(), W, H)
 	}
 	w, h := m.bodySize()
-	body := fit(m.body(w, h), w, h)
+	body := m.fit(m.body(w, h), w, h)
 	if m.showHelp {
 		full := m.fullHelp(w)
 		n := lineCount(full)
 		if n < h {
 			lines := strings.Split(body, "\n")
-			body = strings.Join(lines[:h-n], "\n") + "\n" + full
+			body = strings.Join(lines[:h-n], "\n") + "\n" + m.fit(full, w, n)
 		} else {
-			body = fit(full, w, h)
+			body = m.fit(full, w, h)
 		}
 	}
-	return fit(m.header(w)+"\n"+body+"\n"+m.footer(w), W, H)
+	return m.fit(m.header(w), w, 1) + "\n" + body + "\n" + m.fit(m.footer(w), w, 1)
+}
+
+// fit is the package's fit with the widths of recent lines remembered.
+func (m *Model) fit(s string, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if m.widths == nil || len(m.widths) > 8192 {
+		m.widths = make(map[string]int, 1024)
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if len(l) <= w {
+			continue // never wider than its length in bytes
+		}
+		lw, ok := m.widths[l]
+		if !ok {
+			lw = ansi.StringWidth(l)
+			m.widths[l] = lw
+		}
+		if lw > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m *Model) tooSmall() string {

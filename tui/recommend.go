@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
@@ -33,7 +32,7 @@ type recommendScreen struct {
 
 	item   int
 	record bool // the full record instead of one item
-	vp     viewport.Model
+	vp     pager
 	w, h   int
 
 	recordKey string // width and theme the record was rendered for
@@ -58,7 +57,7 @@ type recordMsg struct {
 }
 
 func newRecommend(com *common.Common, sess *session, date string, w, h int) (recommendScreen, tea.Cmd) {
-	s := recommendScreen{com: com, sess: sess, date: date, vp: newViewport(com)}
+	s := recommendScreen{com: com, sess: sess, date: date, vp: newPager(com)}
 	s.doc = app.Evaluate(com.App.Pack, sess.review, sess.path, date)
 	s.export = newExportDialog(com, sess.path)
 	s = s.setSize(w, h)
