@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/kvdo/kvdo/internal/app"
 )
 
 // finishedReview is a model at w x h on the recommendation of
@@ -89,5 +90,26 @@ func BenchmarkInterviewKeystroke(b *testing.B) {
 	for b.Loop() {
 		m.Update(k)
 		m.Update(bs)
+	}
+}
+
+// BenchmarkFirstFrameInProcess is kvdo's own share of a start: loading
+// the content pack, building the root model and drawing the home screen
+// (the rest of a process start is the Go runtime and package
+// initialisation; see BenchmarkStartToFirstFrame in cmd/kvdo).
+//
+//	go test ./tui -run XXX -bench FirstFrameInProcess
+func BenchmarkFirstFrameInProcess(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := app.Load("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := New(Options{App: a, Width: 80, Height: 24, Background: BackgroundDark})
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = m.View()
 	}
 }
