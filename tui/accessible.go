@@ -23,6 +23,15 @@ var ErrInputEnded = errors.New("the input ended before the interview was complet
 // every answer exactly as in the full-screen interview, and the
 // recommendation is printed as text (the Markdown record) at the end.
 func RunAccessible(opts Options, in io.Reader, out io.Writer) error {
+	err := runAccessible(opts, in, out)
+	if errors.Is(err, ErrInputEnded) {
+		return app.BadInput("%v: the answers given so far are saved in %s; continue with kvdo advise --resume %s",
+			err, opts.Review, opts.Review)
+	}
+	return err
+}
+
+func runAccessible(opts Options, in io.Reader, out io.Writer) error {
 	pack := opts.App.Pack
 	r := &eofReader{r: in}
 	var (
@@ -58,6 +67,7 @@ func RunAccessible(opts Options, in io.Reader, out io.Writer) error {
 		}
 		review.Items = []advisor.Item{{Name: name, Answers: advisor.Answers{}}}
 	}
+	// The input ending mid-interview is reported with where the answers are.
 	var seq uint64
 	save := func() error {
 		seq++

@@ -216,3 +216,29 @@ func TestKillNineMidInterviewKeepsEveryCommittedAnswer(t *testing.T) {
 		t.Errorf("after resuming: %v", r.Items[0].Answers)
 	}
 }
+
+func TestCtrlCMidInterviewKeepsTheAnswersAndRestoresTheTerminal(t *testing.T) {
+	dir := t.TempDir()
+	review := filepath.Join(dir, "review.yaml")
+	p := startPTY(t, dir, 60, 20, "advise", "--save", "review.yaml")
+	p.waitText(t, "A new review")
+	p.send(t, "\r\rflag\r\r")
+	waitReview(t, review, "the new review", func(r advisor.Review) bool { return len(r.Items) == 1 })
+	p.send(t, "nn")
+	waitReview(t, review, "two answers", answered("read_your_writes", "concurrent_writers"))
+	p.send(t, "\x03")
+	if st := p.wait(t); st.ExitCode() != 0 {
+		t.Fatalf("ctrl+c: exit %d", st.ExitCode())
+	}
+	<-p.done
+	p.mu.Lock()
+	out := p.out.String()
+	p.mu.Unlock()
+	if strings.LastIndex(out, "\x1b[?1049l") < strings.LastIndex(out, "\x1b[?1049h") {
+		t.Error("the alternate screen was not left")
+	}
+	r, ok := readDraft(t, review)
+	if !ok || r.Items[0].Answers["read_your_writes"] != false || r.Items[0].Answers["concurrent_writers"] != false {
+		t.Errorf("after ctrl+c: %+v", r)
+	}
+}
