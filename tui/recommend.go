@@ -2,9 +2,9 @@ package tui
 
 import (
 	"fmt"
-	"time"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
