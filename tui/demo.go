@@ -15,6 +15,7 @@ import (
 // real run of the simulator, in a scrollable viewport. The player replaces
 // this route.
 type demoScreen struct {
+	navigator
 	com *common.Common
 	req common.OpenDemoMsg
 	res *demos.Result
@@ -67,7 +68,8 @@ func (s demoScreen) update(msg tea.Msg) (demoScreen, tea.Cmd) {
 		return s, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, s.com.Keys.Global.Back) {
-			return s, back
+			s.navigate(common.BackMsg{})
+			return s, nil
 		}
 	}
 	var cmd tea.Cmd

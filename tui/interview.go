@@ -57,6 +57,7 @@ const (
 // interviewScreen runs a review's interview: setup, each item's questions
 // with the current leaning beside them, notes, and the items themselves.
 type interviewScreen struct {
+	navigator
 	com   *common.Common
 	sess  *session
 	stage stage
@@ -260,7 +261,8 @@ func (s interviewScreen) updateSetup(msg tea.Msg) (interviewScreen, tea.Cmd) {
 			s.stage = stageItems
 			return s, nil
 		}
-		return s, back
+		s.navigate(common.BackMsg{})
+		return s, nil
 	case key.Matches(km, k.Interview.Skip), key.Matches(km, k.Nav.Down) && km.String() == "down":
 		s.focusField((s.focus + 1) % (last + 1))
 		return s, nil
@@ -328,7 +330,8 @@ func (s interviewScreen) updateQuestion(msg tea.Msg) (interviewScreen, tea.Cmd) 
 	k := s.com.Keys
 	switch {
 	case key.Matches(km, k.Global.Back):
-		return s, back
+		s.navigate(common.BackMsg{})
+		return s, nil
 	case key.Matches(km, k.Interview.Answer):
 		return s.commit()
 	case key.Matches(km, k.Interview.Skip):
@@ -409,7 +412,8 @@ func (s interviewScreen) recommend() (interviewScreen, tea.Cmd) {
 		s.info = "Still to answer before the record: " + missing
 		return s, nil
 	}
-	return s, func() tea.Msg { return openRecommendMsg{} }
+	s.navigate(openRecommendMsg{})
+	return s, nil
 }
 
 // missing lists, per item, the required questions without an answer.
@@ -433,7 +437,8 @@ func (s interviewScreen) updateItemDone(msg tea.Msg) (interviewScreen, tea.Cmd) 
 	k := s.com.Keys
 	switch {
 	case key.Matches(km, k.Global.Back):
-		return s, back
+		s.navigate(common.BackMsg{})
+		return s, nil
 	case key.Matches(km, k.Nav.Up):
 		s.doneC = (s.doneC + len(doneChoices) - 1) % len(doneChoices)
 	case key.Matches(km, k.Nav.Down):

@@ -52,6 +52,7 @@ var learnTabs = []string{"Decision table", "Glossary", "Facts"}
 // apply), the glossary, and every fact with its source and date, the
 // last two filterable; a fact a demo shows opens that demo.
 type learnScreen struct {
+	navigator
 	com      *common.Common
 	tab      learnTab
 	vp       pager
@@ -150,7 +151,8 @@ func (s learnScreen) update(msg tea.Msg) (learnScreen, tea.Cmd) {
 	if km, ok := msg.(tea.KeyPressMsg); ok && !s.typing() {
 		switch {
 		case key.Matches(km, k.Global.Back) && !s.filtered():
-			return s, back
+			s.navigate(common.BackMsg{})
+			return s, nil
 		case key.Matches(km, k.Nav.NextTab):
 			s.tab = (s.tab + 1) % learnTab(len(learnTabs))
 			return s, nil
@@ -160,7 +162,8 @@ func (s learnScreen) update(msg tea.Msg) (learnScreen, tea.Cmd) {
 		case s.tab == tabFacts && key.Matches(km, k.Learn.OpenDemo):
 			if it, ok := s.facts.SelectedItem().(listItem); ok {
 				if d, ok := factDemos[it.id]; ok {
-					return s, func() tea.Msg { return common.OpenDemoMsg{ID: d, Seed: 1} }
+					s.navigate(common.OpenDemoMsg{ID: d, Seed: 1})
+					return s, nil
 				}
 			}
 			return s, nil

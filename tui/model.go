@@ -372,7 +372,32 @@ func (m *Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case stateDemo:
 		m.demo, cmd = m.demo.update(msg)
 	}
+	if next := m.takeNav(); next != nil {
+		_, more := m.update(next)
+		cmd = tea.Batch(cmd, more)
+	}
 	return m, cmd
+}
+
+// takeNav takes the navigation request of the screen on view.
+func (m *Model) takeNav() tea.Msg {
+	switch m.state {
+	case stateHome:
+		return m.home.take()
+	case stateOpen:
+		return m.open.take()
+	case stateInterview:
+		return m.interview.take()
+	case stateRecommend:
+		return m.recommend.take()
+	case stateLearn:
+		return m.learn.take()
+	case stateDemos:
+		return m.demos.take()
+	case stateDemo:
+		return m.demo.take()
+	}
+	return nil
 }
 
 // typing reports whether the screen on view is taking text, so that

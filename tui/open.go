@@ -14,6 +14,7 @@ import (
 
 // openScreen opens a saved review: one of the recent files, or any path.
 type openScreen struct {
+	navigator
 	com     *common.Common
 	recent  list.Model
 	input   textinput.Model
@@ -109,7 +110,8 @@ func (s openScreen) update(msg tea.Msg) (openScreen, tea.Cmd) {
 		switch {
 		case key.Matches(msg, k.Global.Back):
 			s.input.Blur()
-			return s, back
+			s.navigate(common.BackMsg{})
+			return s, nil
 		case key.Matches(msg, k.Interview.Skip), key.Matches(msg, k.Interview.Prev):
 			if len(s.recent.Items()) == 0 {
 				return s, nil

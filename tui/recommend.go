@@ -25,6 +25,7 @@ import (
 // `kvdo advise --format md` writes it, rendered with glamour. An answer can
 // be changed here and the screen says what moved; x exports.
 type recommendScreen struct {
+	navigator
 	com  *common.Common
 	sess *session
 	date string
@@ -232,7 +233,8 @@ func (s recommendScreen) updateKey(km tea.KeyPressMsg) (recommendScreen, tea.Cmd
 	}
 	switch {
 	case key.Matches(km, k.Global.Back):
-		return s, back
+		s.navigate(common.BackMsg{})
+		return s, nil
 	case key.Matches(km, k.Recommend.NextItem):
 		if !s.record {
 			s.item = (s.item + 1) % len(s.doc.Entries)
@@ -261,7 +263,8 @@ func (s recommendScreen) updateKey(km tea.KeyPressMsg) (recommendScreen, tea.Cmd
 		s.export = s.export.open(s.doc)
 		return s, nil
 	case key.Matches(km, k.Recommend.Interview):
-		return s, func() tea.Msg { return gotoMsg{stateInterview} }
+		s.navigate(backToInterviewMsg{})
+		return s, nil
 	case key.Matches(km, k.Nav.Top):
 		s.vp.GotoTop()
 		return s, nil
