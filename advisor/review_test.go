@@ -122,14 +122,14 @@ func TestAnswersFileErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		} {
 			_, err := ParseReview("review.yaml", []byte(c.src), p)
 			var pe *content.PosError
-			if err == nil || err.Error() != c.want || !errors.As(err, &pe) {
-				t.Errorf("%s: error %v\nwant %s", c.name, err, c.want)
+			if err == nil || strings.Split(err.Error(), "\n")[0] != c.want || !errors.As(err, &pe) {
+				t.Errorf("%s: error %v\nwant first %s", c.name, err, c.want)
 			}
 		}
 	})
 	t.Run("an empty item list", func(t *testing.T) {
 		_, err := ParseReview("review.yaml", []byte("version: 1\nitems: []\n"), p)
-		if err == nil || err.Error() != "review.yaml:1:1: items: expected at least one item (- name: ..., answers: {...})" {
+		if err == nil || err.Error() != "review.yaml:2:8: items: expected at least one item (- name: ..., answers: {...})" {
 			t.Errorf("error %v", err)
 		}
 	})
@@ -185,7 +185,7 @@ func TestARequiredQuestionIsOnlyRequiredWhenItsAskIfHolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := strings.Replace(string(good), "    required: false\n    ask_if:", "    required: true\n    ask_if:", 1)
+	src := strings.Replace(string(good), "    required: false\n    ask_if: {question: reader_regions", "    required: true\n    ask_if: {question: reader_regions", 1)
 	if src == string(good) {
 		t.Fatal("edit did not apply")
 	}

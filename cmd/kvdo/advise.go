@@ -169,7 +169,7 @@ func reviewDoc(pack *content.Pack, r advisor.Review, recs []advisor.Recommendati
 		Title: r.Title, Date: date, DecidedBy: r.DecidedBy, AnswersFile: file,
 	}
 	for _, q := range pack.Questions {
-		doc.Questions = append(doc.Questions, report.Question{ID: q.ID, Prompt: q.Prompt})
+		doc.Questions = append(doc.Questions, report.Question{ID: q.ID, Prompt: q.Prompt, Unit: q.Unit})
 	}
 	for i, it := range r.Items {
 		e := report.Entry{Item: it}
