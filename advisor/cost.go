@@ -301,7 +301,6 @@ func count(e float64, one, many string) string {
 	return "one " + one
 }
 
-
 // priceLine bills qty of it and writes the sum out so a reader can redo it.
 func priceLine(it *content.PriceItem, qty float64, how string) CostLine {
 	l := CostLine{Item: it.Text, Quantity: qty, Unit: it.Unit, Included: it.Included, PerUnits: 1}
@@ -393,4 +392,3 @@ func money(f float64) string {
 	}
 	return fmt.Sprintf("%s.%02d", whole, cents)
 }
-

@@ -46,27 +46,27 @@ type jsonItem struct {
 // Fields marked "added in v1" are optional in the schema: reports made
 // before them stay valid.
 type jsonRec struct {
-	Primary         string     `json:"primary"`
-	Title           string     `json:"title"`
-	Confidence      string     `json:"confidence"`
-	ConfidenceBasis string     `json:"confidence_basis,omitempty"` // added in v1
-	ConfidenceText  string     `json:"confidence_text,omitempty"`  // added in v1
-	RunnerUp        string     `json:"runner_up,omitempty"`        // added in v1
-	Design          string     `json:"design,omitempty"`           // added in v1
-	Kind            string     `json:"kind,omitempty"`             // added in v1
-	KindInferred    bool       `json:"kind_inferred,omitempty"`    // added in v1
-	Layer           *jsonLayer `json:"layer,omitempty"`            // added in v1
-	Summary         string     `json:"summary"`
-	Ranking    []jsonRanked   `json:"ranking"`
-	Reasons    []jsonReason   `json:"reasons"`
-	Flips      []jsonFlip     `json:"flips"`
-	Warnings   []jsonWarning  `json:"warnings"`
-	Pitfalls   []string       `json:"pitfalls"`
-	Checklist  []string       `json:"checklist"`
-	Sketch     jsonSketch     `json:"sketch"`
-	Costs      []jsonCost     `json:"costs"`
-	Providers  []jsonProvider `json:"providers"`
-	Sources    []string       `json:"sources"`
+	Primary         string         `json:"primary"`
+	Title           string         `json:"title"`
+	Confidence      string         `json:"confidence"`
+	ConfidenceBasis string         `json:"confidence_basis,omitempty"` // added in v1
+	ConfidenceText  string         `json:"confidence_text,omitempty"`  // added in v1
+	RunnerUp        string         `json:"runner_up,omitempty"`        // added in v1
+	Design          string         `json:"design,omitempty"`           // added in v1
+	Kind            string         `json:"kind,omitempty"`             // added in v1
+	KindInferred    bool           `json:"kind_inferred,omitempty"`    // added in v1
+	Layer           *jsonLayer     `json:"layer,omitempty"`            // added in v1
+	Summary         string         `json:"summary"`
+	Ranking         []jsonRanked   `json:"ranking"`
+	Reasons         []jsonReason   `json:"reasons"`
+	Flips           []jsonFlip     `json:"flips"`
+	Warnings        []jsonWarning  `json:"warnings"`
+	Pitfalls        []string       `json:"pitfalls"`
+	Checklist       []string       `json:"checklist"`
+	Sketch          jsonSketch     `json:"sketch"`
+	Costs           []jsonCost     `json:"costs"`
+	Providers       []jsonProvider `json:"providers"`
+	Sources         []string       `json:"sources"`
 }
 
 type jsonLayer struct {
