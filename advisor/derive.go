@@ -91,22 +91,29 @@ func entities(a Answers) float64 {
 }
 
 // withDerived returns a copy of a with the pack's derived quantities
-// added, which is what rules, warnings and advice conditions read. An
-// answer with a derived quantity's id (an old pack's question) wins.
+// added, which is what rules, warnings and advice conditions read.
 func withDerived(pack *content.Pack, a Answers) Answers {
 	out := make(Answers, len(a)+len(pack.Derived))
 	maps.Copy(out, a)
+	derive(pack, out)
+	return out
+}
+
+// derive sets a's derived quantities from its answers, in place: each is
+// set when its formula has a value, removed otherwise. Derived ids never
+// collide with question ids (the loader checks), so no answer is lost.
+func derive(pack *content.Pack, a Answers) {
 	for _, d := range pack.Derived {
-		if _, answered := a[d.ID]; answered {
+		f := derivations[d.ID]
+		if f == nil {
 			continue
 		}
-		if f := derivations[d.ID]; f != nil {
-			if v, ok := f(a); ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
-				out[d.ID] = v
-			}
+		if v, ok := f(a); ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			a[d.ID] = v
+		} else {
+			delete(a, d.ID)
 		}
 	}
-	return out
 }
 
 // invert finds the value of question q that makes derived quantity d equal

@@ -97,13 +97,83 @@ func boolFirst(a bool) int {
 	return 1
 }
 
-// primary is the best option for a, without the rest of the report: the
-// flip search calls it once per alternative answer. viable is false when
-// every option is ruled out and the primary is only the least bad.
+// primary is the best option for a, without the rest of the report.
+// viable is false when every option is ruled out and the primary is only
+// the least bad.
 func primary(pack *content.Pack, a Answers) (id string, viable bool) {
-	t := runRules(pack, withDerived(pack, a))
-	id = t.order(pack)[0]
-	return id, t.ruledOut[id] == nil
+	d := withDerived(pack, a)
+	return primaryOf(pack, d)
+}
+
+// primaryOf is primary for answers that already hold their derived
+// quantities. The flip search calls it hundreds of times per item, so it
+// keeps its tallies in slices indexed like pack.Options rather than maps,
+// and ranks exactly as tally.order does.
+func primaryOf(pack *content.Pack, a Answers) (id string, viable bool) {
+	n := len(pack.Options)
+	var buf [8]int
+	score := buf[:0]
+	if n > len(buf) {
+		score = make([]int, 0, n)
+	}
+	score = score[:n]
+	var flags [8]uint8 // bit 1: ruled out, bit 2: preferred
+	fl := flags[:0]
+	if n > len(flags) {
+		fl = make([]uint8, 0, n)
+	}
+	fl = fl[:n]
+	for i := range score {
+		score[i], fl[i] = 0, 0
+	}
+	for i := range pack.Rules {
+		r := &pack.Rules[i]
+		if !r.When.Holds(a) {
+			continue
+		}
+		for _, e := range r.Effects {
+			j := optionIndex(pack, e.Option)
+			if j < 0 {
+				continue
+			}
+			switch {
+			case e.RuleOut:
+				fl[j] |= 1
+			default:
+				score[j] += e.Score
+				if e.Prefer {
+					fl[j] |= 2
+				}
+			}
+		}
+	}
+	best := 0
+	better := func(x, y int) bool { // does option x rank ahead of option y?
+		vx, vy := fl[x]&1 == 0, fl[y]&1 == 0
+		if vx != vy {
+			return vx
+		}
+		px, py := vx && fl[x]&2 != 0, vy && fl[y]&2 != 0
+		if px != py {
+			return px
+		}
+		return score[x] > score[y] // ties keep options.yaml order
+	}
+	for j := 1; j < n; j++ {
+		if better(j, best) {
+			best = j
+		}
+	}
+	return pack.Options[best].ID, fl[best]&1 == 0
+}
+
+func optionIndex(pack *content.Pack, id string) int {
+	for i := range pack.Options {
+		if pack.Options[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // EvaluateReview evaluates every item of r, in the file's order.

@@ -20,18 +20,21 @@ func flips(pack *content.Pack, a Answers, base string) []Flip {
 	// One scratch copy, each answer changed and restored in turn: the
 	// search evaluates dozens of variants per item.
 	alt := maps.Clone(a)
-	derived := withDerived(pack, a)
+	derive(pack, alt)
+	derived := maps.Clone(alt)
 	for i := range pack.Questions {
 		q := &pack.Questions[i]
 		cur, has := a[q.ID]
 		try := func(to any, threshold string) bool {
 			alt[q.ID] = to
-			p, viable := primary(pack, alt)
+			derive(pack, alt)
+			p, viable := primaryOf(pack, alt)
 			if has {
 				alt[q.ID] = cur
 			} else {
 				delete(alt, q.ID)
 			}
+			derive(pack, alt)
 			if p == base {
 				return false
 			}

@@ -48,15 +48,6 @@ func kindOf(a Answers) (kind string, inferred bool) {
 	return KindConfig, true
 }
 
-// sketchVars are the fields a sketch template may use (options.yaml).
-type sketchVars struct {
-	CacheTTL int
-	MaxAge   int
-	Key      string
-	KeyFunc  string
-	Class    string
-}
-
 // keyNames gives what one key is named after, by keyed_by answer or by
 // kind when unanswered, and the function a sketch calls to find it.
 func keyNames(a Answers, kind string) (key, fn string) {
@@ -109,7 +100,7 @@ func sketch(pack *content.Pack, opt *content.Option, a Answers, kind, layerKind 
 		return Sketch{Language: "typescript"}
 	}
 	key, fn := keyNames(a, kind)
-	vars := sketchVars{
+	vars := content.SketchVars{
 		CacheTTL: int(kvCacheTTL(pack, a)),
 		Key:      key, KeyFunc: fn, Class: classOf[kind],
 	}

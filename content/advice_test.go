@@ -240,6 +240,26 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 			`rule q2-concurrent-writers: title or rationale is empty: expected the words a record shows as the reason`},
 		{"a warning with an empty text", RulesFile, `    text: "No reads are expected.`, `    text: " " # "No reads are expected.`,
 			`warning nothing-reads-it: text is empty: expected what a record tells the reader`},
+		{"a because naming an answer that does not exist", RulesFile, "{staleness_tolerance_s} old and the busiest", "{staleness_tolerence_s} old and the busiest",
+			`rules.yaml:80:5: rule q3-read-mostly-staleness-ok: because: {staleness_tolerence_s}: expected a question or derived quantity id`},
+		{"a derived quantity from an answer that does not exist", RulesFile, "    from: [reads_per_s_per_key, reads_per_s, entities]\n    text: \"Reads per second reaching", "    from: [reads_per_s_per_kee, reads_per_s, entities]\n    text: \"Reads per second reaching",
+			`rules.yaml:26:5: derived quantity key_reads_per_s: from "reads_per_s_per_kee": expected a question id`},
+		{"a derived quantity named like a question", RulesFile, "  - id: key_reads_per_s\n", "  - id: reads_per_s\n",
+			`rules.yaml:26:5: derived quantity reads_per_s: a question has that id: expected a name of its own`},
+		{"a layer over an option that does not exist", RulesFile, "    over: [durable-object]", "    over: [durable-objects]",
+			`rules.yaml:488:5: layer cache-in-front-of-object: over "durable-objects": expected one of kv, durable-object`},
+		{"a layer of an unknown kind", RulesFile, "    layer: cache-api\n    over: [kv]", "    layer: cdn\n    over: [kv]",
+			`layer cache-in-front-of-kv: layer "cdn": expected one of cache-api`},
+		{"a layer over an option with no sketch for it", RulesFile, "    over: [kv]", "    over: [do-plus-kv]",
+			`options.yaml:295:5: option do-plus-kv: no sketch for layer cache-api, which layer cache-in-front-of-kv may put in front of it`},
+		{"a warning of an unknown level", RulesFile, "  - id: budget-given-for-one-region\n    level: note", "  - id: budget-given-for-one-region\n    level: info",
+			`warning budget-given-for-one-region: level "info": expected warning or note`},
+		{"a warning about an option that does not exist", RulesFile, "    options: [durable-object]", "    options: [durable-objekt]",
+			`warning ryw-reads-beyond-one-object: option "durable-objekt": expected one of kv, durable-object`},
+		{"a pitfall whose condition names an unknown question", OptionsFile, "when: {question: atomic_update, op: eq, value: true}", "when: {question: atomic_updat, op: eq, value: true}",
+			`options.yaml:34:15: condition: unknown question "atomic_updat"`},
+		{"a sketch with a misspelt field", OptionsFile, "      // {{.CacheTTL}} s old there", "      // {{.CacheTL}} s old there",
+			`options.yaml:19:5: option kv: sketch: template: sketch:4:5: executing "sketch" at <.CacheTL>: can't evaluate field CacheTL`},
 		{"malformed YAML", RulesFile, "version: 1\n", "version: [1\n", "rules.yaml:"},
 		{"a wrong version", FactsFile, "version: 1\nfacts:", "version: 2\nfacts:", "facts.yaml:5:1: version 2: expected 1"},
 	}
@@ -361,5 +381,84 @@ func TestSizesReadWithTheirUnits(t *testing.T) {
 		if _, ok := ParseSize(bad); ok {
 			t.Errorf("ParseSize(%q) accepted", bad)
 		}
+	}
+}
+
+// The facts of the advisor's second pass, each checked against
+// shared/docs/FACTS.md (its section added 2026-11-30) and each cited by
+// something the advisor shows: a fact nothing cites teaches nothing.
+func TestSecondPassFacts(t *testing.T) {
+	p := mustLoad(t)
+	cited := map[string]bool{}
+	for _, r := range p.Rules {
+		for _, f := range r.Facts {
+			cited[f] = true
+		}
+	}
+	for _, w := range p.Warnings {
+		for _, f := range w.Facts {
+			cited[f] = true
+		}
+	}
+	for _, l := range p.Layers {
+		for _, f := range l.Facts {
+			cited[f] = true
+		}
+	}
+	for _, o := range p.Options {
+		for _, f := range o.Facts {
+			cited[f] = true
+		}
+	}
+	for _, q := range p.Questions {
+		for _, f := range q.Facts {
+			cited[f] = true
+		}
+	}
+	// Cited by the cost estimates themselves (advisor/cost.go).
+	for _, f := range []string{"do-duration-billing", "cache-fill-locations", "do-websocket-billing-ratio"} {
+		cited[f] = true
+	}
+	cases := []struct {
+		id, source string
+		value      float64 // 0: a behaviour with no number
+		unit, says string
+	}{
+		{"cache-purge-api", "developers.cloudflare.com/cache/how-to/purge-cache/", 0, "", "every location"},
+		{"cache-default-edge-ttl", "developers.cloudflare.com/cache/concepts/how-the-cache-works/", 0, "", "default edge TTL"},
+		{"r2-strong-consistency", "developers.cloudflare.com/r2/reference/consistency/", 0, "", "read after a write"},
+		{"rate-limiting-binding", "developers.cloudflare.com/workers/runtime-apis/bindings/rate-limit/", 0, "", "per location"},
+		{"kv-instant-p99-ms", "blog.cloudflare.com/workers-kv-instant/", 256, "ms", "private beta"},
+		{"kv-instant-namespace-max-bytes", "developers.cloudflare.com/kv/platform/limits/", 1e6, "bytes", "1 MB"},
+		{"kv-instant-max-pairs", "developers.cloudflare.com/kv/platform/limits/", 10000, "pairs", "10,000"},
+		{"kv-instant-writes-per-s", "developers.cloudflare.com/kv/platform/limits/", 1, "writes/s/namespace", "per namespace"},
+		{"kv-classic-p99-read-ms", "blog.cloudflare.com/workers-kv-instant/", 287, "ms", "287 ms"},
+		{"kv-cold-read-min-ms", "third-party", 100, "ms", "100 ms"},
+		{"do-websocket-billing-ratio", "developers.cloudflare.com/durable-objects/platform/pricing/", 20, "messages/request", "free"},
+		{"do-duration-billing", "developers.cloudflare.com/durable-objects/platform/pricing/", 0, "", "not billed"},
+		{"cache-fill-locations", "kvdo assumption", 300, "locations", "upper bound"},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			f := p.Fact(c.id)
+			if f == nil {
+				t.Fatal("missing")
+			}
+			if !strings.Contains(f.Source, c.source) || f.AsOf != "2026-11-30" || !strings.Contains(f.Text, c.says) {
+				t.Errorf("%+v", *f)
+			}
+			if (f.Value == nil) != (c.value == 0) || (f.Value != nil && (*f.Value != c.value || f.Unit != c.unit)) {
+				t.Errorf("value %v %s, want %v %s", f.Value, f.Unit, c.value, c.unit)
+			}
+			if f.ThirdParty != strings.HasPrefix(c.source, "third-party") {
+				t.Errorf("third_party %v", f.ThirdParty)
+			}
+			if strings.HasPrefix(c.id, "kv-instant") && !strings.Contains(f.Text, "beta") {
+				t.Error("KV Instant must be labelled beta")
+			}
+			if !cited[c.id] {
+				t.Error("no rule, warning, layer, option, question or estimate cites it")
+			}
+		})
 	}
 }

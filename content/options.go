@@ -1,6 +1,7 @@
 package content
 
 import (
+	"io"
 	"strings"
 	"text/template"
 )
@@ -169,8 +170,24 @@ func checkOptions(file string, p *Pack) error {
 	return nil
 }
 
-// ParseSketch parses a sketch as a template. Sketches are TypeScript, so a
-// missing field is an error rather than "<no value>" in a record.
+// SketchVars are the fields a sketch template may use (see options.yaml).
+type SketchVars struct {
+	CacheTTL int    // KV cacheTtl in seconds
+	MaxAge   int    // the front layer's max-age, or the cache's for cache-api
+	Key      string // what one key or object is named after: user, room
+	KeyFunc  string // a function that finds it in a request: userId
+	Class    string // the object's class name: Limiter, Room
+}
+
+// ParseSketch parses a sketch as a template and tries it on sample
+// fields, so a misspelt field fails at load rather than in a record.
 func ParseSketch(code string) (*template.Template, error) {
-	return template.New("sketch").Option("missingkey=error").Parse(code)
+	t, err := template.New("sketch").Option("missingkey=error").Parse(code)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Execute(io.Discard, SketchVars{CacheTTL: 60, MaxAge: 60, Key: "user", KeyFunc: "userId", Class: "Entity"}); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
