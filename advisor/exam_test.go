@@ -11,26 +11,26 @@ import (
 
 // examCase is one case of testdata/exam.yaml (see its header).
 type examCase struct {
-	Name           string    `yaml:"name"`
-	Answers        yaml.Node `yaml:"answers"`
-	Primary        OptionID  `yaml:"primary"`
-	Layer          string    `yaml:"layer"`
-	MaxAgeS        float64   `yaml:"max_age_s"`
-	Basis          string    `yaml:"basis"`
-	Confidence     string    `yaml:"confidence"`
-	NotConfidence  string    `yaml:"not_confidence"`
-	Warnings       []string  `yaml:"warnings"`
-	NoWarnings     []string  `yaml:"no_warnings"`
-	Reasons        []string  `yaml:"reasons"`
-	NotReasons     []string  `yaml:"not_reasons"`
-	RuledOut       []string  `yaml:"ruled_out"`
-	ObjectsNeeded  float64   `yaml:"objects_needed"`
-	Sketch         []string  `yaml:"sketch"`
-	NotSketch      []string  `yaml:"not_sketch"`
-	Design         []string  `yaml:"design"`
-	Checklist      []string  `yaml:"checklist"`
-	Cost           []string  `yaml:"cost"`
-	Flips          []struct {
+	Name          string    `yaml:"name"`
+	Answers       yaml.Node `yaml:"answers"`
+	Primary       OptionID  `yaml:"primary"`
+	Layer         string    `yaml:"layer"`
+	MaxAgeS       float64   `yaml:"max_age_s"`
+	Basis         string    `yaml:"basis"`
+	Confidence    string    `yaml:"confidence"`
+	NotConfidence string    `yaml:"not_confidence"`
+	Warnings      []string  `yaml:"warnings"`
+	NoWarnings    []string  `yaml:"no_warnings"`
+	Reasons       []string  `yaml:"reasons"`
+	NotReasons    []string  `yaml:"not_reasons"`
+	RuledOut      []string  `yaml:"ruled_out"`
+	ObjectsNeeded float64   `yaml:"objects_needed"`
+	Sketch        []string  `yaml:"sketch"`
+	NotSketch     []string  `yaml:"not_sketch"`
+	Design        []string  `yaml:"design"`
+	Checklist     []string  `yaml:"checklist"`
+	Cost          []string  `yaml:"cost"`
+	Flips         []struct {
 		Question  string   `yaml:"question"`
 		Threshold string   `yaml:"threshold"`
 		Primary   OptionID `yaml:"primary"`
