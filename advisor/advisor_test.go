@@ -559,7 +559,7 @@ func TestR2PlusKVPricesTheBlobInR2(t *testing.T) {
 		qty, usd float64
 		arith    string
 	}{
-		{"KV reads", 25920000, 7.96, "10 reads/s × 2,592,000 s = 25,920,000 reads (one pointer read per request); (25,920,000 − 10,000,000 included) ÷ 1,000,000 × $0.50 = $7.96"},
+		{"KV reads", 25920000, 7.96, "10 reads/s × 2,592,000 s = 25,920,000 reads (one pointer read per request that reaches the store); (25,920,000 − 10,000,000 included) ÷ 1,000,000 × $0.50 = $7.96"},
 		{"KV writes, deletes and lists", 1296000, 1.48, "0.5 writes/s × 2,592,000 s = 1,296,000 writes (one pointer write per new version); (1,296,000 − 1,000,000 included) ÷ 1,000,000 × $5.00 = $1.48"},
 		{"KV stored data", 0.000001024, 0, "a pointer, assumed to be one of 1,024 bytes = 0.000001024 GB, kept all month; within the 1 included: $0.00"},
 		// (25.92 M − 10 M) / 1 M × $0.36 = $5.7312, rounded to cents

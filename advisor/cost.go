@@ -48,7 +48,8 @@ func factValue(pack *content.Pack, id string, def float64) float64 {
 // are billed 20 to a request and outgoing ones are free. A cache layer
 // sends the store at most one read per location per key per max-age
 // (cache-fill-locations). r2-plus-kv: read straight from R2 when values
-// must be fresh or a cache sits in front, else a KV pointer then the blob.
+// must be fresher than KV's window (r2Direct), else a KV pointer then the
+// blob, a cache in front taking both.
 func estimate(pack *content.Pack, option string, a Answers, l *Layer) (CostEstimate, []priceRef) {
 	month := factValue(pack, monthFact, defaultMonth)
 	reads := number(a, qReads)
@@ -186,13 +187,10 @@ func estimate(pack *content.Pack, option string, a Answers, l *Layer) (CostEstim
 		ce.Lines = append(ce.Lines, line)
 		ce.Design = "the origin's responses cached at each location"
 	case "r2-plus-kv":
-		fresh := a[qRYW] == true
-		if tol, ok := a[qStaleness].(float64); ok && tol < kvWindow(pack) {
-			fresh = true
-		}
-		if !fresh && l == nil {
+		direct := r2Direct(pack, a)
+		if !direct {
 			q, how := perMonth(storeReads, "reads")
-			add("kv-reads", q, how+" (one pointer read per request)")
+			add("kv-reads", q, how+" (one pointer read per request that reaches the store)")
 			q, how = perMonth(writes, "writes")
 			add("kv-writes", q, how+" (one pointer write per new version)")
 			storage("kv-storage", pointerBytes, "a pointer, assumed to be one", "pointers, each assumed to be one")
@@ -206,7 +204,7 @@ func estimate(pack *content.Pack, option string, a Answers, l *Layer) (CostEstim
 		q, how = perMonth(writes, "blob uploads")
 		add("r2-class-a", q, how+" (one upload per new version; deleting the old blob is free)")
 		storage("r2-storage", bytes, "one blob (one key, one live version: old versions are deleted once the pointer has moved on)", "blobs (one live version each: old versions are deleted once nothing names them)")
-		if fresh || l != nil {
+		if direct {
 			ce.Design = designNote(count(e, "blob", "blobs")+" in R2, read by key", l)
 		} else {
 			ce.Design = designNote(count(e, "blob", "blobs")+" in R2, each named by a KV pointer", l)

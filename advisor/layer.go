@@ -38,14 +38,28 @@ func layer(pack *content.Pack, a Answers, option string) *Layer {
 
 // layerMaxAge is the longest max-age that keeps every read within the
 // tolerance: the tolerance itself in front of a store that is current
-// (an object, R2 read by key), less KV's window in front of KV, whose
-// copy may already be that old. Whole seconds, as max-age counts them.
+// (an object, R2 read by key), less KV's window in front of KV or of a
+// KV pointer, whose copy may already be that old. Whole seconds, as
+// max-age counts them.
 func layerMaxAge(pack *content.Pack, a Answers, option string) float64 {
 	tol, _ := a[qStaleness].(float64)
-	if option == string(KV) {
+	if option == string(KV) || (option == string(R2PlusKV) && !r2Direct(pack, a)) {
 		tol -= kvWindow(pack)
 	}
 	return math.Floor(tol)
+}
+
+// r2Direct reports whether an R2 design reads the blob straight from R2
+// by its key: when reads must be fresher than KV's window, since R2 is
+// strongly consistent and a KV pointer would bring the window back.
+// Otherwise a KV pointer names the current version, so publishing is one
+// small write and old versions stay readable.
+func r2Direct(pack *content.Pack, a Answers) bool {
+	if a[qRYW] == true {
+		return true
+	}
+	tol, ok := a[qStaleness].(float64)
+	return ok && tol < kvWindow(pack)
 }
 
 // kvCacheTTL is the cacheTtl a sketch reads KV with: KV's default (60 s)

@@ -85,10 +85,7 @@ func sketch(pack *content.Pack, opt *content.Option, a Answers, kind, layerKind 
 		return Sketch{Language: "typescript", Note: "No sketch: every option is ruled out by some answer, so any code would build on a broken premise. Revisit the answers first."}
 	}
 	code := opt.Sketch
-	fresh := a[qRYW] == true
-	if tol, ok := a[qStaleness].(float64); ok && tol < kvWindow(pack) {
-		fresh = true
-	}
+	fresh := r2Direct(pack, a)
 	for _, v := range opt.Sketches {
 		if v.Layer != layerKind || (len(v.Kinds) > 0 && !contains(v.Kinds, kind)) || (v.Fresh && !fresh) {
 			continue
@@ -155,11 +152,7 @@ func design(pack *content.Pack, a Answers, option string, l *Layer) string {
 	case CacheAPI:
 		s = "The origin keeps the data; each location caches its responses for " + content.FormatFigure(layerMaxAge(pack, a, option)) + " s (fetch with cf.cacheTtl), and a change at the origin purges the URL everywhere through the zone purge API."
 	case R2PlusKV:
-		fresh := a[qRYW] == true
-		if tol, ok := a[qStaleness].(float64); ok && tol < kvWindow(pack) {
-			fresh = true
-		}
-		if fresh || l != nil {
+		if r2Direct(pack, a) {
 			s = "Blobs in R2, read by key straight from R2 (strongly consistent); no KV pointer in the read path."
 		} else {
 			s = "Blobs in R2 under versioned keys, and a KV pointer" + per + " naming the current version (cacheTtl " + ttl + " s)."

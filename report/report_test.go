@@ -29,6 +29,11 @@ func TestReviewWithSeveralItemsMatchesGolden(t *testing.T) {
 			golden.RequireEqual(t, f.render(sampleDoc()))
 		})
 	}
+	t.Run("markdown in full detail", func(t *testing.T) {
+		d := sampleDoc()
+		d.Detail = DetailFull
+		golden.RequireEqual(t, Markdown(d))
+	})
 }
 
 func TestOneRecordPerItemMatchesGolden(t *testing.T) {
@@ -295,6 +300,7 @@ func TestAnUnpricedLineIsNotShownAsFree(t *testing.T) {
 	r := &d.Entries[0].Recommendation
 	r.Costs = append(r.Costs, advisor.CostEstimate{Option: advisor.CacheAPI, Plan: "Workers Paid", Lines: []advisor.CostLine{
 		{Item: "Cache API reads", Quantity: 100, Unit: "reads", PerUnits: 1, Arithmetic: "no charge in the price list"}}})
+	d.Detail = DetailFull // the concise record tables only the primary's estimate
 	for _, f := range []struct {
 		name   string
 		render func(Doc) []byte
@@ -321,7 +327,7 @@ func TestWarningsComeWithTheVerdict(t *testing.T) {
 		out := string(f.render(d))
 		out = out[strings.Index(out, f.chosen):]
 		warn := strings.Index(out, "One object per limit key")
-		if warn < 0 || warn > strings.Index(out, "The rules that decided it") {
+		if warn < 0 || warn > strings.Index(out, "Consequences") {
 			t.Errorf("%s: the warning is not next to the verdict", f.name)
 		}
 	}

@@ -69,7 +69,27 @@ func goods(d Doc, e Entry) []point {
 	if r.Layer != nil {
 		out = append(out, point{Text: r.Layer.Because, Rule: r.Layer.Rule})
 	}
+	if len(out) == 0 && !hasEffects(r) {
+		// A recommendation made before reasons carried their effects:
+		// its primary's pros are the best there is.
+		if p, ok := primary(r); ok {
+			for _, s := range p.Pros {
+				out = append(out, point{Text: s})
+			}
+		}
+	}
 	return out
+}
+
+// hasEffects reports whether r's reasons say what they did to each
+// option (recommendations from before that do not).
+func hasEffects(r advisor.Recommendation) bool {
+	for _, rs := range r.Reasons {
+		if len(rs.Effects) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // about reports whether a rule is chiefly about option: its effect on it
@@ -182,8 +202,15 @@ func others(r advisor.Recommendation) []otherOption {
 				}
 			}
 		}
-		if oo.Why == "" {
+		switch {
+		case !o.Viable && !strings.HasPrefix(oo.Why, "ruled out") && o.RuledOut != "":
+			// A recommendation without effects (made before they existed)
+			// still says why the option is out.
+			oo.Why, oo.Rule = "ruled out: "+o.RuledOut, ""
+		case oo.Why == "" && o.Viable:
 			oo.Why = "nothing in the answers rules it out, but less counts for it"
+		case oo.Why == "":
+			oo.Why = "ruled out"
 		}
 		for i := range r.Costs {
 			if r.Costs[i].Option == o.Option {
@@ -260,7 +287,11 @@ func costSentence(r advisor.Recommendation, title func(advisor.OptionID) string)
 	if p == nil {
 		return ""
 	}
-	s := fmt.Sprintf("%s, as %s: %s", title(r.Primary), p.Design, estimateText(*p))
+	s := title(r.Primary)
+	if p.Design != "" {
+		s += ", as " + p.Design
+	}
+	s += ": " + estimateText(*p)
 	if priced(*p) {
 		s += " per month"
 	}
@@ -272,7 +303,11 @@ func costSentence(r advisor.Recommendation, title func(advisor.OptionID) string)
 	case isCheapest(r):
 		s += " The cheapest of the viable options at these rates."
 	case c != nil:
-		s += fmt.Sprintf(" Cheaper at these rates: %s, as %s, at %s per month; it ranks lower on the answers.", title(c.Option), c.Design, estimateText(*c))
+		s += " Cheaper at these rates: " + title(c.Option)
+		if c.Design != "" {
+			s += ", as " + c.Design + ","
+		}
+		s += " at " + estimateText(*c) + " per month; it ranks lower on the answers."
 	}
 	return s
 }
@@ -433,6 +468,10 @@ func conciseSources(d Doc) []advisor.Source {
 		if want[s.ID] {
 			out = append(out, s)
 		}
+	}
+	if len(out) == 0 {
+		// Nothing says which source backs what: cite them all.
+		return d.sources()
 	}
 	return out
 }
