@@ -51,8 +51,10 @@ func (d Doc) numbered(title string) string {
 	return title
 }
 
-// decisionTitle is the primary's title with its front layer: "Durable
-// Object + Cache API".
+// DecisionTitle is what a record's title says was decided: the primary's
+// title with its front layer, "Durable Object + Cache API".
+func DecisionTitle(r advisor.Recommendation) string { return decisionTitle(r) }
+
 func decisionTitle(r advisor.Recommendation) string {
 	t := optionTitle(r, r.Primary)
 	if r.Layer != nil {
