@@ -1,6 +1,7 @@
 package advisor
 
 import (
+	"encoding/json"
 	"math"
 	"regexp"
 	"strconv"
@@ -410,5 +411,25 @@ func TestSketchesFitTheCase(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The interview evaluates after every answer: any prefix of the answers,
+// in interview order, gives a complete recommendation that encodes.
+func TestPartialAnswersEvaluate(t *testing.T) {
+	p := pack(t)
+	full := base(Answers{"entities": 5000.0, "keyed_by": "user", "entity_traffic_local": true, "kind": "session", "websocket": false})
+	a := Answers{}
+	for _, q := range p.InterviewOrder() {
+		rec := Evaluate(p, Item{Name: "partial", Answers: a})
+		if rec.Primary == "" || len(rec.Ranking) != len(p.Options) || rec.Confidence == "" || rec.Design == "" {
+			t.Fatalf("after %d answers: %+v", len(a), rec)
+		}
+		if _, err := json.Marshal(rec); err != nil {
+			t.Fatalf("after %d answers: %v", len(a), err)
+		}
+		if v, ok := full[q.ID]; ok {
+			a[q.ID] = v
+		}
 	}
 }

@@ -97,16 +97,10 @@ func boolFirst(a bool) int {
 	return 1
 }
 
-// primary is the best option for a, without the rest of the report.
-// viable is false when every option is ruled out and the primary is only
-// the least bad.
-func primary(pack *content.Pack, a Answers) (id string, viable bool) {
-	d := withDerived(pack, a)
-	return primaryOf(pack, d)
-}
-
-// primaryOf is primary for answers that already hold their derived
-// quantities. The flip search calls it hundreds of times per item, so it
+// primaryOf is the best option for answers that already hold their
+// derived quantities, without the rest of the report; viable is false when
+// every option is ruled out and the primary is only the least bad. The
+// flip search calls it hundreds of times per item, so it
 // keeps its tallies in slices indexed like pack.Options rather than maps,
 // and ranks exactly as tally.order does.
 func primaryOf(pack *content.Pack, a Answers) (id string, viable bool) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -97,12 +96,6 @@ func TestExampleJSONValidatesAgainstTheSchema(t *testing.T) {
 
 // cheapClaim finds where a record calls an option the cheapest.
 var cheapClaim = regexp.MustCompile(`(?i)cheapest[^.]*`)
-
-// usd reads a "$1,234.56" figure.
-func usd(s string) float64 {
-	f, _ := strconv.ParseFloat(strings.NewReplacer("$", "", ",", "").Replace(s), 64)
-	return f
-}
 
 // No record claims an option is cheapest unless its own cost table
 // agrees, in either detail, over a spread of reviews; and the content

@@ -194,7 +194,7 @@ func JSON(d Doc) []byte {
 	}
 	for _, q := range d.Questions {
 		if asked[q.ID] {
-			doc.Questions = append(doc.Questions, jsonQuestion{q.ID, q.Prompt, q.Unit})
+			doc.Questions = append(doc.Questions, jsonQuestion(q))
 			delete(asked, q.ID) // a question listed twice appears once
 		}
 	}

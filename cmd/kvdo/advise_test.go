@@ -393,8 +393,8 @@ func TestAdvisePricesTheBlobOfR2PlusKVInTheRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs := runCapture(t, "advise", "--answers", file, "--date", "2026-11-24")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
+	if code != 0 || !strings.Contains(out, "R2 blob, KV pointer + Cache API") {
+		t.Fatalf("exit %d: %s\n%.400s", code, errs, out)
 	}
 	// The record puts a cache in front of the blob; in full detail every
 	// option's estimate is tabled, R2's lines each priced.
