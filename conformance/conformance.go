@@ -62,7 +62,7 @@ func FindHarness(dir string) (*Harness, error) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		return nil, &MissingError{What: fmt.Sprintf("Node.js %d or later", MinNode),
-			Install: fmt.Sprintf("install Node.js %d or later (https://nodejs.org) so that `node` is on PATH, then run `npm ci` in %s", MinNode, dir)}
+			Install: fmt.Sprintf("install Node.js %d or later (https://nodejs.org) so that `node` is on PATH, then run `npm ci` in %s", MinNode, abs)}
 	}
 	out, err := exec.Command(node, "--version").Output()
 	if major, ok := nodeMajor(string(out)); err != nil || !ok || major < MinNode {
@@ -71,7 +71,7 @@ func FindHarness(dir string) (*Harness, error) {
 	}
 	if _, err := os.Stat(filepath.Join(abs, "node_modules", "miniflare", "package.json")); err != nil {
 		return nil, &MissingError{What: "Miniflare (the harness's npm packages)",
-			Install: fmt.Sprintf("run `npm ci` in %s (it installs miniflare 4.20260730.0 and workerd from package-lock.json)", dir)}
+			Install: fmt.Sprintf("run `npm ci` in %s (it installs miniflare 4.20260730.0 and workerd from package-lock.json)", abs)}
 	}
 	return &Harness{Dir: abs, Node: node}, nil
 }
