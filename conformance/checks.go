@@ -469,7 +469,7 @@ func configFanoutDOPlusKV() Check {
 			KVSeed:  []demos.KVSeed{{Binding: "CONFIG", Key: "config", Value: `{"version":0,"edit":"initial","flag":"off","percent":0}`}},
 			Steps: []demos.Step{
 				{Clients: edits("editViaDO")},
-				{WaitMs: 3000, Clients: one(demos.Call{Handler: "readConfig", Path: "/config"})},
+				{WaitMs: 2000, Clients: one(demos.Call{Handler: "readConfig", Path: "/config"})},
 			},
 		},
 		Measures: []Measure{
@@ -700,10 +700,10 @@ func doAlarmRetry() Check {
 			}},
 			// workerd's alarm scheduler waits 2 s << n and adds a random
 			// jitter of up to a quarter of that (RETRY_JITTER_FACTOR 0.25,
-			// src/workerd/server/alarm-scheduler.h); 250 ms more allow for
+			// src/workerd/server/alarm-scheduler.h); 500 ms more allow for
 			// a busy machine.
-			{Name: "first retry after the first run", Unit: "ms", Rule: Between(2000, 2750, "ms"), Read: alarmGap(1)},
-			{Name: "second retry after the first retry", Unit: "ms", Rule: Between(4000, 5250, "ms"), Read: alarmGap(2)},
+			{Name: "first retry after the first run", Unit: "ms", Rule: Between(2000, 3000, "ms"), Read: alarmGap(1)},
+			{Name: "second retry after the first retry", Unit: "ms", Rule: Between(4000, 5500, "ms"), Read: alarmGap(2)},
 		},
 		handlers: probeHandlers,
 	}

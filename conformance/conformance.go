@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -233,6 +234,7 @@ func (c Check) Compare(kvdo, workerd *demos.WorkloadResult) (Outcome, error) {
 		if err != nil {
 			return out, fmt.Errorf("%s: %s on workerd: %w", c.ID, m.Name, err)
 		}
+		k, w = math.Round(k*1000)/1000, math.Round(w*1000)/1000 // microseconds at most: no float noise in JSON
 		out.Figures = append(out.Figures, Figure{Name: m.Name, Unit: m.Unit, Rule: m.Rule.Text, Kvdo: k, Workerd: w,
 			Agree: m.Rule.Agree(k, w), Compared: !m.Rule.shown})
 	}
