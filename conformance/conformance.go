@@ -10,11 +10,13 @@
 package conformance
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -91,25 +93,76 @@ type harnessInput struct {
 	Script string `json:"script"`
 }
 
-// Run executes a workload on workerd with the given twin source.
-func (h *Harness) Run(ctx context.Context, wl demos.Workload, script string) (*demos.WorkloadResult, error) {
-	in, err := json.Marshal(harnessInput{Workload: wl, Script: script})
+// harnessOutput is one answer of harness.mjs: a result, or why the
+// workload could not run.
+type harnessOutput struct {
+	demos.WorkloadResult
+	Error string `json:"error"`
+}
+
+// Session is one running harness process. Loading Miniflare takes seconds,
+// running a workload a fraction of that, so a suite sends every workload
+// to one session. Run is not safe for concurrent use: workloads run one
+// after another, each on its own fresh workerd.
+type Session struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Reader
+	stderr *bytes.Buffer
+}
+
+// Start starts the harness process. ctx bounds its whole life.
+func (h *Harness) Start(ctx context.Context) (*Session, error) {
+	cmd := exec.CommandContext(ctx, h.Node, HarnessScript)
+	cmd.Dir = h.Dir
+	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, h.Node, HarnessScript)
-	cmd.Dir = h.Dir
-	cmd.Stdin = bytes.NewReader(in)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("harness (%s %s): %v\n%s", h.Node, filepath.Join(h.Dir, HarnessScript), err, strings.TrimSpace(stderr.String()))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
 	}
-	var res demos.WorkloadResult
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		return nil, fmt.Errorf("harness output: %v: %.200q", err, stdout.String())
+	s := &Session{cmd: cmd, in: in, out: bufio.NewReader(out), stderr: &bytes.Buffer{}}
+	cmd.Stderr = s.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("harness: %w", err)
 	}
-	return &res, nil
+	return s, nil
+}
+
+// Run executes a workload on workerd with the given twin source.
+func (s *Session) Run(wl demos.Workload, script string) (*demos.WorkloadResult, error) {
+	line, err := json.Marshal(harnessInput{Workload: wl, Script: script})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.in.Write(append(line, '\n')); err != nil {
+		return nil, s.failed(err)
+	}
+	reply, err := s.out.ReadBytes('\n')
+	if err != nil {
+		return nil, s.failed(err)
+	}
+	var res harnessOutput
+	if err := json.Unmarshal(reply, &res); err != nil {
+		return nil, fmt.Errorf("harness output: %v: %.200q", err, reply)
+	}
+	if res.Error != "" {
+		return nil, fmt.Errorf("harness: %s", res.Error)
+	}
+	return &res.WorkloadResult, nil
+}
+
+// failed explains a broken session with what the process wrote to stderr.
+func (s *Session) failed(err error) error {
+	return fmt.Errorf("harness (%s %s) stopped: %v\n%s", s.cmd.Path, HarnessScript, err, strings.TrimSpace(s.stderr.String()))
+}
+
+// Close ends the harness process and waits for it.
+func (s *Session) Close() error {
+	s.in.Close()
+	return s.cmd.Wait()
 }
 
 // Rule says how kvdo's figure and workerd's must relate to agree.
@@ -242,7 +295,7 @@ func (c Check) Compare(kvdo, workerd *demos.WorkloadResult) (Outcome, error) {
 }
 
 // Run runs the check on both runtimes and compares them.
-func (c Check) Run(ctx context.Context, h *Harness) (Outcome, error) {
+func (c Check) Run(s *Session) (Outcome, error) {
 	kvdo, err := c.Predict()
 	if err != nil {
 		return Outcome{}, fmt.Errorf("%s on kvdo's local mode: %w", c.ID, err)
@@ -251,7 +304,7 @@ func (c Check) Run(ctx context.Context, h *Harness) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	workerd, err := h.Run(ctx, c.Workload, script)
+	workerd, err := s.Run(c.Workload, script)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("%s on workerd: %w", c.ID, err)
 	}

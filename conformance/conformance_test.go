@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sync"
 	"testing"
 	"time"
 )
@@ -30,19 +31,50 @@ func harness(t *testing.T) *Harness {
 	return h
 }
 
+// The tests share one harness process: loading Miniflare costs seconds,
+// each workload then runs on its own fresh workerd.
+var shared struct {
+	once    sync.Once
+	session *Session
+	err     error
+	cancel  context.CancelFunc
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.session != nil {
+		shared.session.Close()
+		shared.cancel()
+	}
+	os.Exit(code)
+}
+
+// session returns the shared harness session, starting it on first use.
+func session(t *testing.T) *Session {
+	t.Helper()
+	h := harness(t)
+	shared.once.Do(func() {
+		var ctx context.Context
+		ctx, shared.cancel = context.WithTimeout(context.Background(), 10*time.Minute)
+		shared.session, shared.err = h.Start(ctx)
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.session
+}
+
 // runCheck runs one check on both runtimes and fails, with both numbers,
 // on any figure that disagrees. A check with a Known disagreement is
 // skipped while it still disagrees, naming it.
 func runCheck(t *testing.T, id string) {
 	t.Helper()
-	h := harness(t)
+	s := session(t)
 	c, err := Get(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	out, err := c.Run(ctx, h)
+	out, err := c.Run(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,13 @@
-// Runs one kvdo workload on workerd, the open-source Workers runtime,
-// through Miniflare, and prints what every request was answered as JSON.
+// Runs kvdo workloads on workerd, the open-source Workers runtime, through
+// Miniflare, and prints what every request was answered as JSON.
 //
-//   node harness.mjs < workload.json > result.json
+//   node harness.mjs < workloads.ndjson > results.ndjson
+//
+// Input and output are one JSON document per line: each workload is run
+// once its line arrives, on a fresh Miniflare (its own workerd, KV, Durable
+// Objects and cache), and answered by one line, {"error": "..."} if it
+// could not run. kvdo keeps one harness process for a whole suite, because
+// loading Miniflare costs more than running a workload.
 //
 // The workload (written by kvdo: see demos.Workload) names a JavaScript
 // twin of a demo's Worker code, its bindings, and steps: groups of clients
@@ -10,6 +16,7 @@
 // calls the one each request names, as the demo's driver does in kvdo.
 // Nothing here decides an outcome: kvdo reads the answers and compares.
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { Miniflare } from "miniflare";
 
 const COMPATIBILITY_DATE = "2026-07-01";
@@ -119,13 +126,13 @@ async function run(wl) {
   }
 }
 
-let input = "";
-process.stdin.setEncoding("utf8");
-for await (const chunk of process.stdin) input += chunk;
-try {
-  const result = await run(JSON.parse(input));
-  process.stdout.write(JSON.stringify(result) + "\n");
-} catch (err) {
-  process.stderr.write(`harness: ${err?.stack ?? err}\n`);
-  process.exitCode = 1;
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  if (!line.trim()) continue;
+  let out;
+  try {
+    out = await run(JSON.parse(line));
+  } catch (err) {
+    out = { error: String(err?.stack ?? err) };
+  }
+  process.stdout.write(JSON.stringify(out) + "\n");
 }

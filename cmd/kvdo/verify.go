@@ -103,12 +103,17 @@ func verify(ctx context.Context, out io.Writer, h *conformance.Harness, checks [
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(len(checks))*2*time.Minute)
+	defer cancel()
+	s, err := h.Start(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
 	var outcomes []conformance.Outcome
 	failed := 0
 	for i, c := range checks {
-		cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		o, err := c.Run(cctx, h)
-		cancel()
+		o, err := c.Run(s)
 		if err != nil {
 			return err
 		}
