@@ -1,0 +1,532 @@
+// Package player is kvdo's demo player: it draws a demos.Result at a
+// virtual-time cursor (a world map or a space-time diagram, the handler
+// code with the current line, the caption, live metrics, a timeline and
+// the verdict) and moves the cursor: play at a chosen speed, step by
+// event or caption in both directions, seek, re-run with other
+// parameters, a new seed or another variant, and compare two runs side by
+// side on one shared clock.
+//
+// The player only renders and routes. Every run comes from demos.Demo.Run
+// (in a tea.Cmd); what a frame shows at a cursor is read from the run's
+// trace, never worked out from KV or Durable Object rules of its own.
+package player
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/kvdo/kvdo/content"
+	"github.com/kvdo/kvdo/demos"
+)
+
+// Config opens the player on one demo.
+type Config struct {
+	Demo demos.Demo
+	// Run is the first run's configuration (variant, seed, --set values,
+	// topology, narration).
+	Run demos.RunConfig
+	// Result, when set, is Run already run (the CLI runs it first to
+	// report bad parameters as bad input); otherwise Init runs it.
+	Result *demos.Result
+	// Pack supplies the glossary (what "linearizable" means); nil uses
+	// none.
+	Pack *content.Pack
+	// NoMotion turns tweening off: messages are drawn as routes, not
+	// moving heads, and nothing moves between events.
+	NoMotion bool
+}
+
+// frameInterval is the wall time between two frames while playing.
+const frameInterval = time.Second / 30
+
+// quietGap is how long (in wall time at the current speed) a stretch with
+// no message in flight may last before playback skips over it.
+const quietGap = 1500 * time.Millisecond
+
+// Player is the player screen. It is a value: Update returns the changed
+// copy, View draws a frame. Prepared runs are shared between copies and
+// never change once built (only their per-size caches fill).
+type Player struct {
+	cfg    Config
+	styles Styles
+	paint  *paint
+	keys   KeyMap
+	help   help.Model
+	w, h   int
+
+	runCfgs []demos.RunConfig // one per run on screen
+	tr      *track
+	c       cursor
+
+	playing   bool
+	speed     int
+	tickGen   int
+	lanes     bool
+	big       bool
+	compare   bool
+	skipQuiet bool
+	showHelp  bool
+	showInfo  bool
+
+	edit    *paramEdit
+	seeking bool
+	seek    textinput.Model
+
+	runGen  int
+	running bool
+	status  string
+	errText string
+
+	cache *viewCache
+
+	// tick schedules the next frame; tests count its calls.
+	tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+}
+
+// viewCache keeps what View draws the same way frame after frame. It is
+// shared by the player's copies; only View writes it.
+type viewCache struct {
+	help  string
+	helpW int
+}
+
+// tickMsg advances a playing cursor by one frame.
+type tickMsg struct{ gen int }
+
+// runDoneMsg brings runs made in a tea.Cmd back to Update.
+type runDoneMsg struct {
+	gen  int
+	cfgs []demos.RunConfig
+	runs []*run
+	err  error
+	keep time.Duration // the clock to resume at
+	note string
+}
+
+// BackMsg asks the root to leave the player (esc).
+type BackMsg struct{}
+
+// New builds a player. Call Init for its first command.
+func New(cfg Config, styles Styles) Player {
+	p := Player{cfg: cfg, keys: DefaultKeyMap(), help: help.New(), speed: speedIndex(1), skipQuiet: true, tick: tea.Tick, cache: &viewCache{}}
+	p.SetStyles(styles)
+	p.runCfgs = []demos.RunConfig{cfg.Run}
+	if cfg.Result != nil {
+		p.install([]*run{newRun(cfg.Demo, cfg.Result, cfg.Run.Topology)}, 0)
+	}
+	p.seek = textinput.New()
+	p.seek.Prompt = "go to (e.g. 12.5 or 1m30s): "
+	p.seek.CharLimit = 16
+	return p
+}
+
+// SetStyles changes the palette (after the terminal reports its
+// background).
+func (p *Player) SetStyles(s Styles) {
+	p.styles = s
+	p.paint = newPaint(s)
+	p.help.Styles.ShortKey = s.HelpKey
+	p.help.Styles.ShortDesc = s.HelpDesc
+	p.help.Styles.ShortSeparator = s.HelpSep
+	p.help.Styles.FullKey = s.HelpKey
+	p.help.Styles.FullDesc = s.HelpDesc
+	p.help.Styles.FullSeparator = s.HelpSep
+	p.help.Styles.Ellipsis = s.HelpSep
+	if p.cache != nil {
+		*p.cache = viewCache{}
+	}
+	if p.tr != nil {
+		for _, r := range p.tr.runs {
+			clear(r.codeCache)
+		}
+	}
+}
+
+// SetSize tells the player its window size.
+func (p *Player) SetSize(w, h int) {
+	p.w, p.h = max(w, 0), max(h, 0)
+	p.help.SetWidth(p.w)
+}
+
+// Init starts the first run when none was given.
+func (p Player) Init() tea.Cmd {
+	if p.tr != nil {
+		return nil
+	}
+	p.runGen++
+	return runCmd(p.runGen, p.cfg.Demo, p.runCfgs, 0, "")
+}
+
+// install puts freshly prepared runs on screen with the clock at keep.
+func (p *Player) install(runs []*run, keep time.Duration) {
+	p.tr = newTrack(runs...)
+	p.c = p.tr.seek(keep)
+	if keep == 0 {
+		p.c = p.tr.start()
+	}
+}
+
+// runCmd runs the demo once per configuration, off the update loop.
+func runCmd(gen int, d demos.Demo, cfgs []demos.RunConfig, keep time.Duration, note string) tea.Cmd {
+	cfgs = append([]demos.RunConfig(nil), cfgs...)
+	return func() tea.Msg {
+		msg := runDoneMsg{gen: gen, cfgs: cfgs, keep: keep, note: note}
+		for _, cfg := range cfgs {
+			res, err := d.Run(cfg)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			msg.runs = append(msg.runs, newRun(d, res, cfg.Topology))
+		}
+		return msg
+	}
+}
+
+// rerun starts runs for cfgs, keeping the clock where it is.
+func (p *Player) rerun(cfgs []demos.RunConfig, note string) tea.Cmd {
+	p.runGen++
+	p.running = true
+	p.playing = false
+	p.status = "running…"
+	keep := time.Duration(0)
+	if p.tr != nil {
+		keep = p.c.t
+	}
+	return runCmd(p.runGen, p.cfg.Demo, cfgs, keep, note)
+}
+
+// Playing reports whether the cursor is moving (for tests and the root).
+func (p Player) Playing() bool { return p.playing }
+
+// Editing reports whether a form or prompt has the keyboard, so the root
+// does not treat q or esc as its own.
+func (p Player) Editing() bool { return p.edit != nil || p.seeking }
+
+// Update handles a message and returns the changed player.
+func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		p.SetSize(msg.Width, msg.Height)
+		if p.edit != nil {
+			p.edit.form = p.edit.form.WithWidth(p.formWidth()).WithHeight(p.formHeight())
+		}
+		return p, nil
+	case tickMsg:
+		return p.onTick(msg)
+	case runDoneMsg:
+		if msg.gen != p.runGen {
+			return p, nil // a newer run was asked for since
+		}
+		p.running = false
+		if msg.err != nil {
+			p.errText = msg.err.Error()
+			p.status = ""
+			return p, nil
+		}
+		p.errText = ""
+		p.runCfgs = msg.cfgs
+		p.install(msg.runs, msg.keep)
+		p.status = msg.note
+		return p, nil
+	}
+	if p.edit != nil {
+		return p.updateEdit(msg)
+	}
+	if p.seeking {
+		return p.updateSeek(msg)
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		return p.onKey(k)
+	}
+	return p, nil
+}
+
+func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
+	km := p.keys
+	if p.showHelp || p.showInfo {
+		// Overlays close on any key but quit; the key is not acted on.
+		if key.Matches(k, km.Quit) {
+			return p, tea.Quit
+		}
+		p.showHelp, p.showInfo = false, false
+		return p, nil
+	}
+	switch {
+	case key.Matches(k, km.Quit):
+		return p, tea.Quit
+	case key.Matches(k, km.Back):
+		p.playing = false
+		return p, func() tea.Msg { return BackMsg{} }
+	case key.Matches(k, km.Help):
+		p.showHelp = true
+		return p, nil
+	case key.Matches(k, km.Explain):
+		p.showInfo = true
+		return p, nil
+	case key.Matches(k, km.View):
+		p.lanes = !p.lanes
+		return p, nil
+	case key.Matches(k, km.BigCaptions):
+		p.big = !p.big
+		return p, nil
+	case key.Matches(k, km.SkipQuiet):
+		p.skipQuiet = !p.skipQuiet
+		p.status = "skip quiet gaps: " + onOff(p.skipQuiet)
+		return p, nil
+	case key.Matches(k, km.Faster):
+		p.speed = min(p.speed+1, len(speeds)-1)
+		return p, nil
+	case key.Matches(k, km.Slower):
+		p.speed = max(p.speed-1, 0)
+		return p, nil
+	case key.Matches(k, km.NewSeed):
+		cfgs := p.cloneCfgs()
+		for i := range cfgs {
+			cfgs[i].Seed++
+		}
+		return p, p.rerun(cfgs, "seed "+strconv.FormatUint(cfgs[0].Seed, 10))
+	case key.Matches(k, km.Variant):
+		if len(p.cfg.Demo.Variants) < 2 {
+			p.status = "this demo has one variant"
+			return p, nil
+		}
+		a := p.runCfgs[0]
+		a.Variant = p.nextVariant(a.Variant)
+		cfgs := []demos.RunConfig{a}
+		if p.compare {
+			cfgs = append(cfgs, p.partner(a))
+		}
+		return p, p.rerun(cfgs, "variant "+a.Variant)
+	case key.Matches(k, km.Compare):
+		if p.compare {
+			p.compare = false
+			return p, p.rerun(p.runCfgs[:1], "")
+		}
+		p.compare = true
+		return p, p.rerun([]demos.RunConfig{p.runCfgs[0], p.partner(p.runCfgs[0])}, "")
+	case key.Matches(k, km.Edit):
+		if len(p.cfg.Demo.Params) == 0 {
+			p.status = "this demo has no parameters"
+			return p, nil
+		}
+		p.playing = false
+		p.edit = newParamEdit(p.cfg.Demo, p.runCfgs[0].Set, p.styles)
+		p.edit.form = p.edit.form.WithWidth(p.formWidth()).WithHeight(p.formHeight())
+		return p, p.edit.form.Init()
+	}
+	if p.tr == nil {
+		return p, nil // still running the first time: only the keys above
+	}
+	tr := p.tr
+	switch {
+	case key.Matches(k, km.PlayPause):
+		if p.playing {
+			p.playing = false
+			return p, nil
+		}
+		if tr.atEnd(p.c) {
+			p.c = tr.start()
+		}
+		return p, p.play()
+	case key.Matches(k, km.NextCaption):
+		p.playing = false
+		p.c = tr.nextCaption(p.c)
+	case key.Matches(k, km.PrevCaption):
+		p.playing = false
+		p.c = tr.prevCaption(p.c)
+	case key.Matches(k, km.StepForward):
+		p.playing = false
+		p.c = tr.stepForward(p.c)
+	case key.Matches(k, km.StepBack):
+		p.playing = false
+		p.c = tr.stepBack(p.c)
+	case key.Matches(k, km.Start):
+		p.playing = false
+		p.c = tr.start()
+	case key.Matches(k, km.End):
+		p.playing = false
+		p.c = tr.finish()
+	case key.Matches(k, km.Restart):
+		p.c = tr.start()
+		return p, p.play()
+	case key.Matches(k, km.Seek):
+		p.playing = false
+		p.seeking = true
+		p.seek.SetValue("")
+		return p, p.seek.Focus()
+	}
+	return p, nil
+}
+
+// play starts the clock: the only place a tick chain begins.
+func (p *Player) play() tea.Cmd {
+	p.playing = true
+	p.tickGen++
+	p.status = ""
+	return p.nextTick()
+}
+
+func (p *Player) nextTick() tea.Cmd {
+	gen := p.tickGen
+	return p.tick(frameInterval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+// onTick moves a playing cursor one frame of virtual time. A tick from an
+// older chain (before a pause) or while paused schedules nothing.
+func (p Player) onTick(msg tickMsg) (Player, tea.Cmd) {
+	if !p.playing || msg.gen != p.tickGen || p.tr == nil {
+		return p, nil
+	}
+	speed := speeds[p.speed]
+	step := time.Duration(float64(frameInterval) * speed)
+	t := p.c.t + step
+	if p.skipQuiet && p.tr.quiet(p.c) {
+		if next, ok := p.tr.nextAt(p.c); ok {
+			gap := time.Duration(float64(quietGap) * speed)
+			if next-p.c.t > gap {
+				lead := time.Duration(float64(300*time.Millisecond) * speed)
+				t = max(t, next-lead)
+				p.status = "skipped " + strconv.FormatFloat((t-p.c.t).Seconds(), 'f', 1, 64) + " s with nothing in flight (s: don't skip)"
+			}
+		}
+	}
+	p.c = p.tr.seek(t)
+	if p.tr.atEnd(p.c) {
+		p.playing = false
+		return p, nil
+	}
+	return p, p.nextTick()
+}
+
+func (p Player) updateSeek(msg tea.Msg) (Player, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "esc":
+			p.seeking = false
+			return p, nil
+		case "enter":
+			d, err := parseSeek(p.seek.Value())
+			p.seeking = false
+			if err != nil {
+				p.status = err.Error()
+				return p, nil
+			}
+			if p.tr != nil {
+				p.c = p.tr.seek(d)
+			}
+			return p, nil
+		}
+	}
+	var cmd tea.Cmd
+	p.seek, cmd = p.seek.Update(msg)
+	return p, cmd
+}
+
+// parseSeek reads a time typed at the g prompt: seconds ("12.5",
+// "+12.34 s") or a Go duration ("1m30s").
+func parseSeek(s string) (time.Duration, error) {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "+"))
+	s = strings.ReplaceAll(s, " ", "")
+	if s == "" {
+		return 0, fmt.Errorf("go to: expected a time such as 12.5 or 1m30s")
+	}
+	if f, err := strconv.ParseFloat(strings.TrimSuffix(s, "s"), 64); err == nil && f >= 0 {
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("go to %q: expected a time such as 12.5 or 1m30s", s)
+	}
+	return d, nil
+}
+
+func (p Player) updateEdit(msg tea.Msg) (Player, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" {
+		p.edit = nil
+		p.status = "parameters unchanged"
+		return p, nil
+	}
+	f, cmd := p.edit.form.Update(msg)
+	if form, ok := f.(*huh.Form); ok {
+		p.edit.form = form
+	}
+	switch p.edit.form.State {
+	case huh.StateCompleted:
+		set := p.edit.values()
+		p.edit = nil
+		if _, err := p.cfg.Demo.Resolve(set); err != nil {
+			p.status = ""
+			p.errText = err.Error()
+			return p, nil
+		}
+		cfgs := p.cloneCfgs()
+		cfgs[0].Set = set
+		if p.compare {
+			cfgs = []demos.RunConfig{cfgs[0], p.partner(cfgs[0])}
+		}
+		return p, p.rerun(cfgs, "parameters changed")
+	case huh.StateAborted:
+		p.edit = nil
+		return p, nil
+	}
+	return p, cmd
+}
+
+func (p Player) cloneCfgs() []demos.RunConfig {
+	return append([]demos.RunConfig(nil), p.runCfgs...)
+}
+
+// nextVariant is the variant after v, wrapping.
+func (p Player) nextVariant(v string) string {
+	ids := p.cfg.Demo.VariantIDs()
+	cur, _ := p.cfg.Demo.ResolveVariant(v)
+	for i, id := range ids {
+		if id == cur {
+			return ids[(i+1)%len(ids)]
+		}
+	}
+	return ids[0]
+}
+
+// partner is the run compared with a: the demo's other main variant (its
+// first two variants are the pair each demo teaches by: kv-in-do against
+// do-storage, stampede against coordinator, production against local).
+// A demo with one variant compares its parameters with the defaults, or,
+// on the defaults, the next seed.
+func (p Player) partner(a demos.RunConfig) demos.RunConfig {
+	b := a
+	ids := p.cfg.Demo.VariantIDs()
+	if len(ids) >= 2 {
+		cur, _ := p.cfg.Demo.ResolveVariant(a.Variant)
+		b.Variant = ids[0]
+		if cur == ids[0] {
+			b.Variant = ids[1]
+		}
+		return b
+	}
+	if len(a.Set) > 0 {
+		b.Set = nil
+		return b
+	}
+	b.Seed++
+	return b
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func (p Player) formWidth() int  { return max(min(p.w-4, 72), 20) }
+func (p Player) formHeight() int { return max(p.h-4, 6) }
