@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"charm.land/fang/v2"
+	"github.com/kvdo/kvdo/internal/app"
 	"github.com/spf13/cobra"
 )
 
@@ -118,7 +119,7 @@ func badInput(format string, a ...any) error {
 
 func exitCode(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || app.IsBadInput(err) {
 		return 2
 	}
 	// cobra reports unknown commands and argument-count errors as plain

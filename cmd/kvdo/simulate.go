@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"syscall"
 	"time"
 
-	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/demos"
 	"github.com/kvdo/kvdo/edge"
 	"github.com/spf13/cobra"
@@ -149,20 +147,4 @@ func maxRSS() int64 {
 		return ru.Maxrss
 	}
 	return ru.Maxrss * 1024
-}
-
-// loadContent loads the embedded content pack, or --content DIR.
-func loadContent(cmd *cobra.Command) (*content.Pack, error) {
-	dir, _ := cmd.Flags().GetString("content")
-	if dir == "" {
-		return content.LoadDefault()
-	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, badInput("--content %s: expected a directory holding a content pack", dir)
-	}
-	p, err := content.Load(os.DirFS(dir))
-	if err != nil {
-		return nil, badInput("%v", err)
-	}
-	return p, nil
 }
