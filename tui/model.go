@@ -59,7 +59,7 @@ type Model struct {
 
 	home  homeScreen
 	demos demoListScreen
-	demo  demoScreen
+	demo  playerScreen
 	init  tea.Cmd // the first screen's own start command
 }
 
@@ -84,7 +84,7 @@ func New(opts Options) (Model, error) {
 	switch opts.Start {
 	case StartDemo:
 		m.state = stateDemo
-		m.demo, m.init = newDemoScreen(com, opts.Demo, w, h)
+		m.demo, m.init = newPlayerScreen(com, opts.Demo, opts.NoMotion, w, h)
 	}
 	return m, nil
 }
@@ -149,7 +149,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.from = append(m.from, m.state)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
-		m.demo, cmd = newDemoScreen(m.com, msg, w, h)
+		m.demo, cmd = newPlayerScreen(m.com, msg, m.opts.NoMotion, w, h)
 		m.state = stateDemo
 		m.showHelp = false
 		return m, cmd
@@ -161,10 +161,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.state = stateHome
 		}
 		return m, nil
-	case demoRunMsg:
-		var cmd tea.Cmd
-		m.demo, cmd = m.demo.update(msg)
-		return m, cmd
 	}
 	return m.updateScreen(msg)
 }
@@ -202,6 +198,8 @@ func (m Model) typing() bool {
 	switch m.state {
 	case stateDemos:
 		return m.demos.typing()
+	case stateDemo:
+		return m.demo.typing()
 	}
 	return false
 }
@@ -218,6 +216,7 @@ func (m Model) resize() Model {
 func (m Model) restyle() Model {
 	m.help.Styles = m.com.Styles.Help
 	m.demos = m.demos.restyle()
+	m.demo = m.demo.restyle()
 	return m
 }
 

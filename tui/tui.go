@@ -58,6 +58,8 @@ type Options struct {
 	Demo OpenDemoMsg
 	// Date dates exported records (YYYY-MM-DD); the caller reads the clock.
 	Date string
+	// NoMotion draws the demo player without tweening (--no-motion).
+	NoMotion bool
 	// Background picks the theme; NoColor drops colours (NO_COLOR).
 	Background Background
 	NoColor    bool

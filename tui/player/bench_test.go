@@ -1,12 +1,6 @@
 package player
 
-import (
-	"testing"
-
-	tea "charm.land/bubbletea/v2"
-
-	"github.com/kvdo/kvdo/demos"
-)
+import "testing"
 
 // midAnimation returns a player at 120x40 stopped where messages are in
 // flight, so a frame draws routes and heads.
@@ -14,15 +8,13 @@ func midAnimation(b *testing.B, id string, lanes, compare bool) Player {
 	b.Helper()
 	p := newTestPlayer(b, id, "", 120, 40, true)
 	if compare {
-		p.compare = true
-		cfgs := []demos.RunConfig{p.runCfgs[0], p.partner(p.runCfgs[0])}
-		msg := runCmd(1, p.cfg.Demo, cfgs, 0, "")()
-		p.runGen = 1
-		p, _ = p.Update(msg)
+		p = press(b, p, "c")
 	}
-	p.lanes = lanes
+	if lanes {
+		p = press(b, p, "m")
+	}
 	for range 400 {
-		p, _ = p.Update(tea.KeyPressMsg{Code: tea.KeyRight})
+		p = press(b, p, "right")
 		if !p.tr.quiet(p.c) && p.c.k > 60 {
 			break
 		}

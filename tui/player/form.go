@@ -101,8 +101,9 @@ func formTheme(s Styles) huh.Theme {
 		t.Blurred.Base = t.Blurred.Base.BorderStyle(lipgloss.HiddenBorder())
 		t.Blurred.Title = s.Text
 		t.Blurred.SelectSelector = lipgloss.NewStyle().SetString("  ")
-		t.Help.ShortKey, t.Help.ShortDesc, t.Help.ShortSeparator = s.HelpKey, s.HelpDesc, s.HelpSep
-		t.Help.FullKey, t.Help.FullDesc, t.Help.FullSeparator = s.HelpKey, s.HelpDesc, s.HelpSep
+		if s.Theme != nil {
+			t.Help = s.Theme.Help
+		}
 		return t
 	})
 }

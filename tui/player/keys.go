@@ -1,6 +1,10 @@
 package player
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/kvdo/kvdo/tui/common"
+)
 
 // KeyMap is every key the player answers to, with its help text.
 type KeyMap struct {
@@ -23,9 +27,7 @@ type KeyMap struct {
 	BigCaptions key.Binding
 	SkipQuiet   key.Binding
 	Explain     key.Binding
-	Help        key.Binding
 	Back        key.Binding
-	Quit        key.Binding
 }
 
 // DefaultKeyMap is the player's keys. PageDown and PageUp move by caption
@@ -51,23 +53,20 @@ func DefaultKeyMap() KeyMap {
 		BigCaptions: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "big captions")),
 		SkipQuiet:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip quiet gaps")),
 		Explain:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "what the verdict means")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 	}
 }
 
-// ShortHelp is the one-line help under the player.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.PlayPause, k.StepBack, k.StepForward, k.NextCaption, k.View, k.Compare, k.Edit, k.Help, k.Quit}
-}
-
-// FullHelp is every key, in groups, for `?`.
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.PlayPause, k.StepForward, k.StepBack, k.NextCaption, k.PrevCaption, k.Faster, k.Slower},
-		{k.Start, k.End, k.Seek, k.Restart, k.SkipQuiet},
-		{k.NewSeed, k.Edit, k.Variant, k.Compare},
-		{k.View, k.BigCaptions, k.Explain, k.Help, k.Back, k.Quit},
+// HelpFor is the player's key help for the root's footer and `?` screen;
+// global holds the keys the root answers (help, quit).
+func (k KeyMap) HelpFor(global common.GlobalKeys) common.Help {
+	return common.Help{
+		Short: []key.Binding{k.PlayPause, k.StepBack, k.StepForward, k.NextCaption, k.View, k.Compare, k.Edit, global.Help, k.Back},
+		Full: [][]key.Binding{
+			{k.PlayPause, k.StepForward, k.StepBack, k.NextCaption, k.PrevCaption, k.Faster, k.Slower},
+			{k.Start, k.End, k.Seek, k.Restart, k.SkipQuiet},
+			{k.NewSeed, k.Edit, k.Variant, k.Compare},
+			{k.View, k.BigCaptions, k.Explain, global.Help, k.Back, global.Quit},
+		},
 	}
 }

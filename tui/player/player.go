@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -25,20 +24,31 @@ import (
 
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/demos"
+	"github.com/kvdo/kvdo/edge"
+	"github.com/kvdo/kvdo/tui/common"
 )
+
+// RunSpec is what distinguishes two runs of one demo.
+type RunSpec struct {
+	Variant string            // "" for the demo's first
+	Seed    uint64            // the same seed replays the same run
+	Set     map[string]string // parameter overrides, as --set spells them
+}
 
 // Config opens the player on one demo.
 type Config struct {
 	Demo demos.Demo
-	// Run is the first run's configuration (variant, seed, --set values,
-	// topology, narration).
-	Run demos.RunConfig
-	// Result, when set, is Run already run (the CLI runs it first to
-	// report bad parameters as bad input); otherwise Init runs it.
+	// Spec is the first run.
+	Spec RunSpec
+	// Result, when set, is Spec already run; otherwise Init runs it.
 	Result *demos.Result
-	// Pack supplies the glossary (what "linearizable" means); nil uses
-	// none.
-	Pack *content.Pack
+	// Run runs the demo (on the content pack's topology and captions); it
+	// is called inside tea.Cmds, never in Update.
+	Run func(RunSpec) (*demos.Result, error)
+	// Topology places the PoPs on the map: the one Run uses.
+	Topology edge.Topology
+	// Glossary explains the verdict (the term "linearizability").
+	Glossary []content.Term
 	// NoMotion turns tweening off: messages are drawn as routes, not
 	// moving heads, and nothing moves between events.
 	NoMotion bool
@@ -59,12 +69,11 @@ type Player struct {
 	styles Styles
 	paint  *paint
 	keys   KeyMap
-	help   help.Model
 	w, h   int
 
-	runCfgs []demos.RunConfig // one per run on screen
-	tr      *track
-	c       cursor
+	specs []RunSpec // one per run on screen
+	tr    *track
+	c     cursor
 
 	playing   bool
 	speed     int
@@ -73,7 +82,6 @@ type Player struct {
 	big       bool
 	compare   bool
 	skipQuiet bool
-	showHelp  bool
 	showInfo  bool
 
 	edit    *paramEdit
@@ -93,38 +101,34 @@ type Player struct {
 
 // viewCache keeps what View draws the same way frame after frame. It is
 // shared by the player's copies; only View writes it.
-type viewCache struct {
-	help  string
-	helpW int
-}
+type viewCache struct{}
 
 // tickMsg advances a playing cursor by one frame.
 type tickMsg struct{ gen int }
 
 // runDoneMsg brings runs made in a tea.Cmd back to Update.
 type runDoneMsg struct {
-	gen  int
-	cfgs []demos.RunConfig
-	runs []*run
-	err  error
-	keep time.Duration // the clock to resume at
-	note string
+	gen   int
+	specs []RunSpec
+	runs  []*run
+	err   error
+	keep  time.Duration // the clock to resume at
+	note  string
 }
 
-// BackMsg asks the root to leave the player (esc).
-type BackMsg struct{}
-
-// New builds a player. Call Init for its first command.
-func New(cfg Config, styles Styles) Player {
-	p := Player{cfg: cfg, keys: DefaultKeyMap(), help: help.New(), speed: speedIndex(1), skipQuiet: true, tick: tea.Tick, cache: &viewCache{}}
-	p.SetStyles(styles)
-	p.runCfgs = []demos.RunConfig{cfg.Run}
+// New builds a player in the TUI's theme. Call Init for its first
+// command.
+func New(cfg Config, theme *common.Styles) Player {
+	p := Player{cfg: cfg, keys: DefaultKeyMap(), speed: speedIndex(1), skipQuiet: true, tick: tea.Tick, cache: &viewCache{}}
+	p.SetStyles(NewStyles(theme))
+	p.specs = []RunSpec{cfg.Spec}
 	if cfg.Result != nil {
-		p.install([]*run{newRun(cfg.Demo, cfg.Result, cfg.Run.Topology)}, 0)
+		p.install([]*run{newRun(cfg.Demo, cfg.Result, cfg.Topology)}, 0)
 	}
 	p.seek = textinput.New()
 	p.seek.Prompt = "go to (e.g. 12.5 or 1m30s): "
 	p.seek.CharLimit = 16
+	p.seek.SetStyles(theme.Input)
 	return p
 }
 
@@ -133,15 +137,8 @@ func New(cfg Config, styles Styles) Player {
 func (p *Player) SetStyles(s Styles) {
 	p.styles = s
 	p.paint = newPaint(s)
-	p.help.Styles.ShortKey = s.HelpKey
-	p.help.Styles.ShortDesc = s.HelpDesc
-	p.help.Styles.ShortSeparator = s.HelpSep
-	p.help.Styles.FullKey = s.HelpKey
-	p.help.Styles.FullDesc = s.HelpDesc
-	p.help.Styles.FullSeparator = s.HelpSep
-	p.help.Styles.Ellipsis = s.HelpSep
-	if p.cache != nil {
-		*p.cache = viewCache{}
+	if s.Theme != nil {
+		p.seek.SetStyles(s.Theme.Input)
 	}
 	if p.tr != nil {
 		for _, r := range p.tr.runs {
@@ -153,7 +150,6 @@ func (p *Player) SetStyles(s Styles) {
 // SetSize tells the player its window size.
 func (p *Player) SetSize(w, h int) {
 	p.w, p.h = max(w, 0), max(h, 0)
-	p.help.SetWidth(p.w)
 }
 
 // Init starts the first run when none was given.
@@ -161,8 +157,7 @@ func (p Player) Init() tea.Cmd {
 	if p.tr != nil {
 		return nil
 	}
-	p.runGen++
-	return runCmd(p.runGen, p.cfg.Demo, p.runCfgs, 0, "")
+	return runCmd(p.runGen, p.cfg, p.specs, 0, "") // Init cannot change p: the run answers to the current generation
 }
 
 // install puts freshly prepared runs on screen with the clock at keep.
@@ -174,25 +169,26 @@ func (p *Player) install(runs []*run, keep time.Duration) {
 	}
 }
 
-// runCmd runs the demo once per configuration, off the update loop.
-func runCmd(gen int, d demos.Demo, cfgs []demos.RunConfig, keep time.Duration, note string) tea.Cmd {
-	cfgs = append([]demos.RunConfig(nil), cfgs...)
+// runCmd runs the demo once per spec, off the update loop, and prepares
+// the runs for drawing.
+func runCmd(gen int, cfg Config, specs []RunSpec, keep time.Duration, note string) tea.Cmd {
+	specs = append([]RunSpec(nil), specs...)
 	return func() tea.Msg {
-		msg := runDoneMsg{gen: gen, cfgs: cfgs, keep: keep, note: note}
-		for _, cfg := range cfgs {
-			res, err := d.Run(cfg)
+		msg := runDoneMsg{gen: gen, specs: specs, keep: keep, note: note}
+		for _, sp := range specs {
+			res, err := cfg.Run(sp)
 			if err != nil {
 				msg.err = err
 				return msg
 			}
-			msg.runs = append(msg.runs, newRun(d, res, cfg.Topology))
+			msg.runs = append(msg.runs, newRun(cfg.Demo, res, cfg.Topology))
 		}
 		return msg
 	}
 }
 
-// rerun starts runs for cfgs, keeping the clock where it is.
-func (p *Player) rerun(cfgs []demos.RunConfig, note string) tea.Cmd {
+// rerun starts runs for specs, keeping the clock where it is.
+func (p *Player) rerun(specs []RunSpec, note string) tea.Cmd {
 	p.runGen++
 	p.running = true
 	p.playing = false
@@ -201,7 +197,7 @@ func (p *Player) rerun(cfgs []demos.RunConfig, note string) tea.Cmd {
 	if p.tr != nil {
 		keep = p.c.t
 	}
-	return runCmd(p.runGen, p.cfg.Demo, cfgs, keep, note)
+	return runCmd(p.runGen, p.cfg, specs, keep, note)
 }
 
 // Playing reports whether the cursor is moving (for tests and the root).
@@ -233,7 +229,7 @@ func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
 			return p, nil
 		}
 		p.errText = ""
-		p.runCfgs = msg.cfgs
+		p.specs = msg.specs
 		p.install(msg.runs, msg.keep)
 		p.status = msg.note
 		return p, nil
@@ -252,23 +248,16 @@ func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
 
 func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
 	km := p.keys
-	if p.showHelp || p.showInfo {
-		// Overlays close on any key but quit; the key is not acted on.
-		if key.Matches(k, km.Quit) {
-			return p, tea.Quit
-		}
-		p.showHelp, p.showInfo = false, false
+	p.errText = ""
+	if p.showInfo {
+		// The explanation closes on any key, which is not acted on.
+		p.showInfo = false
 		return p, nil
 	}
 	switch {
-	case key.Matches(k, km.Quit):
-		return p, tea.Quit
 	case key.Matches(k, km.Back):
 		p.playing = false
-		return p, func() tea.Msg { return BackMsg{} }
-	case key.Matches(k, km.Help):
-		p.showHelp = true
-		return p, nil
+		return p, func() tea.Msg { return common.BackMsg{} }
 	case key.Matches(k, km.Explain):
 		p.showInfo = true
 		return p, nil
@@ -289,37 +278,37 @@ func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
 		p.speed = max(p.speed-1, 0)
 		return p, nil
 	case key.Matches(k, km.NewSeed):
-		cfgs := p.cloneCfgs()
-		for i := range cfgs {
-			cfgs[i].Seed++
+		specs := p.cloneSpecs()
+		for i := range specs {
+			specs[i].Seed++
 		}
-		return p, p.rerun(cfgs, "seed "+strconv.FormatUint(cfgs[0].Seed, 10))
+		return p, p.rerun(specs, "seed "+strconv.FormatUint(specs[0].Seed, 10))
 	case key.Matches(k, km.Variant):
 		if len(p.cfg.Demo.Variants) < 2 {
 			p.status = "this demo has one variant"
 			return p, nil
 		}
-		a := p.runCfgs[0]
+		a := p.specs[0]
 		a.Variant = p.nextVariant(a.Variant)
-		cfgs := []demos.RunConfig{a}
+		specs := []RunSpec{a}
 		if p.compare {
-			cfgs = append(cfgs, p.partner(a))
+			specs = append(specs, p.partner(a))
 		}
-		return p, p.rerun(cfgs, "variant "+a.Variant)
+		return p, p.rerun(specs, "variant "+a.Variant)
 	case key.Matches(k, km.Compare):
 		if p.compare {
 			p.compare = false
-			return p, p.rerun(p.runCfgs[:1], "")
+			return p, p.rerun(p.specs[:1], "")
 		}
 		p.compare = true
-		return p, p.rerun([]demos.RunConfig{p.runCfgs[0], p.partner(p.runCfgs[0])}, "")
+		return p, p.rerun([]RunSpec{p.specs[0], p.partner(p.specs[0])}, "")
 	case key.Matches(k, km.Edit):
 		if len(p.cfg.Demo.Params) == 0 {
 			p.status = "this demo has no parameters"
 			return p, nil
 		}
 		p.playing = false
-		p.edit = newParamEdit(p.cfg.Demo, p.runCfgs[0].Set, p.styles)
+		p.edit = newParamEdit(p.cfg.Demo, p.specs[0].Set, p.styles)
 		p.edit.form = p.edit.form.WithWidth(p.formWidth()).WithHeight(p.formHeight())
 		return p, p.edit.form.Init()
 	}
@@ -468,12 +457,12 @@ func (p Player) updateEdit(msg tea.Msg) (Player, tea.Cmd) {
 			p.errText = err.Error()
 			return p, nil
 		}
-		cfgs := p.cloneCfgs()
-		cfgs[0].Set = set
+		specs := p.cloneSpecs()
+		specs[0].Set = set
 		if p.compare {
-			cfgs = []demos.RunConfig{cfgs[0], p.partner(cfgs[0])}
+			specs = []RunSpec{specs[0], p.partner(specs[0])}
 		}
-		return p, p.rerun(cfgs, "parameters changed")
+		return p, p.rerun(specs, "parameters changed")
 	case huh.StateAborted:
 		p.edit = nil
 		return p, nil
@@ -481,8 +470,8 @@ func (p Player) updateEdit(msg tea.Msg) (Player, tea.Cmd) {
 	return p, cmd
 }
 
-func (p Player) cloneCfgs() []demos.RunConfig {
-	return append([]demos.RunConfig(nil), p.runCfgs...)
+func (p Player) cloneSpecs() []RunSpec {
+	return append([]RunSpec(nil), p.specs...)
 }
 
 // nextVariant is the variant after v, wrapping.
@@ -502,7 +491,7 @@ func (p Player) nextVariant(v string) string {
 // do-storage, stampede against coordinator, production against local).
 // A demo with one variant compares its parameters with the defaults, or,
 // on the defaults, the next seed.
-func (p Player) partner(a demos.RunConfig) demos.RunConfig {
+func (p Player) partner(a RunSpec) RunSpec {
 	b := a
 	ids := p.cfg.Demo.VariantIDs()
 	if len(ids) >= 2 {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -31,10 +30,10 @@ func TestPreview(t *testing.T) {
 	}
 	p := newTestPlayer(t, id, variant, w, h, true)
 	for _, k := range keys {
-		p, _ = p.Update(tea.KeyPressMsg{Code: k, Text: string(k)})
+		p = press(t, p, string(k))
 	}
 	for range steps {
-		p, _ = p.Update(tea.KeyPressMsg{Code: tea.KeyRight})
+		p = press(t, p, "right")
 	}
 	fmt.Println(ansi.Strip(p.View()))
 }

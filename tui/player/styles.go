@@ -5,12 +5,15 @@ import (
 
 	"charm.land/lipgloss/v2"
 	uv "github.com/charmbracelet/ultraviolet"
+
 	"github.com/charmbracelet/x/ansi"
+	"github.com/kvdo/kvdo/tui/common"
 )
 
-// Styles holds every colour the player uses, by meaning. Nothing else in
-// the package names a colour: panels ask for a role (stale copy, message
-// to a Durable Object, current code line) and get it from here.
+// Styles is the player's group of styles: every role a frame paints
+// (stale copy, message to a Durable Object, current code line...), each
+// taken from the TUI's semantic palette (tui/common), so the player has no
+// colour of its own and follows the theme, light, dark or NO_COLOR.
 type Styles struct {
 	Text, Dim, Bold, Accent lipgloss.Style
 	Title, Header, Status   lipgloss.Style
@@ -30,93 +33,57 @@ type Styles struct {
 	CodeKeyword, CodeString, CodeComment, CodeNum, CodeFn lipgloss.Style
 
 	// Caption, metrics, timeline, verdict.
-	Caption, CaptionPrev, CaptionBig       lipgloss.Style
-	MetricName, MetricLive, MetricFinal    lipgloss.Style
-	MetricPending, MetricHot               lipgloss.Style
-	Played, Future, Mark, Cursor, Clock    lipgloss.Style
-	VerdictOK, VerdictBad, VerdictPending  lipgloss.Style
-	HelpKey, HelpDesc, HelpSep, FormBorder lipgloss.Style
+	Caption, CaptionPrev, CaptionBig      lipgloss.Style
+	MetricName, MetricLive, MetricFinal   lipgloss.Style
+	MetricPending, MetricHot              lipgloss.Style
+	Played, Future, Mark, Cursor, Clock   lipgloss.Style
+	VerdictOK, VerdictBad, VerdictPending lipgloss.Style
+	FormBorder                            lipgloss.Style
+
+	// Theme is the TUI's styles these were built from (help, inputs).
+	Theme *common.Styles
 }
 
-// NewStyles builds the palette for a dark or a light terminal background.
-func NewStyles(isDark bool) Styles {
-	ld := lipgloss.LightDark(isDark)
-	c := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
-	fg := func(light, dark string) lipgloss.Style { return lipgloss.NewStyle().Foreground(c(light, dark)) }
-
-	text := fg("#1F2328", "#E6E6E6")
-	dim := fg("#6E7781", "#8A9099")
-	accent := fg("#9A6700", "#F6C343")
-	green := fg("#1A7F37", "#5FD787")
-	red := fg("#CF222E", "#FF6B6B")
-	purple := fg("#8250DF", "#C792EA")
-	blue := fg("#0969DA", "#4FC1FF")
-	orange := fg("#BC4C00", "#FFAF5F")
+// NewStyles builds the player's styles from the TUI's theme.
+func NewStyles(cs *common.Styles) Styles {
+	p := cs.Palette
+	fg := func(c color.Color) lipgloss.Style {
+		st := lipgloss.NewStyle()
+		if c != nil {
+			st = st.Foreground(c)
+		}
+		return st
+	}
+	text, muted, subtle := fg(p.Fg), fg(p.Muted), fg(p.Subtle)
+	accent, second := fg(p.Accent), fg(p.Secondary)
+	good, warn, bad := fg(p.Success), fg(p.Warning), fg(p.Error)
+	current := lipgloss.NewStyle().Bold(true)
+	if p.Accent != nil && p.AccentFg != nil {
+		current = current.Foreground(p.AccentFg).Background(p.Accent)
+	} else {
+		current = current.Reverse(true) // NO_COLOR: the line still stands out
+	}
 
 	return Styles{
-		Text:       text,
-		Dim:        dim,
-		Bold:       text.Bold(true),
-		Accent:     accent,
-		Title:      accent.Bold(true),
-		Header:     text.Bold(true),
-		Status:     dim,
-		PanelTitle: dim.Bold(true),
-		Border:     dim,
-		Error:      red.Bold(true),
+		Text: text, Dim: muted, Bold: text.Bold(true), Accent: accent.Bold(true),
+		Title: accent.Bold(true), Header: text.Bold(true), Status: muted,
+		PanelTitle: muted.Bold(true), Border: subtle, Error: bad.Bold(true),
 
-		Land:       fg("#A8B3A0", "#46543F"),
-		PoP:        text.Bold(true),
-		Current:    green.Bold(true),
-		Stale:      red.Bold(true),
-		Absent:     dim,
-		DO:         purple.Bold(true),
-		Central:    blue.Bold(true),
-		Origin:     orange.Bold(true),
-		MsgKV:      blue.Bold(true),
-		MsgDO:      purple.Bold(true),
-		MsgOrigin:  orange.Bold(true),
-		MsgOther:   text.Bold(true),
-		Route:      fg("#8C959F", "#5C6370"),
-		Lifeline:   fg("#C8CDD3", "#3B4048"),
-		LaneEvent:  text,
-		LaneTime:   dim,
-		CursorLine: accent.Bold(true),
+		Land: subtle, PoP: text.Bold(true), Current: good.Bold(true), Stale: bad.Bold(true), Absent: muted,
+		DO: accent.Bold(true), Central: second.Bold(true), Origin: warn.Bold(true),
+		MsgKV: second.Bold(true), MsgDO: accent.Bold(true), MsgOrigin: warn.Bold(true), MsgOther: text.Bold(true),
+		Route: muted, Lifeline: subtle, LaneEvent: text, LaneTime: muted, CursorLine: accent.Bold(true),
 
-		CodeNo:      dim,
-		CodeText:    text,
-		CodeCurrent: lipgloss.NewStyle().Foreground(c("#1F2328", "#FFFFFF")).Background(c("#FFF1A8", "#4A4200")).Bold(true),
-		CodeMarker:  accent.Bold(true),
-		CodeKeyword: fg("#CF222E", "#FF79C6"),
-		CodeString:  fg("#0A3069", "#A5D6A7"),
-		CodeComment: dim.Italic(true),
-		CodeNum:     fg("#953800", "#F6C343"),
-		CodeFn:      fg("#8250DF", "#82AAFF"),
+		CodeNo: muted, CodeText: text, CodeCurrent: current, CodeMarker: accent.Bold(true),
+		CodeKeyword: accent, CodeString: good, CodeComment: muted.Italic(true), CodeNum: warn, CodeFn: second,
 
-		Caption:     text.Bold(true),
-		CaptionPrev: dim,
-		CaptionBig:  accent.Bold(true),
-
-		MetricName:    text,
-		MetricLive:    blue.Bold(true),
-		MetricFinal:   text.Bold(true),
-		MetricPending: dim,
-		MetricHot:     accent.Bold(true),
-
-		Played: accent,
-		Future: dim,
-		Mark:   purple.Bold(true),
-		Cursor: accent.Bold(true),
-		Clock:  text.Bold(true),
-
-		VerdictOK:      green.Bold(true),
-		VerdictBad:     red.Bold(true),
-		VerdictPending: dim,
-
-		HelpKey:    text.Bold(true),
-		HelpDesc:   dim,
-		HelpSep:    dim,
+		Caption: text.Bold(true), CaptionPrev: muted, CaptionBig: accent.Bold(true),
+		MetricName: text, MetricLive: second.Bold(true), MetricFinal: text.Bold(true),
+		MetricPending: muted, MetricHot: accent.Bold(true),
+		Played: accent, Future: subtle, Mark: second.Bold(true), Cursor: accent.Bold(true), Clock: text.Bold(true),
+		VerdictOK: good.Bold(true), VerdictBad: bad.Bold(true), VerdictPending: muted,
 		FormBorder: accent,
+		Theme:      cs,
 	}
 }
 

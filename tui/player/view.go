@@ -32,9 +32,6 @@ func (p Player) View() string {
 		}
 		return p.overlay(p.styles.Text.Render(msg))
 	}
-	if p.showHelp {
-		return p.overlay(p.helpBox())
-	}
 	if p.showInfo {
 		return p.overlay(p.infoBox())
 	}
@@ -95,7 +92,7 @@ func (p Player) frame() []line {
 	w, h := p.w, p.h
 	out := []line{p.header(w)}
 	tlH := 1 + len(p.tr.runs)
-	bottom := tlH + 2 // timeline, verdict, help
+	bottom := tlH + 1 // timeline, verdict
 
 	if len(p.tr.runs) == 2 {
 		colW := (w - 1) / 2
@@ -129,11 +126,12 @@ func (p Player) frame() []line {
 		out = append(out, v.hjoin(rBorder, v.renderCaption(0, colW, capH, p.big), v.renderCaption(1, colW2, capH, p.big))...)
 		out = append(out, v.hjoin(rBorder, v.renderMetrics(0, colW, metH, false), v.renderMetrics(1, colW2, metH, false))...)
 		out = append(out, v.renderTimeline(w)...)
+		if st, ok := p.statusLine(w); ok {
+			return append(out, st)
+		}
 		vl := []line{v.verdictLine(0, colW)}
 		vr := []line{v.verdictLine(1, colW2)}
-		out = append(out, v.hjoin(rBorder, vl, vr)...)
-		out = append(out, p.bottomLine(w))
-		return out
+		return append(out, v.hjoin(rBorder, vl, vr)...)
 	}
 
 	side := w >= 70 && !p.big
@@ -169,9 +167,10 @@ func (p Player) frame() []line {
 		out = append(out, v.renderMetricStrip(0, w))
 	}
 	out = append(out, v.renderTimeline(w)...)
-	out = append(out, v.verdictLine(0, w))
-	out = append(out, p.bottomLine(w))
-	return out
+	if st, ok := p.statusLine(w); ok {
+		return append(out, st)
+	}
+	return append(out, v.verdictLine(0, w))
 }
 
 // stage draws the map or the lanes of run ri with the event line under it.
@@ -232,8 +231,9 @@ func (p Player) header(w int) line {
 	return b
 }
 
-// bottomLine is the key help, or the seek prompt, or a passing message.
-func (p Player) bottomLine(w int) line {
+// statusLine is the seek prompt, an error or a passing message when there
+// is one: they take the verdict's line until the next key.
+func (p Player) statusLine(w int) (line, bool) {
 	var b line
 	switch {
 	case p.seeking:
@@ -247,16 +247,10 @@ func (p Player) bottomLine(w int) line {
 	case p.status != "":
 		p.paint.span(&b, rStatus, fit(p.status, w))
 	default:
-		// The help line changes only with the width: draw it once.
-		if p.cache.helpW != w || p.cache.help == "" {
-			p.cache.help = p.help.ShortHelpView(p.keys.ShortHelp())
-			p.cache.helpW = w
-		}
-		b.s = append(b.s, p.cache.help...)
-		b.w = lipgloss.Width(p.cache.help)
+		return b, false
 	}
 	b.pad(w)
-	return b
+	return b, true
 }
 
 func (p Player) maxMetrics() int {
@@ -280,13 +274,11 @@ func paramsText(r *run) string {
 	return strings.Join(ps, " ")
 }
 
-// overlay shows a box in the middle of the screen, between the header and
-// the help line.
+// overlay shows a box in the middle of the screen, under the header.
 func (p Player) overlay(content string) string {
 	w, h := p.w, p.h
-	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.styles.Border.GetForeground()).
-		Padding(0, 1).MaxWidth(w).Render(content)
-	body := lipgloss.Place(w, h-2, lipgloss.Center, lipgloss.Center, box)
+	box := p.styles.Theme.Dialog.Padding(0, 1).MaxWidth(w).Render(content)
+	body := lipgloss.Place(w, h-1, lipgloss.Center, lipgloss.Center, box)
 	var top line
 	if p.tr != nil {
 		top = p.header(w)
@@ -294,21 +286,11 @@ func (p Player) overlay(content string) string {
 		p.paint.span(&top, rTitle, fit(p.cfg.Demo.ID+" · "+p.cfg.Demo.Title, w))
 		top.pad(w)
 	}
-	bottom := p.bottomLine(w)
 	lines := strings.Split(body, "\n")
-	if len(lines) > h-2 {
-		lines = lines[:h-2]
+	if len(lines) > h-1 {
+		lines = lines[:h-1]
 	}
-	return string(top.s) + "\n" + strings.Join(lines, "\n") + "\n" + string(bottom.s)
-}
-
-func (p Player) helpBox() string {
-	inner := min(p.w-4, 100)
-	hm := p.help
-	hm.SetWidth(inner)
-	title := p.styles.Title.Render("player keys") + "\n\n"
-	note := "\n\n" + p.styles.Dim.Render(fit("any key closes this · q quits", inner))
-	return title + hm.FullHelpView(p.keys.FullHelp()) + note
+	return string(top.s) + "\n" + strings.Join(lines, "\n")
 }
 
 // infoBox explains the verdict: what linearizable means (from the content
@@ -319,15 +301,15 @@ func (p Player) infoBox() string {
 	s := p.styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("the verdict") + "\n\n")
-	def := "A history is linearizable if every operation appears to take effect at one instant between its call and its return."
-	if p.cfg.Pack != nil {
-		for _, t := range p.cfg.Pack.Glossary {
-			if strings.EqualFold(t.Term, "linearizability") || strings.EqualFold(t.Term, "linearizable") {
-				def = t.Definition
-			}
+	def := ""
+	for _, t := range p.cfg.Glossary {
+		if strings.EqualFold(t.Term, "linearizability") || strings.EqualFold(t.Term, "linearizable") {
+			def = t.Definition
 		}
 	}
-	b.WriteString(strings.Join(wrap(def, inner), "\n") + "\n")
+	if def != "" {
+		b.WriteString(strings.Join(wrap(def, inner), "\n") + "\n")
+	}
 	for _, r := range p.tr.runs {
 		vd := r.res.Verdict
 		b.WriteString("\n" + s.Header.Render(r.res.Variant) + "  ")
