@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/kvdo/kvdo/tui/common"
+	"github.com/kvdo/kvdo/tui/player"
 )
 
 // state is the screen on view.
@@ -61,6 +62,8 @@ type Model struct {
 	demos demoListScreen
 	demo  playerScreen
 	init  tea.Cmd // the first screen's own start command
+
+	rec *player.Recorder // --record: every frame drawn, kept in memory
 }
 
 // New builds the root model for opts. Problems with the inputs (a review
@@ -112,6 +115,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	keys := m.com.Keys
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		m.rec.Sized()
 		m.com.Width, m.com.Height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		return m.resize(), nil
@@ -223,7 +227,9 @@ func (m Model) restyle() Model {
 // View draws the header, the screen on view and the footer with its key
 // help, or a request for a larger window.
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	content := m.render()
+	m.rec.Frame(content, m.com.Width, m.com.Height)
+	v := tea.NewView(content)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "kvdo"

@@ -81,7 +81,7 @@ func (e *paramEdit) values() map[string]string {
 func formTheme(s Styles) huh.Theme {
 	return huh.ThemeFunc(func(isDark bool) *huh.Styles {
 		t := huh.ThemeBase(isDark)
-		t.Form.Base = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(s.FormBorder.GetForeground()).Padding(0, 1)
+		t.Form.Base = lipgloss.NewStyle() // the player draws the box around it
 		t.Group.Title = s.Title
 		t.Group.Description = s.Dim
 		t.Focused.Base = t.Focused.Base.BorderForeground(s.FormBorder.GetForeground())

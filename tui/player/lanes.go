@@ -93,16 +93,16 @@ func (v *frameCtx) renderLanes(ri int, w, h int) []line {
 	}
 
 	// Events, with their time when it changes.
-	var lastAt int64 = -1
+	lastAt := ""
 	if top > 0 {
-		lastAt = int64(r.trace()[r.rowEvent[top-1]].At)
+		lastAt = shortClock(r.trace()[r.rowEvent[top-1]].At)
 	}
 	for row := top; row < rows; row++ {
 		ev := r.trace()[r.rowEvent[row]]
 		y := yOf(row)
-		if int64(ev.At) != lastAt {
-			c.text(0, y, shortClock(ev.At), rLaneTime)
-			lastAt = int64(ev.At)
+		if clk := shortClock(ev.At); clk != lastAt {
+			c.text(0, y, clk, rLaneTime)
+			lastAt = clk
 		}
 		col := r.actorCol[ev.Actor]
 		if col >= visibleCols {

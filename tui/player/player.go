@@ -213,7 +213,8 @@ func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		p.SetSize(msg.Width, msg.Height)
 		if p.edit != nil {
-			p.edit.form = p.edit.form.WithWidth(p.formWidth()).WithHeight(p.formHeight())
+			p.edit.form = p.edit.form.WithWidth(p.formWidth())
+			p.sizeForm()
 		}
 		return p, nil
 	case tickMsg:
@@ -309,8 +310,10 @@ func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
 		}
 		p.playing = false
 		p.edit = newParamEdit(p.cfg.Demo, p.specs[0].Set, p.styles)
-		p.edit.form = p.edit.form.WithWidth(p.formWidth()).WithHeight(p.formHeight())
-		return p, p.edit.form.Init()
+		p.edit.form = p.edit.form.WithWidth(p.formWidth())
+		init := p.edit.form.Init()
+		p.sizeForm()
+		return p, init
 	}
 	if p.tr == nil {
 		return p, nil // still running the first time: only the keys above
@@ -517,5 +520,13 @@ func onOff(b bool) string {
 	return "off"
 }
 
-func (p Player) formWidth() int  { return max(min(p.w-4, 72), 20) }
-func (p Player) formHeight() int { return max(p.h-4, 6) }
+func (p Player) formWidth() int { return max(min(p.w-6, 72), 20) }
+
+// sizeForm tells the form the room it has, so it takes the height its
+// fields need up to that room (the root keeps window sizes to itself).
+func (p *Player) sizeForm() {
+	f, _ := p.edit.form.Update(tea.WindowSizeMsg{Width: p.formWidth(), Height: max(p.h-4, 6)})
+	if form, ok := f.(*huh.Form); ok {
+		p.edit.form = form
+	}
+}
