@@ -115,11 +115,11 @@ func (v *frameCtx) renderLanes(ri int, w, h int) []line {
 			glyph, ro = '•', rLaneEvent
 		}
 		c.set(x, y, glyph, ro)
-		if tag != "" {
-			room := colW - colW/2 - 1
-			if col == visibleCols-1 {
-				room = w - x - 1
-			}
+		room := colW - colW/2 - 1
+		if col == visibleCols-1 {
+			room = w - x - 1
+		}
+		if tag != "" && room >= 4 { // a shorter stub of a word says nothing
 			if len([]rune(tag)) > room {
 				tag = string([]rune(tag)[:max(room, 0)])
 			}

@@ -366,7 +366,7 @@ func colOf(at, end int64, w int) int {
 // caption, the cursor and the clock.
 func (v *frameCtx) renderTimeline(w int) []line {
 	end := int64(v.tr.end)
-	clk := " " + clock(v.c.t) + " / " + clock(v.tr.end)
+	clk := " " + clock(v.c.t) + " / " + strings.TrimPrefix(clock(v.tr.end), "+")
 	barW := w - textWidth(clk)
 	if barW < 8 {
 		barW, clk = w, ""

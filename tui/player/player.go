@@ -200,8 +200,33 @@ func (p *Player) rerun(specs []RunSpec, note string) tea.Cmd {
 	return runCmd(p.runGen, p.cfg, specs, keep, note)
 }
 
-// Playing reports whether the cursor is moving (for tests and the root).
-func (p Player) Playing() bool { return p.playing }
+// State is what the player shows, in data: for tests and the root.
+type State struct {
+	Playing  bool
+	Compare  bool
+	Lanes    bool
+	Speed    float64
+	Runs     []RunSpec // one per run on screen
+	Variants []string  // the variant each run on screen ran
+	At       time.Duration
+	Events   int // track entries applied
+	Total    int // track entries
+	Running  bool
+	Error    string
+}
+
+// State reports what the player shows.
+func (p Player) State() State {
+	s := State{Playing: p.playing, Compare: p.compare, Lanes: p.lanes, Speed: speeds[p.speed],
+		Runs: p.cloneSpecs(), Running: p.running, Error: p.errText}
+	if p.tr != nil {
+		s.At, s.Events, s.Total = p.c.t, p.c.k, p.tr.len()
+		for _, r := range p.tr.runs {
+			s.Variants = append(s.Variants, r.res.Variant)
+		}
+	}
+	return s
+}
 
 // Editing reports whether a form or prompt has the keyboard, so the root
 // does not treat q or esc as its own.
