@@ -37,7 +37,13 @@ func testConfig(tb testing.TB, id string, spec RunSpec) Config {
 // newTestPlayer opens the player on a finished run of demo id at w x h.
 func newTestPlayer(tb testing.TB, id, variant string, w, h int, dark bool) Player {
 	tb.Helper()
-	cfg := testConfig(tb, id, RunSpec{Variant: variant, Seed: 1})
+	return newSeededPlayer(tb, id, RunSpec{Variant: variant, Seed: 1}, w, h, dark)
+}
+
+// newSeededPlayer opens the player on a finished run of spec.
+func newSeededPlayer(tb testing.TB, id string, spec RunSpec, w, h int, dark bool) Player {
+	tb.Helper()
+	cfg := testConfig(tb, id, spec)
 	res, err := cfg.Run(cfg.Spec)
 	if err != nil {
 		tb.Fatal(err)
