@@ -3,8 +3,8 @@ package tui
 import (
 	"bytes"
 	"io"
-	"os"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +48,7 @@ func TestPlayerEndToEnd(t *testing.T) {
 	send("space") // pause
 	waitFor("⏸")
 	send("left", "left") // step back
-	send("e")             // edit: writers 3 -> 4
+	send("e")            // edit: writers 3 -> 4
 	waitFor("race: parameters")
 	send("backspace", "4", "enter", "enter")
 	waitFor("parameters changed")
