@@ -1,9 +1,16 @@
 package player
 
-import "testing"
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
 
-// midAnimation returns a player at 120x40 stopped where messages are in
-// flight, so a frame draws routes and heads.
+	tea "charm.land/bubbletea/v2"
+)
+
+// midAnimation returns a player at 120x40 halfway between two events with
+// messages in flight, so a frame draws routes, heads and diagonals.
 func midAnimation(b *testing.B, id string, lanes, compare bool) Player {
 	b.Helper()
 	p := newTestPlayer(b, id, "", 120, 40, true)
@@ -19,9 +26,11 @@ func midAnimation(b *testing.B, id string, lanes, compare bool) Player {
 			break
 		}
 	}
-	// Halfway between two events: the heads are mid-route.
 	if next, ok := p.tr.nextAt(p.c); ok {
 		p.c = p.tr.seek(p.c.t + (next-p.c.t)/2)
+	}
+	if p.tr.quiet(p.c) {
+		b.Fatal("no message in flight: the frame would not be mid-animation")
 	}
 	return p
 }
@@ -37,6 +46,62 @@ func benchView(b *testing.B, lanes, compare bool) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/frame")
 }
 
-func BenchmarkViewMap(b *testing.B)     { benchView(b, false, false) }
-func BenchmarkViewLanes(b *testing.B)   { benchView(b, true, false) }
+// View of the player at 120x40, mid-animation (bar: under 1 ms).
+func BenchmarkViewMap(b *testing.B)   { benchView(b, false, false) }
+func BenchmarkViewLanes(b *testing.B) { benchView(b, true, false) }
+
+// Compare mode, two runs on one clock (bar: under 2 ms).
 func BenchmarkViewCompare(b *testing.B) { benchView(b, false, true) }
+
+// largest is the biggest run any demo makes within its parameters' bounds:
+// cache-purge with the most PoPs, the most frequent views and the longest
+// max-age, about 30,000 events over an hour of virtual time.
+func largest(b *testing.B, w, h int) Player {
+	b.Helper()
+	spec := RunSpec{Seed: 1, Set: map[string]string{"pops": "8", "view_every": "2s", "max_age": "1h0m0s", "publish_at": "120s"}}
+	return newSeededPlayer(b, "cache-purge", spec, w, h, true)
+}
+
+// A seek to any cursor, with the frame drawn there (bar: under 5 ms).
+func BenchmarkSeek(b *testing.B) {
+	p := largest(b, 120, 40)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		p.c = p.tr.seek(time.Duration(rnd.Int64N(int64(p.tr.end))))
+		_ = p.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/seek")
+	b.ReportMetric(float64(p.tr.len()), "events")
+}
+
+// Playing the largest run at 64x: a tick and a frame each iteration, with
+// the peak of the heap in use sampled as it plays.
+func BenchmarkPlayLargest(b *testing.B) {
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	p := largest(b, 120, 40)
+	p.tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return func() tea.Msg { return nil } }
+	p = press(b, p, "+", "+", "+", "+", "+", "+") // 64x
+	var peak uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if !p.playing {
+			p.c = p.tr.start()
+			p, _ = p.Update(keyMsg("space"))
+		}
+		p, _ = p.Update(tickMsg{gen: p.tickGen})
+		_ = p.View()
+		if i%256 == 0 {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/frame")
+}
