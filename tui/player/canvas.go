@@ -34,13 +34,6 @@ func (c *canvas) set(x, y int, r rune, ro role) {
 	}
 }
 
-func (c *canvas) at(x, y int) rune {
-	if !c.inside(x, y) {
-		return 0
-	}
-	return c.runes[y*c.w+x]
-}
-
 // text writes s from (x, y) one rune per cell, clipped to the canvas.
 // Callers only write narrow runes (codes, digits, box drawing).
 func (c *canvas) text(x, y int, s string, ro role) int {
