@@ -36,6 +36,10 @@ func (s *stage) stale(i int) bool {
 type stateTrack struct {
 	trace  []edge.Event
 	key    string
+	// kvTruth is set when the run commits the key to KV: then KV's
+	// commits say what is newest; otherwise (Cache API runs) the
+	// origin's fetches do.
+	kvTruth bool
 	points map[string]int
 	frames []stage // keyframes every keyEvery events
 	last   struct {
@@ -49,6 +53,12 @@ const keyEvery = 128
 
 func newStateTrack(tr []edge.Event, pts []point, idx map[string]int) *stateTrack {
 	s := &stateTrack{trace: tr, key: mainKey(tr), points: idx}
+	for _, ev := range tr {
+		if ev.Kind == edge.EvKVCommit && ev.Key == s.key {
+			s.kvTruth = true
+			break
+		}
+	}
 	cur := stage{copies: make([]copyState, len(pts))}
 	for i := range tr {
 		if i%keyEvery == 0 {
@@ -92,8 +102,8 @@ func (s *stateTrack) apply(st *stage, ev edge.Event) {
 	if ev.Key != s.key || s.key == "" {
 		return
 	}
-	switch ev.Kind {
-	case edge.EvKVCommit, edge.EvOriginFetch:
+	switch {
+	case ev.Kind == edge.EvKVCommit && s.kvTruth, ev.Kind == edge.EvOriginFetch && !s.kvTruth:
 		st.newest = max(st.newest, ev.Version)
 		return
 	}

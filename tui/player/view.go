@@ -95,8 +95,10 @@ func (p Player) frame() []line {
 	bottom := tlH + 1 // timeline, verdict
 
 	if len(p.tr.runs) == 2 {
+		// Both runs get the same width, so their maps are drawn alike;
+		// an odd cell left over pads the right.
 		colW := (w - 1) / 2
-		colW2 := w - 1 - colW
+		colW2 := colW
 		capH := 3
 		metH := min(p.maxMetrics(), 5)
 		if h < 30 {
@@ -127,11 +129,14 @@ func (p Player) frame() []line {
 		out = append(out, v.hjoin(rBorder, v.renderMetrics(0, colW, metH, false), v.renderMetrics(1, colW2, metH, false))...)
 		out = append(out, v.renderTimeline(w)...)
 		if st, ok := p.statusLine(w); ok {
-			return append(out, st)
+			out = append(out, st)
+		} else {
+			out = append(out, v.hjoin(rBorder, []line{v.verdictLine(0, colW)}, []line{v.verdictLine(1, colW2)})...)
 		}
-		vl := []line{v.verdictLine(0, colW)}
-		vr := []line{v.verdictLine(1, colW2)}
-		return append(out, v.hjoin(rBorder, vl, vr)...)
+		for i := range out {
+			out[i].pad(w)
+		}
+		return out
 	}
 
 	side := w >= 70 && !p.big
