@@ -34,15 +34,15 @@ func (s *stage) stale(i int) bool {
 // simulator's World.Snapshot, being added in edge/, will replace this
 // type with the exact state at any cursor.
 type stateTrack struct {
-	trace  []edge.Event
-	key    string
+	trace []edge.Event
+	key   string
 	// kvTruth is set when the run commits the key to KV: then KV's
 	// commits say what is newest; otherwise (Cache API runs) the
 	// origin's fetches do.
 	kvTruth bool
-	points map[string]int
-	frames []stage // keyframes every keyEvery events
-	last   struct {
+	points  map[string]int
+	frames  []stage // keyframes every keyEvery events
+	last    struct {
 		n  int
 		st stage
 		ok bool
