@@ -92,7 +92,8 @@ func (f *refresher) Fetch(o *edge.DOContext, r *edge.DORequest) {
 		// A fetch is already out. The input gate did not stop this request
 		// (awaiting fetch() leaves it open); this map entry does.
 		p.waiting = append(p.waiting, r)
-		o.World().Note("do:"+key, "req "+strconv.Itoa(r.ID)+" from "+o.World().Code(r.From)+" joins the refresh in flight ("+strconv.Itoa(len(p.waiting))+" waiting)")
+		o.World().Annotate(edge.Event{Note: "joins-refresh", Actor: "do:" + key, Req: r.ID, Queue: len(p.waiting)},
+			"req "+strconv.Itoa(r.ID)+" from "+o.World().Code(r.From)+" joins the refresh in flight ("+strconv.Itoa(len(p.waiting))+" waiting)")
 		return
 	}
 	p := &pendingRefresh{waiting: []*edge.DORequest{r}}

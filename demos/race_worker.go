@@ -48,7 +48,7 @@ func (c *counterWorker) putWithRetry(w *edge.World, at edge.PoPID, req int, key,
 	c.kv.Put(at, key, value, edge.PutOptions{}, req, func(err error) {
 		if edge.IsKVError(err, "429") && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			w.Note(w.Code(at), "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
+			w.Annotate(edge.Event{Note: "retry", Actor: w.Code(at), Req: req, Latency: wait}, "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
 			w.After(wait, func() { c.putWithRetry(w, at, req, key, value, attempt+1, done) })
 			return
 		}
@@ -105,7 +105,7 @@ func (c *kvCounterObject) putFromObject(o *edge.DOContext, kv edge.DOKV, req int
 	kv.Put("count", value, edge.PutOptions{}, func(err error) {
 		if edge.IsKVError(err, "429") && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			o.World().Note("do:"+o.ID().Name(), "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
+			o.World().Annotate(edge.Event{Note: "retry", Actor: "do:" + o.ID().Name(), Req: req, Latency: wait}, "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
 			o.Sleep(wait, func() { c.putFromObject(o, kv, req, value, attempt+1, done) })
 			return
 		}
