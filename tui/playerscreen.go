@@ -36,7 +36,6 @@ func newPlayerScreen(com *common.Common, req common.OpenDemoMsg, noMotion bool, 
 		Run: func(sp player.RunSpec) (*demos.Result, error) {
 			return a.RunDemo(app.DemoRun{ID: d.ID, Variant: sp.Variant, Seed: sp.Seed, Set: sp.Set})
 		},
-		Topology: demos.EdgeTopology(a.Pack.Topology),
 		Glossary: a.Pack.Glossary,
 		NoMotion: noMotion,
 	}

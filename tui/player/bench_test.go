@@ -7,6 +7,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/kvdo/kvdo/demos"
 )
 
 // midAnimation returns a player at 120x40 halfway between two events with
@@ -76,24 +78,40 @@ func BenchmarkSeek(b *testing.B) {
 	b.ReportMetric(float64(p.tr.len()), "events")
 }
 
-// Playing the largest run at 64x: a tick and a frame each iteration, with
-// the peak of the heap in use sampled as it plays.
+// Playing the largest run at 64x: a tick and a frame each iteration, the
+// prefetches it starts running beside it as the runtime runs commands,
+// with the peak of the heap in use sampled as it plays.
 func BenchmarkPlayLargest(b *testing.B) {
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
 	p := largest(b, 120, 40)
-	p.tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return func() tea.Msg { return nil } }
+	p.tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	p = press(b, p, "+", "+", "+", "+", "+", "+") // 64x
+	done := make(chan tea.Msg, 64)
 	var peak uint64
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
+		for len(done) > 0 {
+			p, _ = p.Update(<-done)
+		}
 		if !p.playing {
 			p.c = p.tr.start()
 			p, _ = p.Update(keyMsg("space"))
 		}
-		p, _ = p.Update(tickMsg{gen: p.tickGen})
+		var cmd tea.Cmd
+		p, cmd = p.Update(tickMsg{gen: p.tickGen})
+		if cmd != nil {
+			go func() {
+				if batch, ok := cmd().(tea.BatchMsg); ok {
+					for _, c := range batch {
+						if c != nil {
+							if m := c(); m != nil {
+								done <- m
+							}
+						}
+					}
+				}
+			}()
+		}
 		_ = p.View()
 		if i%256 == 0 {
 			var ms runtime.MemStats
@@ -104,4 +122,25 @@ func BenchmarkPlayLargest(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/frame")
+}
+
+// A seek to any cursor of each demo at its default parameters, the frame
+// drawn there.
+func BenchmarkSeekDefault(b *testing.B) {
+	var ps []Player
+	for _, d := range demos.All() {
+		ps = append(ps, newTestPlayer(b, d.ID, "", 120, 40, true))
+	}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	var worst time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		p := ps[i%len(ps)]
+		start := time.Now()
+		p.c = p.tr.seek(time.Duration(rnd.Int64N(int64(p.tr.end))))
+		_ = p.View()
+		worst = max(worst, time.Since(start))
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/seek")
+	b.ReportMetric(float64(worst.Microseconds()), "worst-µs")
 }

@@ -5,30 +5,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kvdo/kvdo/demos"
 	"github.com/kvdo/kvdo/edge"
 )
 
-// clock prints virtual time the one way the player shows it: "+12.34 s".
-func clock(d time.Duration) string {
-	return "+" + strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
-}
+// clock prints virtual time the one way kvdo writes it: "+12.34 s".
+func clock(d time.Duration) string { return demos.FormatAt(d) }
 
-// shortClock is clock without the unit, for lane rows: "+12.345".
-func shortClock(d time.Duration) string {
-	return "+" + strconv.FormatFloat(d.Seconds(), 'f', 3, 64)
-}
-
-// latency prints a duration the way people say it: 0.8 ms, 143 ms, 1.2 s.
-func latency(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case d < 10*time.Millisecond:
-		return strconv.FormatFloat(ms, 'f', 1, 64) + " ms"
-	case d < time.Second:
-		return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
-	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
-}
+// latency prints a duration the way people say it: 0.8 ms, 143 ms, 1.5 s.
+func latency(d time.Duration) string { return demos.FormatDuration(d) }
 
 // speedText prints a playback speed: "0.25x", "1x", "64x".
 func speedText(s float64) string { return strconv.FormatFloat(s, 'f', -1, 64) + "x" }
@@ -43,6 +28,12 @@ func eventLine(ev edge.Event) string {
 	if ev.From != "" || ev.To != "" {
 		parts = append(parts, ev.From+"→"+ev.To)
 	}
+	if ev.Op != "" {
+		parts = append(parts, ev.Op)
+	}
+	if ev.Path != "" {
+		parts = append(parts, ev.Path)
+	}
 	if ev.Key != "" {
 		parts = append(parts, ev.Key)
 	}
@@ -54,6 +45,12 @@ func eventLine(ev edge.Event) string {
 	}
 	if ev.Latency != 0 {
 		parts = append(parts, latency(ev.Latency))
+	}
+	if ev.Queue != 0 {
+		parts = append(parts, strconv.Itoa(ev.Queue)+" queued")
+	}
+	if ev.Phase != "" {
+		parts = append(parts, "→ "+string(ev.Phase))
 	}
 	if ev.Detail != "" {
 		parts = append(parts, ev.Detail)
@@ -79,6 +76,8 @@ func laneTag(ev edge.Event) (string, role) {
 		return "reply", ro
 	case edge.EvSend, edge.EvArrive:
 		return "", rLaneEvent
+	case edge.EvLog:
+		return "log", rDim
 	case edge.EvKVGet:
 		return "get " + ev.Outcome, ro
 	case edge.EvKVGetDone:
@@ -88,12 +87,18 @@ func laneTag(ev edge.Event) (string, role) {
 		return ev.Outcome + ver, ro
 	case edge.EvKVFill:
 		return "fill" + ver, ro
+	case edge.EvKVFillKept:
+		return "kept" + ver, ro
+	case edge.EvKVShorten:
+		return "shorten", ro
+	case edge.EvKVExpired:
+		return "expired" + ver, rDim
 	case edge.EvKVVisible:
 		return "newest" + ver, rCurrent
 	case edge.EvKVPut:
-		return "put " + ev.Value, ro
+		return ev.Op + " " + ev.Value, ro
 	case edge.EvKVPutDone:
-		return ev.Outcome, ro
+		return ev.Outcome + ver, ro
 	case edge.EvKVCommit:
 		return "commit" + ver, rCentral
 	case edge.EvKVReplicate:
@@ -105,21 +110,29 @@ func laneTag(ev edge.Event) (string, role) {
 	case edge.EvDOPlace:
 		return "placed", rDO
 	case edge.EvDOQueue:
-		return "queued", rDO
+		return "queue " + strconv.Itoa(ev.Queue), rDO
+	case edge.EvDOConstruct:
+		return "construct", rDO
 	case edge.EvDOStart:
-		return "run", rDO
+		return ev.Op, rDO
+	case edge.EvDOResume:
+		return "resume", rDO
+	case edge.EvDOYield:
+		return string(ev.Phase), rDim
 	case edge.EvDOFinish:
 		return "done", rDO
 	case edge.EvDOGate:
 		return ev.Outcome, rDO
 	case edge.EvDOStorage:
-		return ev.Detail, rDO
+		return ev.Op + " " + ev.Key, rDO
 	case edge.EvDOCommit:
 		return "durable", rDO
 	case edge.EvDOAlarm:
-		return "alarm", rDO
+		return "alarm " + ev.Outcome, rDO
+	case edge.EvDOHibernate:
+		return "hibernate", rDim
 	case edge.EvDOEvict:
-		return "evicted", rDO
+		return "evicted", rStale
 	case edge.EvDOOverload:
 		return "503", rStale
 	case edge.EvCacheMatch:
@@ -128,8 +141,14 @@ func laneTag(ev edge.Event) (string, role) {
 		return "cached" + ver, ro
 	case edge.EvCacheDelete:
 		return "purge", rAccent
+	case edge.EvCacheExpire:
+		return "expired" + ver, rDim
+	case edge.EvCachePurge:
+		return "purge all", rAccent
 	case edge.EvOriginFetch:
 		return "render" + ver, rOrigin
+	case edge.EvOriginPublish:
+		return "publish" + ver, rOrigin
 	case edge.EvNote:
 		return "note", rDim
 	}

@@ -31,7 +31,7 @@ func testConfig(tb testing.TB, id string, spec RunSpec) Config {
 	run := func(sp RunSpec) (*demos.Result, error) {
 		return d.Run(demos.RunConfig{Variant: sp.Variant, Seed: sp.Seed, Set: sp.Set, Topology: topo})
 	}
-	return Config{Demo: d, Spec: spec, Run: run, Topology: topo, Glossary: testPack.Glossary}
+	return Config{Demo: d, Spec: spec, Run: run, Glossary: testPack.Glossary}
 }
 
 // newTestPlayer opens the player on a finished run of demo id at w x h.

@@ -1,5 +1,7 @@
 package player
 
+import "github.com/kvdo/kvdo/edge"
+
 // renderLanes draws run i as a space-time diagram: one column per actor,
 // one row per event, time flowing down, each message a diagonal from its
 // send to its arrival, and the cursor a line under the last event
@@ -14,7 +16,7 @@ func (v *frameCtx) renderLanes(ri int, w, h int) []line {
 	t := v.c.t
 	c := newCanvas(w, h)
 
-	const timeW = 8 // "+12.345 "
+	timeW := textWidth(clock(r.res.End)) + 1 // "+12.34 s "
 	cols := r.laneCols()
 	if cols == 0 || h < 3 {
 		return c.lines(v.p)
@@ -26,7 +28,7 @@ func (v *frameCtx) renderLanes(ri int, w, h int) []line {
 
 	// Header: the actors.
 	for _, a := range r.actors {
-		col, ok := r.actorCol[a.name]
+		col, ok := r.actorCol[a.id]
 		if !ok || col >= visibleCols {
 			continue
 		}
@@ -36,11 +38,11 @@ func (v *frameCtx) renderLanes(ri int, w, h int) []line {
 		}
 		ro := rPoP
 		switch a.kind {
-		case akDO:
+		case edge.ActorObject:
 			ro = rDO
-		case akCentral:
+		case edge.ActorCentral:
 			ro = rCentral
-		case akOrigin:
+		case edge.ActorOrigin:
 			ro = rOrigin
 		}
 		c.text(center(col)-len(label)/2, 0, label, ro)
@@ -95,12 +97,12 @@ func (v *frameCtx) renderLanes(ri int, w, h int) []line {
 	// Events, with their time when it changes.
 	lastAt := ""
 	if top > 0 {
-		lastAt = shortClock(r.trace()[r.rowEvent[top-1]].At)
+		lastAt = clock(r.trace()[r.rowEvent[top-1]].At)
 	}
 	for row := top; row < rows; row++ {
 		ev := r.trace()[r.rowEvent[row]]
 		y := yOf(row)
-		if clk := shortClock(ev.At); clk != lastAt {
+		if clk := clock(ev.At); clk != lastAt {
 			c.text(0, y, clk, rLaneTime)
 			lastAt = clk
 		}
@@ -111,7 +113,7 @@ func (v *frameCtx) renderLanes(ri int, w, h int) []line {
 		tag, ro := laneTag(ev)
 		x := center(col)
 		glyph := '●'
-		if ev.Kind == "net.send" || ev.Kind == "net.arrive" {
+		if ev.Kind == edge.EvSend || ev.Kind == edge.EvArrive {
 			glyph, ro = '•', rLaneEvent
 		}
 		c.set(x, y, glyph, ro)
@@ -132,7 +134,7 @@ func (v *frameCtx) renderLanes(ri int, w, h int) []line {
 		for x := 0; x < w; x++ {
 			c.set(x, cursorY, '┄', rCursorLine)
 		}
-		c.text(0, cursorY, shortClock(t), rCursorLine)
+		c.text(0, cursorY, clock(t), rCursorLine)
 	}
 	return c.lines(v.p)
 }

@@ -3,6 +3,7 @@ package player
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // mapLayout is the map of one run at one stage size: the projection, the
@@ -147,7 +148,7 @@ func (v *frameCtx) renderMap(ri int, w, h int) []line {
 		c.set(hd.x, hd.y, '●', hd.ro)
 	}
 
-	placed := r.placedObjects(n)
+	placed := st.placed
 	for i, p := range r.points {
 		x, y := l.cells[i][0], l.cells[i][1]
 		glyph, ro := '●', rPoP
@@ -160,7 +161,7 @@ func (v *frameCtx) renderMap(ri int, w, h int) []line {
 			glyph, ro = '▲', rOrigin
 		}
 		cs := st.copies[i]
-		if p.involved && cs.has {
+		if p.involved && cs.has && !cs.expired {
 			ro = rCurrent
 			if st.stale(i) {
 				ro = rStale
@@ -176,7 +177,7 @@ func (v *frameCtx) renderMap(ri int, w, h int) []line {
 		}
 		lx = c.text(lx, ly, p.code, rPoP)
 		if p.involved {
-			text, vr := copyLabel(cs, st.stale(i))
+			text, vr := copyLabel(cs)
 			c.text(lx, ly, text, vr)
 		}
 	}
@@ -185,10 +186,48 @@ func (v *frameCtx) renderMap(ri int, w, h int) []line {
 		v.mapLegend(r, c, l.legendY, placed)
 	}
 	out := c.lines(v.p)
-	if logH := h - l.legendY - 1; logH > 0 {
-		copy(out[l.legendY+1:], v.eventLog(ri, w, logH))
+	y := l.legendY + 1
+	if st.err != nil && y < h {
+		out[y] = line{}
+		v.p.span(&out[y], rError, fit("state: "+st.err.Error(), w))
+		out[y].pad(w)
+		y++
+	}
+	// The objects' lives, from the snapshot: what a map cannot draw.
+	for _, o := range st.objects {
+		if y >= h-1 {
+			break
+		}
+		out[y] = v.objectLine(o, w)
+		y++
+	}
+	if logH := h - y; logH > 0 {
+		copy(out[y:], v.eventLog(ri, w, logH))
 	}
 	return out
+}
+
+// objectLine is one Durable Object's state: phase, queue, gates, storage.
+func (v *frameCtx) objectLine(o objectState, w int) line {
+	var b line
+	v.p.span(&b, rDO, "◆ ")
+	text := strings.TrimPrefix(o.actor, "do:") + " at " + o.pop + ": " + string(o.phase)
+	if o.queue > 0 {
+		text += " · " + strconv.Itoa(o.queue) + " queued"
+	}
+	text += " · input gate " + o.gate
+	if o.held > 0 {
+		text += " · " + plural(o.held, "response") + " held at the output gate"
+	}
+	if o.storage > 0 {
+		text += " · " + plural(o.storage, "key") + " stored"
+	}
+	if o.incarn > 0 {
+		text += " · instance " + strconv.Itoa(o.incarn+1)
+	}
+	v.p.span(&b, rText, fit(text, w-2))
+	b.pad(w)
+	return b
 }
 
 // eventLog lists the latest events of run ri, the newest last and bright,
@@ -210,7 +249,7 @@ func (v *frameCtx) eventLog(ri, w, h int) []line {
 		} else {
 			b.pad(2)
 		}
-		clk := shortClock(ev.At) + " "
+		clk := clock(ev.At) + " "
 		v.p.span(b, rLaneTime, fit(clk, w-b.w))
 		v.p.span(b, ro, fit(eventLine(ev), w-b.w))
 	}
@@ -221,9 +260,10 @@ func (v *frameCtx) eventLog(ri, w, h int) []line {
 }
 
 // copyLabel is what a PoP's label says about its copy: " v2✓" current,
-// " v1✗" stale, " none✗" a stale "not found", "" nothing cached. The
-// marks repeat the colour for readers without it (NO_COLOR).
-func copyLabel(cs copyState, stale bool) (string, role) {
+// " v1✗" stale, " none✗" a stale "not found", " v1…" a copy past its life
+// (the next read skips it), "" nothing cached. The marks repeat the
+// colour for readers without it (NO_COLOR).
+func copyLabel(cs copyState) (string, role) {
 	if !cs.has {
 		return "", rAbsent
 	}
@@ -231,7 +271,10 @@ func copyLabel(cs copyState, stale bool) (string, role) {
 	if cs.notFound {
 		text = " none"
 	}
-	if stale {
+	switch {
+	case cs.expired:
+		return text + "…", rAbsent
+	case cs.stale:
 		return text + "✗", rStale
 	}
 	return text + "✓", rCurrent
@@ -269,15 +312,6 @@ func (v *frameCtx) mapLegend(r *run, c *canvas, y int, placed []bool) {
 		item('▲', rOrigin, "origin")
 	}
 	item('●', rMsgKV, "message")
-}
-
-// placedObjects marks the points hosting an object placed by event n.
-func (r *run) placedObjects(n int) []bool {
-	out := make([]bool, len(r.points))
-	for i, at := range r.placeAt {
-		out[i] = at >= 0 && at < n
-	}
-	return out
 }
 
 // route draws the shortest-longitude path from a to b (wrapping across

@@ -244,8 +244,9 @@ func (v *frameCtx) metricValue(ri, mi int) (string, role) {
 		if m.Highlight {
 			ro = rMetricHot
 		}
-		return strconv.Itoa(int(r.live[mi][n])), ro
+		return demos.FormatCount(int64(r.live[mi][n])), ro
 	}
+	// A final metric (m.Final) exists only once the run is over.
 	if n < len(r.trace()) {
 		return "at end", rMetricPending
 	}
@@ -253,22 +254,7 @@ func (v *frameCtx) metricValue(ri, mi int) (string, role) {
 	if m.Highlight {
 		ro = rMetricHot
 	}
-	return metricText(m), ro
-}
-
-// metricText formats a metric's final value with its unit.
-func metricText(m demos.Metric) string {
-	switch m.Unit {
-	case "count":
-		return strconv.FormatFloat(m.Value, 'f', 0, 64)
-	case "ms":
-		return strconv.FormatFloat(m.Value, 'f', 1, 64) + " ms"
-	case "s":
-		return strconv.FormatFloat(m.Value, 'f', 1, 64) + " s"
-	case "%":
-		return strconv.FormatFloat(m.Value, 'f', 0, 64) + "%"
-	}
-	return strconv.FormatFloat(m.Value, 'g', 4, 64) + " " + m.Unit
+	return demos.FormatMetric(m), ro
 }
 
 // renderMetrics lists the run's metrics at the cursor, name left, figure

@@ -24,7 +24,6 @@ import (
 
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/demos"
-	"github.com/kvdo/kvdo/edge"
 	"github.com/kvdo/kvdo/tui/common"
 )
 
@@ -45,8 +44,6 @@ type Config struct {
 	// Run runs the demo (on the content pack's topology and captions); it
 	// is called inside tea.Cmds, never in Update.
 	Run func(RunSpec) (*demos.Result, error)
-	// Topology places the PoPs on the map: the one Run uses.
-	Topology edge.Topology
 	// Glossary explains the verdict (the term "linearizability").
 	Glossary []content.Term
 	// NoMotion turns tweening off: messages are drawn as routes, not
@@ -123,7 +120,7 @@ func New(cfg Config, theme *common.Styles) Player {
 	p.SetStyles(NewStyles(theme))
 	p.specs = []RunSpec{cfg.Spec}
 	if cfg.Result != nil {
-		p.install([]*run{newRun(cfg.Demo, cfg.Result, cfg.Topology)}, 0)
+		p.install([]*run{newRun(cfg.Demo, cfg.Result)}, 0)
 	}
 	p.seek = textinput.New()
 	p.seek.Prompt = "go to (e.g. 12.5 or 1m30s): "
@@ -181,7 +178,7 @@ func runCmd(gen int, cfg Config, specs []RunSpec, keep time.Duration, note strin
 				msg.err = err
 				return msg
 			}
-			msg.runs = append(msg.runs, newRun(cfg.Demo, res, cfg.Topology))
+			msg.runs = append(msg.runs, newRun(cfg.Demo, res))
 		}
 		return msg
 	}
@@ -244,6 +241,9 @@ func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
 		return p, nil
 	case tickMsg:
 		return p.onTick(msg)
+	case prefetched:
+		msg.track.take(msg)
+		return p, nil
 	case runDoneMsg:
 		if msg.gen != p.runGen {
 			return p, nil // a newer run was asked for since
@@ -421,7 +421,23 @@ func (p Player) onTick(msg tickMsg) (Player, tea.Cmd) {
 		p.playing = false
 		return p, nil
 	}
-	return p, p.nextTick()
+	return p, tea.Batch(append(p.prefetch(), p.nextTick())...)
+}
+
+// prefetch asks each run's state track to replay ahead of the cursor
+// while playing, so frames find their state ready (the map view only:
+// the lanes draw no state).
+func (p *Player) prefetch() []tea.Cmd {
+	if p.lanes {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for i, r := range p.tr.runs {
+		if c := r.state.prefetch(p.tr.n(i, p.c)); c != nil {
+			cmds = append(cmds, c)
+		}
+	}
+	return cmds
 }
 
 func (p Player) updateSeek(msg tea.Msg) (Player, tea.Cmd) {

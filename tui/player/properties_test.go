@@ -2,6 +2,7 @@ package player
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/kvdo/kvdo/demos"
@@ -29,7 +30,7 @@ func TestLiveMetricsCountTheirTraceEventsUpToTheCursor(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := newRun(d, res, cfg.Topology)
+			r := newRun(d, res)
 			rnd := rand.New(rand.NewPCG(seed, 7))
 			for mi, m := range res.Metrics {
 				if m.Live == nil {
@@ -118,7 +119,7 @@ func TestMessagesInFlightAreThoseSentAndNotArrived(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := newRun(d, res, cfg.Topology)
+		r := newRun(d, res)
 		sends := 0
 		for _, ev := range res.Trace {
 			if ev.Kind == "net.send" {
@@ -176,5 +177,46 @@ func TestCompareStepsThroughBothRunsInTimeOrder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The state a frame draws at the end of a run, taken from the simulator's
+// replay, is the state the run reports as final; and live metrics at a
+// cursor agree with demos' own MetricAt.
+func TestTheReplayedStateAtTheEndIsTheRunsFinalState(t *testing.T) {
+	for _, d := range demos.All() {
+		for seed := uint64(1); seed <= seeds; seed++ {
+			cfg := testConfig(t, d.ID, RunSpec{Seed: seed})
+			res, err := cfg.Run(cfg.Spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := len(res.Trace) - 1
+			snap, err := res.StateAt(last)
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", d.ID, seed, err)
+			}
+			if !reflect.DeepEqual(snap, res.Final) {
+				t.Fatalf("%s seed %d: the state replayed at the last event differs from the run's final state", d.ID, seed)
+			}
+			r := newRun(d, res)
+			end := r.state.at(len(res.Trace)) // drawn from Final
+			r.state.memo = map[int]stage{}
+			replayed := r.state.fromSnapshot(snap)
+			if !reflect.DeepEqual(end, replayed) {
+				t.Fatalf("%s seed %d: the end frame's state %+v, replayed %+v", d.ID, seed, end, replayed)
+			}
+			for mi, m := range res.Metrics {
+				for _, n := range []int{1, len(res.Trace) / 2, len(res.Trace)} {
+					v, ok := res.MetricAt(m, n-1)
+					if m.Live != nil && (!ok || int(v) != int(r.live[mi][n])) {
+						t.Fatalf("%s seed %d: %q after %d events: player %d, demos %v", d.ID, seed, m.Name, n, r.live[mi][n], v)
+					}
+					if m.Live == nil && ok != (n == len(res.Trace)) {
+						t.Fatalf("%s seed %d: final metric %q has a value after %d of %d events", d.ID, seed, m.Name, n, len(res.Trace))
+					}
+				}
+			}
+		}
 	}
 }

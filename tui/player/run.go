@@ -9,34 +9,24 @@ import (
 	"github.com/kvdo/kvdo/edge"
 )
 
-// actorKind says how an actor is drawn.
-type actorKind uint8
-
-const (
-	akPoP     actorKind = iota // a PoP running Workers
-	akDO                       // a Durable Object
-	akCentral                  // a KV central store
-	akOrigin                   // the origin server
-	akOther                    // a scenario voice (clients, check...): captions only
-)
-
-// actor is one column of the lanes and, when it has a place, one point of
-// the map.
+// actor is one column of the lanes: a participant the Result names, with
+// the PoP it sits at (scenario speakers have no column).
 type actor struct {
-	name  string // as the trace names it: "LHR", "do:counter", "origin"
+	id    string // as events name it: "LHR", "central:LHR", "do:counter", "origin"
 	label string // lane header
-	kind  actorKind
-	pop   string // PoP code it sits at, "" when unplaced
+	kind  edge.ActorKind
+	pop   string
 }
 
 // point is a PoP drawn on the map, with the roles it plays.
 type point struct {
 	code     string
+	city     string
 	lat, lon float64
 	central  bool
 	origin   bool
-	objects  []string // Durable Objects placed here (names without "do:")
-	involved bool     // an actor of the run (not just a landmark)
+	objects  []string // Durable Objects placed here (actor ids)
+	involved bool     // Workers of the run ran here (not just a landmark)
 }
 
 // message is one network hop: a send and its arrival.
@@ -55,13 +45,11 @@ type message struct {
 type run struct {
 	res      *demos.Result
 	demo     demos.Demo
-	topo     edge.Topology
 	actors   []actor
 	actorCol map[string]int // lane column of an actor, absent when none
 	points   []point
 	pointIdx map[string]int
 	msgs     []message // in send order
-	placeAt  []int     // per point: trace index of the first object placed there, -1 none
 
 	// n-indexed tables, n = number of trace events applied (0..len).
 	capCur   []int32   // index of the caption on screen, -1 none
@@ -81,180 +69,93 @@ type run struct {
 	sparkCache map[int][]uint8
 }
 
-// newRun prepares a Result. topo is the topology the run used; it places
-// the PoPs on the map.
-func newRun(d demos.Demo, res *demos.Result, topo edge.Topology) *run {
-	r := &run{res: res, demo: d, topo: topo, actorCol: map[string]int{}, pointIdx: map[string]int{},
+// newRun prepares a Result for drawing; its actors carry their places.
+func newRun(d demos.Demo, res *demos.Result) *run {
+	r := &run{res: res, demo: d, actorCol: map[string]int{}, pointIdx: map[string]int{},
 		mapCache: map[[2]int]*mapLayout{}, sparkCache: map[int][]uint8{}, codeCache: map[[3]int][]line{}}
 	r.placeActors()
-	r.placeAt = make([]int, len(r.points))
-	for i := range r.placeAt {
-		r.placeAt[i] = -1
-	}
-	for i, ev := range r.trace() {
-		if p, ok := r.pointIdx[ev.To]; ok && ev.Kind == edge.EvDOPlace && r.placeAt[p] < 0 {
-			r.placeAt[p] = i
-		}
-	}
 	r.pairMessages()
 	r.buildTables()
 	r.code = highlightGo(res.Source.Code)
-	r.state = newStateTrack(res.Trace, r.points, r.pointIdx)
+	r.state = newStateTrack(res, r.points, r.pointIdx)
 	return r
 }
 
 func (r *run) trace() []edge.Event { return r.res.Trace }
 
-// placeActors lists the actors in order of first appearance (PoPs first,
-// then objects, central stores and the origin, so messages between
-// Workers and what they call read left to right) and places them.
-//
-// The run's Result does not yet name its actors and their places (that
-// belongs to edge/demos), so this reads them off the trace: a trace actor
-// that is a topology code is a PoP, "do:NAME" an object placed where its
-// do.place event says, "origin" the origin at the topology's first PoP
-// (edge's default; no demo moves it).
+// placeActors takes the lanes and the map's points from the Result's
+// actors: PoPs in topology order, then central stores, objects and the
+// origin (the order edge lists them in), each at its PoP.
 func (r *run) placeActors() {
-	codes := map[string]edge.PoP{}
-	for _, p := range r.topo.PoPs {
-		codes[p.Code] = p
-	}
-	seen := map[string]bool{}
-	var pops, rest []actor
-	add := func(name string) {
-		if name == "" || seen[name] {
-			return
-		}
-		seen[name] = true
-		a := actor{name: name, label: name, kind: akOther}
-		switch {
-		case codes[name].Code != "":
-			a.kind, a.pop = akPoP, name
-		case strings.HasPrefix(name, "do:"):
-			a.kind, a.label = akDO, strings.TrimPrefix(name, "do:")
-		case name == "origin":
-			a.kind = akOrigin
-			if len(r.topo.PoPs) > 0 {
-				a.pop = r.topo.PoPs[0].Code
-			}
-		case strings.HasPrefix(name, "central"):
-			a.kind = akCentral
-			if i, j := strings.Index(name, "("), strings.Index(name, ")"); i >= 0 && j > i {
-				a.pop = name[i+1 : j]
-			}
-		}
-		if a.kind == akPoP {
-			pops = append(pops, a)
-		} else {
-			rest = append(rest, a)
-		}
-	}
-	usesKV := false
-	for _, ev := range r.trace() {
-		add(ev.Actor)
-		if ev.Kind == edge.EvSend || ev.Kind == edge.EvArrive {
-			add(ev.From)
-			add(ev.To)
-		}
-		if strings.HasPrefix(string(ev.Kind), "kv.") {
-			usesKV = true
-		}
-	}
-	r.actors = append(pops, rest...)
-	// Objects get their place from their first placement.
-	for _, ev := range r.trace() {
-		if ev.Kind != edge.EvDOPlace {
-			continue
-		}
-		for i := range r.actors {
-			if r.actors[i].name == ev.Actor && r.actors[i].pop == "" {
-				r.actors[i].pop = ev.To
-			}
-		}
-	}
-	col := 0
-	for _, a := range r.actors {
-		if a.kind != akOther {
-			r.actorCol[a.name] = col
-			col++
-		}
-	}
-
-	// Map points: the PoPs the run involves, then the landmarks it relies
-	// on (central stores when it uses KV, the origin's and objects' PoPs).
-	addPoint := func(code string, involved bool) int {
-		if i, ok := r.pointIdx[code]; ok {
-			r.points[i].involved = r.points[i].involved || involved
+	addPoint := func(a edge.Actor) int {
+		if i, ok := r.pointIdx[a.PoP]; ok {
 			return i
 		}
-		p, ok := codes[code]
-		if !ok {
-			return -1
-		}
-		r.pointIdx[code] = len(r.points)
-		r.points = append(r.points, point{code: code, lat: p.Lat, lon: p.Lon, involved: involved})
+		r.pointIdx[a.PoP] = len(r.points)
+		r.points = append(r.points, point{code: a.PoP, city: a.City, lat: a.Lat, lon: a.Lon})
 		return len(r.points) - 1
 	}
-	for _, a := range r.actors {
-		if a.kind == akPoP {
-			addPoint(a.pop, true)
+	// Involved PoPs first, so they get the first pick of label places.
+	for _, a := range r.res.Actors {
+		if a.Kind == edge.ActorPoP && a.PoP != "" {
+			r.points[addPoint(a)].involved = true
 		}
 	}
-	if usesKV {
-		for _, c := range r.topo.CentralStores {
-			if i := addPoint(c, false); i >= 0 {
-				r.points[i].central = true
-			}
+	for _, a := range r.res.Actors {
+		if a.Kind == edge.ActorScenario {
+			continue
 		}
-	}
-	for _, a := range r.actors {
-		switch a.kind {
-		case akOrigin:
-			if i := addPoint(a.pop, false); i >= 0 {
-				r.points[i].origin = true
-			}
-		case akDO:
-			if i := addPoint(a.pop, false); i >= 0 {
-				r.points[i].objects = append(r.points[i].objects, a.label)
-			}
-		case akCentral:
-			if i := addPoint(a.pop, false); i >= 0 {
-				r.points[i].central = true
-			}
+		r.actorCol[a.ID] = len(r.actors)
+		label := a.Label
+		switch a.Kind {
+		case edge.ActorCentral:
+			label = "KV " + a.PoP
+		case edge.ActorObject:
+			label = strings.TrimPrefix(a.ID, "do:")
+		}
+		r.actors = append(r.actors, actor{id: a.ID, label: label, kind: a.Kind, pop: a.PoP})
+		if a.PoP == "" {
+			continue
+		}
+		i := addPoint(a)
+		switch a.Kind {
+		case edge.ActorCentral:
+			r.points[i].central = true
+		case edge.ActorOrigin:
+			r.points[i].origin = true
+		case edge.ActorObject:
+			r.points[i].objects = append(r.points[i].objects, a.ID)
 		}
 	}
 }
 
-// msgKey identifies an arrival's send: the simulator stamps each send
-// with its arrival time, and nothing else in a trace shares all of these.
-type msgKey struct {
-	from, to, detail, site string
-	req                    int
-	at                     time.Duration
-}
-
-// pairMessages links each send to its arrival. (The trace has no message
-// id yet; see the report: edge is adding one.)
+// pairMessages links each send to its arrival by message id.
 func (r *run) pairMessages() {
-	pending := map[msgKey][]int{}
-	tr := r.trace()
-	for i, ev := range tr {
+	byID := map[int]int{}
+	for i, ev := range r.trace() {
 		switch ev.Kind {
 		case edge.EvSend:
-			k := msgKey{ev.From, ev.To, ev.Detail, ev.Site, ev.Req, ev.Arrive}
-			pending[k] = append(pending[k], len(r.msgs))
+			byID[ev.Msg] = len(r.msgs)
 			r.msgs = append(r.msgs, message{send: i, arrive: -1, from: ev.From, to: ev.To,
-				fromPt: r.pointOf(ev.From), toPt: r.pointOf(ev.To),
+				fromPt: r.pointOf(r.popOf(ev.From)), toPt: r.pointOf(r.popOf(ev.To)),
 				fromCol: r.colOf(ev.From), toCol: r.colOf(ev.To),
-				sendAt: ev.At, arriveAt: ev.Arrive, cat: messageRole(ev.Detail)})
+				sendAt: ev.At, arriveAt: ev.Arrive, cat: messageRole(ev.Op)})
 		case edge.EvArrive:
-			k := msgKey{ev.From, ev.To, ev.Detail, ev.Site, ev.Req, ev.At}
-			if q := pending[k]; len(q) > 0 {
-				r.msgs[q[0]].arrive = i
-				pending[k] = q[1:]
+			if m, ok := byID[ev.Msg]; ok && r.msgs[m].arrive < 0 {
+				r.msgs[m].arrive = i
 			}
 		}
 	}
+}
+
+// popOf is the PoP an actor sits at.
+func (r *run) popOf(id string) string {
+	for _, a := range r.actors {
+		if a.id == id {
+			return a.pop
+		}
+	}
+	return id
 }
 
 func (r *run) pointOf(code string) int {
@@ -271,16 +172,14 @@ func (r *run) colOf(name string) int {
 	return -1
 }
 
-// messageRole colours a message by what it carries, read from the first
-// word of the send's description ("kv read count", "do fetch /x").
-func messageRole(detail string) role {
-	w, _, _ := strings.Cut(detail, " ")
-	switch w {
-	case "kv", "429":
+// messageRole colours a message by what it carries (its MsgKind).
+func messageRole(op string) role {
+	switch {
+	case strings.HasPrefix(op, "kv."):
 		return rMsgKV
-	case "do":
+	case strings.HasPrefix(op, "do."):
 		return rMsgDO
-	case "fetch", "response":
+	case strings.HasPrefix(op, "origin."):
 		return rMsgOrigin
 	}
 	return rMsgOther

@@ -199,7 +199,7 @@ func (v *frameCtx) eventLine(ri, w int) line {
 	} else {
 		ev := r.trace()[n-1]
 		v.p.span(&b, rAccent, "▸ ")
-		v.p.span(&b, rDim, fit(shortClock(ev.At)+" "+eventLine(ev), w-2))
+		v.p.span(&b, rDim, fit(clock(ev.At)+" "+eventLine(ev), w-2))
 	}
 	b.pad(w)
 	return b
