@@ -67,17 +67,18 @@ func press(tb testing.TB, p Player, names ...string) Player {
 	return p
 }
 
-// settle runs the runs a command started (runDoneMsg) and feeds them back;
+// settle runs the run a command started (runDoneMsg) and feeds it back;
 // other commands (ticks, cursor blinks) are dropped.
 func settle(tb testing.TB, p Player, cmd tea.Cmd) Player {
 	tb.Helper()
 	if cmd == nil || !p.running {
 		return p
 	}
-	msg := cmd()
-	if done, ok := msg.(runDoneMsg); ok {
+	if done, ok := cmd().(runDoneMsg); ok {
 		p, _ = p.Update(done)
+		return p
 	}
+	tb.Fatal("a run was started but its command did not answer with it")
 	return p
 }
 
