@@ -30,10 +30,22 @@ func cursorsFor(p Player) []struct {
 // diff): every demo at three cursors, at 80x24 and 120x40, map and lanes,
 // on a dark background; on a light one, every demo in both views at its
 // middle caption at 80x24; compare mode of each demo's two main runs at
-// both sizes. That is 112 frames rather than the full cross product of
+// both sizes; and the workshop aids once. That is 115 frames rather than the full cross product of
 // 168 plus compare: colours are the only difference light makes, and
 // they come from one palette.
 func TestFramesMatchGolden(t *testing.T) {
+	// The workshop aids, once: big captions, the verdict explained, the
+	// parameter form.
+	for _, aid := range []struct{ name, keys string }{{"big-captions", "b"}, {"verdict-explained", "i"}, {"parameters", "e"}} {
+		t.Run("race/120x40/"+aid.name, func(t *testing.T) {
+			p := newTestPlayer(t, "race", "", 120, 40, true)
+			p.c = cursorsFor(p)[1].c
+			if aid.name == "verdict-explained" {
+				p.c = p.tr.finish()
+			}
+			golden.RequireEqual(t, press(t, p, aid.keys).View())
+		})
+	}
 	for _, d := range demos.All() {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
 			for _, view := range []string{"map", "lanes"} {

@@ -205,27 +205,33 @@ func (v *frameCtx) renderCaption(ri, w, h int, big bool) []line {
 		v.p.span(&out[0], rCaptionPrev, fit(prev, w))
 		y = 1
 	}
-	margin := 0
-	if big && w > 20 {
-		margin = 2
+	wrapW := w
+	if big {
+		// Short lines read from the back of a room; centred, and double
+		// spaced when they fit.
+		wrapW = min(max(w-4, 1), 64)
 	}
-	lines := wrap(cur, w-2*margin)
-	if big && len(lines) < h-y {
-		y += (h - y - len(lines)) / 2 // centre the big caption vertically
+	lines := wrap(cur, wrapW)
+	gap := 1
+	if big && 2*len(lines)-1 <= h-y {
+		gap = 2
+	}
+	if big && gap*len(lines) < h-y {
+		y += (h - y - gap*len(lines)) / 2 // centre the big caption vertically
 	}
 	for i, ln := range lines {
 		if y >= h {
 			break
 		}
-		if y == h-1 && i < len(lines)-1 {
-			ln = fit(ln+" …", w-2*margin) // more than fits: say so
+		if y >= h-gap && i < len(lines)-1 {
+			ln = fit(ln+" …", wrapW) // more than fits: say so
 		}
 		b := &out[y]
 		if big {
 			b.pad((w - textWidth(ln)) / 2)
 		}
 		v.p.span(b, role, ln)
-		y++
+		y += gap
 	}
 	for i := range out {
 		out[i].pad(w)
