@@ -2,7 +2,6 @@ package tui
 
 import (
 	"charm.land/bubbles/v2/list"
-	"charm.land/bubbles/v2/viewport"
 	"github.com/kvdo/kvdo/tui/common"
 )
 
@@ -45,12 +44,4 @@ func restyleList(com *common.Common, l *list.Model) {
 	l.SetDelegate(d)
 	l.Styles = com.Styles.List
 	l.FilterInput.SetStyles(com.Styles.Input)
-}
-
-// newViewport builds a viewport keyed from com, wheel on.
-func newViewport(com *common.Common) viewport.Model {
-	vp := viewport.New()
-	vp.KeyMap = com.Keys.Viewport
-	vp.MouseWheelEnabled = true
-	return vp
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/kvdo/kvdo/tui/common"
+	"github.com/kvdo/kvdo/tui/player"
 )
 
 // state is the screen on view.
@@ -59,8 +60,10 @@ type Model struct {
 
 	home  homeScreen
 	demos demoListScreen
-	demo  demoScreen
+	demo  playerScreen
 	init  tea.Cmd // the first screen's own start command
+
+	rec *player.Recorder // --record: every frame drawn, kept in memory
 }
 
 // New builds the root model for opts. Problems with the inputs (a review
@@ -84,7 +87,7 @@ func New(opts Options) (Model, error) {
 	switch opts.Start {
 	case StartDemo:
 		m.state = stateDemo
-		m.demo, m.init = newDemoScreen(com, opts.Demo, w, h)
+		m.demo, m.init = newPlayerScreen(com, opts.Demo, opts.NoMotion, w, h)
 	}
 	return m, nil
 }
@@ -112,6 +115,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	keys := m.com.Keys
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		m.rec.Sized()
 		m.com.Width, m.com.Height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		return m.resize(), nil
@@ -149,7 +153,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.from = append(m.from, m.state)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
-		m.demo, cmd = newDemoScreen(m.com, msg, w, h)
+		m.demo, cmd = newPlayerScreen(m.com, msg, m.opts.NoMotion, w, h)
 		m.state = stateDemo
 		m.showHelp = false
 		return m, cmd
@@ -161,10 +165,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.state = stateHome
 		}
 		return m, nil
-	case demoRunMsg:
-		var cmd tea.Cmd
-		m.demo, cmd = m.demo.update(msg)
-		return m, cmd
 	}
 	return m.updateScreen(msg)
 }
@@ -202,6 +202,8 @@ func (m Model) typing() bool {
 	switch m.state {
 	case stateDemos:
 		return m.demos.typing()
+	case stateDemo:
+		return m.demo.typing()
 	}
 	return false
 }
@@ -218,13 +220,16 @@ func (m Model) resize() Model {
 func (m Model) restyle() Model {
 	m.help.Styles = m.com.Styles.Help
 	m.demos = m.demos.restyle()
+	m.demo = m.demo.restyle()
 	return m
 }
 
 // View draws the header, the screen on view and the footer with its key
 // help, or a request for a larger window.
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	content := m.render()
+	m.rec.Frame(content, m.com.Width, m.com.Height)
+	v := tea.NewView(content)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "kvdo"
