@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -36,12 +37,17 @@ type NarrationPos struct {
 
 // NarrationCaption is one caption: the trace event kind it attaches to,
 // optional matchers that narrow it down, and the text with placeholders.
+// Matchers compare typed fields of the event, never its prose: a note is
+// matched by its id, so rewording a note cannot drop its caption.
 type NarrationCaption struct {
 	On      string // event kind, e.g. "kv.get.done"
 	Variant string // only in this variant of the demo
 	Actor   string // only for events of this actor (PoP code, "do:NAME", "origin")
 	Outcome string // only for events with this outcome
-	Detail  string // only for events whose detail contains this text
+	Note    string // only for notes with this id (on: note)
+	Op      string // only for events with this operation (a message kind, a storage operation)
+	Path    string // only for events on this request path
+	Count   string // only for events with this count (e.g. writes in a commit)
 	Key     string // only for events on this key
 	Tier    string // only for events served from this tier (hit, tier, central, local)
 	Once    bool   // only the first matching event of a run
@@ -55,7 +61,7 @@ type NarrationCaption struct {
 // each is filled from the event the caption is attached to.
 var NarrationPlaceholders = []string{
 	"actor", "key", "value", "version", "latency", "from", "to",
-	"req", "outcome", "detail", "tier", "at",
+	"req", "outcome", "detail", "tier", "at", "path", "count", "queue", "expires",
 }
 
 // DefaultNarration parses the narration embedded in the binary.
@@ -167,8 +173,19 @@ func parseCaptions(file string, list *yaml.Node) ([]NarrationCaption, error) {
 				c.Actor = v.Value
 			case "outcome":
 				c.Outcome = v.Value
+			case "note":
+				c.Note = v.Value
+			case "op":
+				c.Op = v.Value
+			case "path":
+				c.Path = v.Value
+			case "count":
+				if _, err := strconv.Atoi(v.Value); err != nil {
+					return nil, narrationError(file, v, "count %q: expected a whole number", v.Value)
+				}
+				c.Count = v.Value
 			case "detail":
-				c.Detail = v.Value
+				return nil, narrationError(file, k, "detail: captions no longer match an event's text; match a note by its id (note: ID) or an event by op:, path: or count:")
 			case "key":
 				c.Key = v.Value
 			case "tier":
@@ -179,7 +196,7 @@ func parseCaptions(file string, list *yaml.Node) ([]NarrationCaption, error) {
 					return nil, err
 				}
 			default:
-				return nil, narrationError(file, k, "unknown field %q: expected on, text, variant, actor, outcome, detail, key, tier or once", k.Value)
+				return nil, narrationError(file, k, "unknown field %q: expected on, text, variant, actor, outcome, note, op, path, count, key, tier or once", k.Value)
 			}
 		}
 		if c.On == "" {

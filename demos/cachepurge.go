@@ -38,14 +38,10 @@ func cachePurgeDemo() Demo {
 			{ID: "version-stamp", Title: "Version stamp in KV", Help: "the cache key carries a stamp read from KV; the deploy writes a new stamp"},
 		},
 		Source: Source{File: "cachepurge_worker.go", Code: cachePurgeWorkerSource},
-		Emits: []edge.EventKind{
-			edge.EvNote, edge.EvRequestStart, edge.EvRequestEnd, edge.EvSend, edge.EvArrive,
-			edge.EvCacheMatch, edge.EvCachePut, edge.EvCacheDelete, edge.EvOriginFetch,
-			edge.EvKVGet, edge.EvKVGetDone, edge.EvKVRefresh, edge.EvKVFill, edge.EvKVVisible,
-			edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate,
-		},
-		run:   runCachePurge,
-		check: checkCachePurge,
+		Emits:  kinds(requestKinds, cacheKinds, originKinds, kvKinds),
+		Notes:  []string{"visitors", "deploy", "still-serves", "now-serves", "outcome"},
+		run:    runCachePurge,
+		check:  checkCachePurge,
 	}
 }
 
@@ -80,10 +76,10 @@ func runCachePurge(s *scenario) error {
 	publishAt, every := s.p.Duration("publish_at"), s.p.Duration("view_every")
 	stamped := s.variant == "version-stamp"
 
+	kv := w.KV("SITE")
+	kv.Seed("page-version", "1") // before the first event: written long ago
 	origin := w.Origin()
 	versions := map[string]int64{oldPage: origin.SetContent(purgePage, oldPage)}
-	kv := w.KV("SITE")
-	kv.Seed("page-version", "1")
 	worker := &pageWorker{cache: w.Cache(), origin: origin, kv: kv, maxAge: maxAge, cacheTTL: ttl}
 	serve, publish, publishPath := worker.servePage, worker.purgePage, "/purge"+purgePage
 	if stamped {
@@ -103,7 +99,8 @@ func runCachePurge(s *scenario) error {
 
 	var view func(i int, at time.Duration)
 	view = func(i int, at time.Duration) {
-		r := w.Request(at, pops[i], purgePage, serve, func(status int, body string) {
+		var r *edge.Request
+		r = w.Request(at, pops[i], purgePage, serve, func(status int, body string) {
 			p := &stats[i]
 			v := versions[body]
 			if p.cachedAt == 0 {
@@ -116,11 +113,13 @@ func runCachePurge(s *scenario) error {
 			switch {
 			case after && body == newPage && !p.sawNew:
 				p.sawNew, p.newAfter = true, w.Now()-published
-				w.Note(code, fmt.Sprintf("%s now serves the new page, %.1f s after publishing", code, secs(p.newAfter)))
+				w.Annotate(edge.Event{Note: "now-serves", Actor: code, Req: r.ID, Value: body, Version: v},
+					fmt.Sprintf("%s now serves the new page, %s after publishing", code, fmtDur(p.newAfter)))
 			case after && body != newPage && !p.sawNew:
 				p.staleViews++
 				if p.staleViews == 1 {
-					w.Note(code, fmt.Sprintf("%s still serves the old page %.1f s after publishing", code, secs(w.Now()-published)))
+					w.Annotate(edge.Event{Note: "still-serves", Actor: code, Req: r.ID, Value: body, Version: v},
+						fmt.Sprintf("%s still serves the old page %s after publishing", code, fmtDur(w.Now()-published)))
 				}
 			}
 			next := at + every + time.Duration(jitter.Int64N(int64(time.Second)))
@@ -128,9 +127,9 @@ func runCachePurge(s *scenario) error {
 				view(i, next)
 			}
 		})
-		reqPoP[r.ID] = i
+		r.OnStart(func() { reqPoP[r.ID] = i })
 	}
-	w.Note("visitors", fmt.Sprintf("visitors at %d PoPs view %s about every %s; the first view at each PoP fills its cache", n, purgePage, fmtSecs(every)))
+	w.Note("visitors", "visitors", fmt.Sprintf("visitors at %s view %s about every %s; the first view at each PoP fills its cache", plural(n, "PoP"), purgePage, fmtDur(every)))
 	for i := range n {
 		view(i, time.Second+time.Duration(i)*250*time.Millisecond)
 	}
@@ -141,7 +140,7 @@ func runCachePurge(s *scenario) error {
 		if stamped {
 			what, label = "writes version stamp 2 to KV", "deploy + stamp at "
 		}
-		w.Note(w.Code(pops[at]), fmt.Sprintf("v2 of %s is deployed to the origin; the deploy hook at %s %s", purgePage, w.Code(pops[at]), what))
+		w.Note(w.Code(pops[at]), "deploy", fmt.Sprintf("v2 of %s is deployed to the origin; the deploy hook at %s %s", purgePage, w.Code(pops[at]), what))
 		w.Request(publishAt, pops[at], publishPath, publish, func(status int, body string) {
 			if status != 200 {
 				return
@@ -198,14 +197,14 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 	s.metric("PoPs stale after publishing", float64(stalePoPs), "count", true)
 	s.metric("longest wait for the new page", secs(worst), "s", true)
 	s.metric("old page views after publishing", float64(staleViews), "count", false)
-	s.liveCount("origin fetches", edge.EvOriginFetch, "", false)
-	s.liveCount("cache hits", edge.EvCacheMatch, "hit", false)
-	s.liveCount("cache misses", edge.EvCacheMatch, "miss", false)
+	s.liveCount("origin fetches", EventFilter{Kind: edge.EvOriginFetch}, false)
+	s.liveCount("cache hits", EventFilter{Kind: edge.EvCacheMatch, Outcome: "hit"}, false)
+	s.liveCount("cache misses", EventFilter{Kind: edge.EvCacheMatch, Outcome: "miss"}, false)
 	if stamped {
-		s.liveCount("version stamp writes", edge.EvKVPutDone, "accepted", false)
+		s.liveCount("version stamp writes", EventFilter{Kind: edge.EvKVPutDone, Outcome: "accepted"}, false)
 		s.metric("cacheTtl of the stamp", secs(ttl), "s", false)
 	} else {
-		s.liveCount("copies purged", edge.EvCacheDelete, "deleted", false)
+		s.liveCount("copies purged", EventFilter{Kind: edge.EvCacheDelete, Outcome: "deleted"}, false)
 	}
 	s.metric("max-age of the page", secs(maxAge), "s", false)
 
@@ -215,6 +214,7 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 	switch {
 	case published < 0:
 		s.outcome = fmt.Sprintf("the %s at %s failed, so every PoP kept the old page", action, where)
+		w.Note("check", "outcome", s.outcome)
 		return
 	case stamped && converged:
 		fmt.Fprintf(&b, "the new stamp written at %s reached every PoP through KV", where)
@@ -228,10 +228,10 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 		b.WriteString("; no PoP served the old page after publishing")
 	case stamped:
 		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until KV gave them the new stamp, at most %.1f s later (%s; cacheTtl %s bounds the wait)",
-			stalePoPs, n, secs(worst), worstPoP, fmtSecs(ttl))
+			stalePoPs, n, secs(worst), worstPoP, fmtDur(ttl))
 	default:
 		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until their copy reached its max-age, up to %.1f s (%s, max-age %s)",
-			stalePoPs, n, secs(worst), worstPoP, fmtSecs(maxAge))
+			stalePoPs, n, secs(worst), worstPoP, fmtDur(maxAge))
 	}
 	if converged {
 		b.WriteString("; then every PoP served the new page")
@@ -239,4 +239,5 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 		b.WriteString("; some PoPs still served the old page when the run ended")
 	}
 	s.outcome = b.String()
+	w.Note("check", "outcome", s.outcome)
 }

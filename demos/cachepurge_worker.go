@@ -31,7 +31,7 @@ func (p *pageWorker) servePage(r *edge.Request) {
 // cache key: a new stamp is a key no PoP has cached, so every PoP misses
 // and fetches the new page as soon as it reads the new stamp.
 func (p *pageWorker) serveStamped(r *edge.Request) {
-	p.kv.Get(r.PoP, "page-version", edge.GetOptions{CacheTTL: p.cacheTTL}, r.ID, func(stamp edge.GetResult) {
+	p.kv.Get(r.PoP, "page-version", edge.GetOptions{CacheTTL: p.cacheTTL}, r.ID, func(stamp edge.GetResult) { // step: read-stamp
 		p.serveCached(r, r.Path+"?v="+stamp.Value)
 	})
 }
@@ -40,17 +40,17 @@ func (p *pageWorker) serveStamped(r *edge.Request) {
 // origin, answers, and keeps the page under key for max-age in the
 // background (ctx.waitUntil), so the visitor does not wait for the put.
 func (p *pageWorker) serveCached(r *edge.Request, key string) {
-	p.cache.Match(r.PoP, key, r.ID, func(hit edge.CacheMatch) {
+	p.cache.Match(r.PoP, key, r.ID, func(hit edge.CacheMatch) { // step: cache-match
 		if hit.Hit {
-			r.Respond(200, hit.Response.Body)
+			r.Respond(200, hit.Response.Body) // step: answer-cached
 			return
 		}
-		p.origin.Fetch(r.PoP, r.Path, r.ID, func(res edge.OriginResponse) {
+		p.origin.Fetch(r.PoP, r.Path, r.ID, func(res edge.OriginResponse) { // step: origin-fetch
 			page := edge.CachedResponse{Status: res.Status, Body: res.Body, Version: res.Version, MaxAge: p.maxAge}
 			r.WaitUntil(func(done func()) {
-				p.cache.Put(r.PoP, key, page, r.ID, func(bool) { done() })
+				p.cache.Put(r.PoP, key, page, r.ID, func(bool) { done() }) // step: cache-put
 			})
-			r.Respond(res.Status, res.Body)
+			r.Respond(res.Status, res.Body) // step: answer-fetched
 		})
 	})
 }
@@ -59,12 +59,12 @@ func (p *pageWorker) serveCached(r *edge.Request, key string) {
 // page from the cache of the PoP that runs it, and no other.
 func (p *pageWorker) purgePage(r *edge.Request) {
 	page := strings.TrimPrefix(r.Path, "/purge")
-	p.cache.Delete(r.PoP, page, r.ID, func(deleted bool) {
+	p.cache.Delete(r.PoP, page, r.ID, func(deleted bool) { // step: cache-delete
 		if !deleted {
-			r.Respond(200, "not cached here")
+			r.Respond(200, "not cached here") // step: answer-not-cached
 			return
 		}
-		r.Respond(200, "purged")
+		r.Respond(200, "purged") // step: answer-purged
 	})
 }
 
@@ -72,11 +72,11 @@ func (p *pageWorker) purgePage(r *edge.Request) {
 // new stamp, from the PoP that runs it.
 func (p *pageWorker) bumpStamp(r *edge.Request) {
 	stamp := strings.TrimPrefix(r.Path, "/publish?v=")
-	p.kv.Put(r.PoP, "page-version", stamp, edge.PutOptions{}, r.ID, func(err error) {
+	p.kv.Put(r.PoP, "page-version", stamp, edge.PutOptions{}, r.ID, func(err error) { // step: write-stamp
 		if err != nil {
-			r.Respond(500, err.Error())
+			r.Respond(500, err.Error()) // step: answer-stamp-failed
 			return
 		}
-		r.Respond(200, "published")
+		r.Respond(200, "published") // step: answer-stamp-published
 	})
 }

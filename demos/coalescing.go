@@ -41,15 +41,10 @@ func coalescingDemo() Demo {
 			{ID: "coordinator", Title: "Refresh through a Durable Object", Help: "on a miss each Worker asks the key's Durable Object, which fetches and writes once per lifetime"},
 		},
 		Source: Source{File: "coalescing_worker.go", Code: coalescingWorkerSource},
-		Emits: []edge.EventKind{
-			edge.EvNote, edge.EvRequestStart, edge.EvRequestEnd, edge.EvSend, edge.EvArrive,
-			edge.EvKVGet, edge.EvKVGetDone, edge.EvKVRefresh, edge.EvKVFill, edge.EvKVVisible,
-			edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate,
-			edge.EvOriginFetch,
-			edge.EvDOPlace, edge.EvDOQueue, edge.EvDOStart, edge.EvDOFinish, edge.EvDOEvict,
-		},
-		run:   runCoalescing,
-		check: checkCoalescing,
+		Emits:  kinds(requestKinds, kvKinds, originKinds, doKinds, doLifeKinds),
+		Notes:  []string{"visitors", "repeat-miss", "value-expired", "joins-refresh", "porcupine", "outcome"},
+		run:    runCoalescing,
+		check:  checkCoalescing,
 	}
 }
 
@@ -120,7 +115,8 @@ func (l *stampedeWatch) scan() {
 			// page: the read is stale, and the visit misses once more.
 			if v := l.visits[e.Req]; v != nil && e.Version == 0 && e.Outcome == "stale" && l.noted <= len(l.lapses) {
 				l.noted = len(l.lapses) + 1
-				l.w.Note(e.Actor, fmt.Sprintf("%s misses again: it keeps the \"not found\" it cached before the page was written, for up to cacheTtl (%s)", e.Actor, fmtSecs(l.ttl)))
+				l.w.Annotate(edge.Event{Note: "repeat-miss", Actor: e.Actor, Req: e.Req, Key: e.Key},
+					fmt.Sprintf("%s misses again: it keeps the \"not found\" it cached before the page was written, for up to cacheTtl (%s)", e.Actor, fmtDur(l.ttl)))
 			}
 		}
 	}
@@ -135,7 +131,8 @@ func (l *stampedeWatch) lapse(at time.Duration) {
 	if at >= l.until {
 		return // no visits follow: nothing is refreshed, nothing to say
 	}
-	l.w.Note("kv", fmt.Sprintf("the page's expirationTtl (%s) has run out: KV holds nothing under %s now", fmtSecs(l.life), scoresPath))
+	l.w.Annotate(edge.Event{Note: "value-expired", Actor: "kv", Key: scoresPath},
+		fmt.Sprintf("the page's expirationTtl (%s) has run out: KV holds nothing under %s now", fmtDur(l.life), scoresPath))
 }
 
 // visit is one visitor request as the run saw it.
@@ -163,12 +160,11 @@ type intervalTally struct {
 
 func runCoalescing(s *scenario) error {
 	lat := s.p.Duration("origin_latency")
-	w, err := edge.New(edge.Config{Seed: s.seed, Mode: edge.Production, Topology: s.topo, Trace: true,
+	w, err := s.worldWith(edge.Config{Mode: edge.Production,
 		Origin: edge.OriginConfig{ServeMin: lat * 4 / 5, ServeMax: lat * 6 / 5}})
 	if err != nil {
 		return err
 	}
-	s.w = w
 	n := s.p.Int("pops")
 	pops, err := pickPoPs(w, n, "LHR", "NRT", "SYD", "FRA", "GRU", "SIN", "SJC", "IAD", "CDG", "JNB")
 	if err != nil {
@@ -201,20 +197,21 @@ func runCoalescing(s *scenario) error {
 	watch := &stampedeWatch{w: w, life: life, ttl: c.cacheTTL, until: until, visits: visits, putAt: map[int]time.Duration{}, expires: -1}
 	var order []int
 	arrive := w.Rand("visitors")
-	w.Note("visitors", fmt.Sprintf("every %s a wave of visitors reaches %d PoPs within %v; the page is not in KV yet and the origin takes about %v to render it",
-		fmtSecs(every), n, waveSpread, lat))
+	w.Note("visitors", "visitors", fmt.Sprintf("every %s a wave of visitors reaches %s within %s; the page is not in KV yet and the origin takes about %s to render it",
+		fmtDur(every), plural(n, "PoP"), fmtDur(waveSpread), fmtDur(lat)))
 	for at := time.Duration(0); at < until; at += every {
 		w.At(at, watch.scan)
 		for i := range n {
 			start := at + time.Duration(arrive.Int64N(int64(waveSpread)))
-			var v *visit
+			v := &visit{pop: i, start: start}
 			r := w.Request(start, pops[i], scoresPath, serve, func(status int, body string) {
 				v.end, v.done, v.version = w.Now(), true, editionOf(body)
 				watch.scan()
 			})
-			v = &visit{pop: i, start: start}
-			visits[r.ID] = v
-			order = append(order, r.ID)
+			r.OnStart(func() {
+				visits[r.ID] = v
+				order = append(order, r.ID)
+			})
 		}
 	}
 	w.Run()
@@ -330,7 +327,7 @@ func (s *scenario) coalescingReport(w *edge.World, pops []edge.PoPID, visits map
 		}
 		slow := "-"
 		if p.misses > 0 {
-			slow = fmtLatency(p.slowest)
+			slow = fmtDur(p.slowest)
 		}
 		pt.Rows = append(pt.Rows, append(row, slow))
 	}
@@ -347,12 +344,12 @@ func (s *scenario) coalescingReport(w *edge.World, pops []edge.PoPID, visits map
 		ok += iv.putsOK
 		refused += iv.puts429
 	}
-	s.metric("misses", float64(misses), "count", true)
-	s.liveCount("origin fetches", edge.EvOriginFetch, "", true)
-	s.liveCount("KV writes accepted", edge.EvKVPutDone, "accepted", true)
-	s.liveCount("KV writes refused with 429", edge.EvKVPutDone, "429", true)
+	s.liveCount("misses", EventFilter{Kind: edge.EvKVGetDone, NotFound: true}, true)
+	s.liveCount("origin fetches", EventFilter{Kind: edge.EvOriginFetch}, true)
+	s.liveCount("KV writes accepted", EventFilter{Kind: edge.EvKVPutDone, Outcome: "accepted"}, true)
+	s.liveCount("KV writes refused with 429", EventFilter{Kind: edge.EvKVPutDone, Outcome: "429"}, true)
 	if coord {
-		s.liveCount("Durable Object requests", edge.EvDOFinish, "", false)
+		s.liveCount("Durable Object requests", EventFilter{Kind: edge.EvDOFinish}, false)
 	}
 	s.metric("refresh intervals", float64(len(used)), "count", false)
 	s.metric("missing read latency, p50", ms(percentile(missLat, 50)), "ms", false)
@@ -399,9 +396,9 @@ func (s *scenario) coalescingReport(w *edge.World, pops []edge.PoPID, visits map
 		b.WriteString("; visitors saw the page go back to an older edition")
 	}
 	s.outcome = b.String()
-	w.Note("porcupine", fmt.Sprintf("the run as one register: each of the %s is a write of its edition, each of the %s a read of the edition it was served",
+	w.Note("porcupine", "porcupine", fmt.Sprintf("the run as one register: each of the %s is a write of its edition, each of the %s a read of the edition it was served",
 		count(fetches, "origin render", "origin renders"), plural(len(visits), "visit")))
-	w.Note("check", s.outcome)
+	w.Note("check", "outcome", s.outcome)
 }
 
 // percentile returns the p-th percentile of ds (nearest rank; 0 when empty).
@@ -413,12 +410,4 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	slices.Sort(s)
 	i := (len(s)*p + 99) / 100
 	return s[max(i-1, 0)]
-}
-
-// count spells a count with a noun whose plural is not just an added s.
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

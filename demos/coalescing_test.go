@@ -144,7 +144,7 @@ func TestCoalescingCoordinatorSharesOneFetchAmongConcurrentMisses(t *testing.T) 
 		r := run(t, "coalescing", "coordinator", seed, map[string]string{"origin_latency": "2s"})
 		joined := 0
 		for _, e := range r.Trace {
-			if e.Kind == edge.EvNote && strings.Contains(e.Detail, "joins the refresh in flight") && e.At < 10*time.Second {
+			if e.Kind == edge.EvNote && e.Note == "joins-refresh" && e.At < 10*time.Second {
 				joined++
 			}
 		}

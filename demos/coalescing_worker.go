@@ -23,18 +23,18 @@ type pageCache struct {
 // serveStampede answers GET /scores from KV; on a miss this isolate
 // fetches the page and writes it back, whatever other isolates are doing.
 func (c *pageCache) serveStampede(r *edge.Request) {
-	c.kv.Get(r.PoP, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, r.ID, func(got edge.GetResult) {
+	c.kv.Get(r.PoP, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, r.ID, func(got edge.GetResult) { // step: stampede-read
 		if got.Found {
-			r.Respond(200, got.Value)
+			r.Respond(200, got.Value) // step: stampede-hit
 			return
 		}
-		c.origin.Fetch(r.PoP, r.Path, r.ID, func(page edge.OriginResponse) {
+		c.origin.Fetch(r.PoP, r.Path, r.ID, func(page edge.OriginResponse) { // step: stampede-origin
 			// Write back in the background (ctx.waitUntil). A 429 is
 			// dropped: the visitor already has the page.
 			r.WaitUntil(func(done func()) {
-				c.kv.Put(r.PoP, r.Path, page.Body, edge.PutOptions{ExpirationTTL: c.lifetime}, r.ID, func(error) { done() })
+				c.kv.Put(r.PoP, r.Path, page.Body, edge.PutOptions{ExpirationTTL: c.lifetime}, r.ID, func(error) { done() }) // step: stampede-write-back
 			})
-			r.Respond(page.Status, page.Body)
+			r.Respond(page.Status, page.Body) // step: stampede-answer
 		})
 	})
 }
@@ -42,14 +42,14 @@ func (c *pageCache) serveStampede(r *edge.Request) {
 // serveCoordinated answers GET /scores from KV; on a miss it asks the
 // key's Durable Object for the page instead of going to the origin.
 func (c *pageCache) serveCoordinated(r *edge.Request) {
-	c.kv.Get(r.PoP, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, r.ID, func(got edge.GetResult) {
+	c.kv.Get(r.PoP, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, r.ID, func(got edge.GetResult) { // step: coordinated-read
 		if got.Found {
-			r.Respond(200, got.Value)
+			r.Respond(200, got.Value) // step: coordinated-hit
 			return
 		}
-		stub := c.refresh.GetByName(r.Path) // idFromName(key): every PoP reaches the same object
-		stub.Fetch(r.PoP, "/refresh", r.Path, r.ID, func(res edge.Response) {
-			r.Respond(res.Status, res.Body)
+		stub := c.refresh.GetByName(r.Path)                                   // idFromName(key): every PoP reaches the same object
+		stub.Fetch(r.PoP, "/refresh", r.Path, r.ID, func(res edge.Response) { // step: ask-refresher
+			r.Respond(res.Status, res.Body) // step: coordinated-answer
 		})
 	})
 }
@@ -85,28 +85,29 @@ func (f *refresher) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	if p, ok := f.last[key]; ok && now < p.until {
 		// Written during this lifetime: KV has it, but the caller's PoP
 		// still caches the "not found" it read before the write.
-		r.Respond(p.status, p.body)
+		r.Respond(p.status, p.body) // step: refresher-recent
 		return
 	}
 	if p := f.inflight[key]; p != nil {
 		// A fetch is already out. The input gate did not stop this request
 		// (awaiting fetch() leaves it open); this map entry does.
 		p.waiting = append(p.waiting, r)
-		o.World().Note("do:"+key, "req "+strconv.Itoa(r.ID)+" from "+o.World().Code(r.From)+" joins the refresh in flight ("+strconv.Itoa(len(p.waiting))+" waiting)")
+		o.World().Annotate(edge.Event{Note: "joins-refresh", Actor: "do:" + key, Req: r.ID, Queue: len(p.waiting)},
+			"req "+strconv.Itoa(r.ID)+" from "+o.World().Code(r.From)+" joins the refresh in flight ("+strconv.Itoa(len(p.waiting))+" waiting)")
 		return
 	}
 	p := &pendingRefresh{waiting: []*edge.DORequest{r}}
-	f.inflight[key] = p // set before the await, or the next request would fetch too
-	o.FetchOrigin(key, func(page edge.OriginResponse) {
+	f.inflight[key] = p                                 // set before the await, or the next request would fetch too
+	o.FetchOrigin(key, func(page edge.OriginResponse) { // step: refresher-origin
 		f.last[key] = lastRefresh{status: page.Status, body: page.Body, until: o.World().Now() + f.lifetime}
 		delete(f.inflight, key)
-		o.KV("PAGES").Put(key, page.Body, edge.PutOptions{ExpirationTTL: f.lifetime}, func(err error) {
+		o.KV("PAGES").Put(key, page.Body, edge.PutOptions{ExpirationTTL: f.lifetime}, func(err error) { // step: refresher-write
 			if err != nil {
 				delete(f.last, key) // not in KV after all: the next miss refreshes again
 			}
 		})
 		for _, w := range p.waiting {
-			w.Respond(page.Status, page.Body)
+			w.Respond(page.Status, page.Body) // step: refresher-answer
 		}
 	})
 }

@@ -40,11 +40,9 @@ func configFanoutDemo() Demo {
 		},
 		Source: Source{File: "configfanout_worker.go", Code: configFanoutWorkerSource},
 		// Everything a KV run emits, plus the config's Durable Object.
-		Emits: append(append([]edge.EventKind{}, counterEmits...),
-			edge.EvDOPlace, edge.EvDOQueue, edge.EvDOStart, edge.EvDOFinish, edge.EvDOGate,
-			edge.EvDOStorage, edge.EvDOCommit, edge.EvDOAlarm, edge.EvDOEvict,
-		),
-		run: runConfigFanout,
+		Emits: kinds(requestKinds, kvKinds, doKinds, doAlarmKinds, doLifeKinds),
+		Notes: []string{"readers", "editors", "edit-failed", "edit-written", "edit-committed", "torn-read", "now-reads", "outcome"},
+		run:   runConfigFanout,
 	}
 }
 
@@ -182,14 +180,14 @@ func playConfigFanout(s *scenario) (*fanoutRun, error) {
 	for _, p := range readerPoPs {
 		rcodes = append(rcodes, w.Code(p))
 	}
-	w.Note("readers", fmt.Sprintf("%s (%s) read the checkout flag's config about every %s; each caches it for cacheTtl %s",
-		plural(readers, "PoP"), strings.Join(rcodes, ", "), fmtSecs(s.p.Duration("read_every")), fmtSecs(f.ttl)))
+	w.Note("readers", "readers", fmt.Sprintf("%s (%s) read the checkout flag's config about every %s; each caches it for cacheTtl %s",
+		plural(readers, "PoP"), strings.Join(rcodes, ", "), fmtDur(s.p.Duration("read_every")), fmtDur(f.ttl)))
 	w.At(editStart, func() {
 		how := "through the config's Durable Object"
 		if f.direct {
 			how = "straight into KV, one key per field"
 		}
-		w.Note("editors", fmt.Sprintf("%s at %s each make %s to the flag and its percentage, %s",
+		w.Note("editors", "editors", fmt.Sprintf("%s at %s each make %s to the flag and its percentage, %s",
 			plural(writers, "editor"), strings.Join(codes, ", "), plural(s.p.Int("edits"), "edit"), how))
 	})
 	f.startEditors(edit)
@@ -235,8 +233,10 @@ func (f *fanoutRun) startEditors(h edge.Handler) {
 				think := 200*time.Millisecond + time.Duration(rnd.Int64N(int64(time.Second)))
 				next(w.Now() + think)
 			})
-			ed.req = r.ID
-			f.editByReq[r.ID] = ed
+			r.OnStart(func() {
+				ed.req = r.ID
+				f.editByReq[r.ID] = ed
+			})
 		}
 		next(editStart + time.Duration(rnd.Int64N(int64(400*time.Millisecond))))
 	}
@@ -246,13 +246,17 @@ func (f *fanoutRun) noteEdit(ed *fanoutEdit, status int, body string) {
 	w := f.w
 	code := w.Code(ed.pop)
 	what := fmt.Sprintf("edit %s (flag %s, %d%%) from %s", ed.id, ed.flag, ed.percent, code)
+	e := edge.Event{Actor: code, Req: ed.req, Value: ed.id, Version: int64(ed.version), Latency: ed.ret - ed.call}
 	switch {
 	case !ed.ok:
-		w.Note(code, fmt.Sprintf("%s failed: %s", what, body))
+		e.Note = "edit-failed"
+		w.Annotate(e, fmt.Sprintf("%s failed: %s", what, body))
 	case f.direct:
-		w.Note(code, fmt.Sprintf("%s wrote its three keys as version %d, %.1f s after it was sent", what, ed.version, secs(ed.ret-ed.call)))
+		e.Note = "edit-written"
+		w.Annotate(e, fmt.Sprintf("%s wrote its three keys as version %d, %s after it was sent", what, ed.version, fmtDur(ed.ret-ed.call)))
 	default:
-		w.Note(code, fmt.Sprintf("%s is changelog version %d, answered in %s", what, ed.version, fmtLatency(ed.ret-ed.call)))
+		e.Note = "edit-committed"
+		w.Annotate(e, fmt.Sprintf("%s is changelog version %d, answered in %s", what, ed.version, fmtDur(ed.ret-ed.call)))
 	}
 }
 
@@ -288,8 +292,10 @@ func (f *fanoutRun) startReaders(h edge.Handler) {
 					w.Stop()
 				}
 			})
-			rd.req = r.ID
-			f.readByReq[r.ID] = rd
+			r.OnStart(func() {
+				rd.req = r.ID
+				f.readByReq[r.ID] = rd
+			})
 		}
 		next(time.Second + time.Duration(i)*137*time.Millisecond)
 	}
@@ -361,7 +367,7 @@ func (f *fanoutRun) scan() {
 	trace := f.w.Trace()
 	for _, ev := range trace[f.scanned:] {
 		switch {
-		case ev.Kind == edge.EvDOStorage && ev.Key == "config" && ev.Detail == "put":
+		case ev.Kind == edge.EvDOStorage && ev.Key == "config" && ev.Op == "put":
 			c, _ := decodeConfig(ev.Value)
 			f.txVersion[ev.Req] = c.Version
 		case ev.Kind == edge.EvDOCommit && f.editByReq[ev.Req] != nil:
@@ -431,11 +437,14 @@ func (f *fanoutRun) judge(rd *fanoutRead) {
 	}
 	code := w.Code(f.readers[rd.pop])
 	what := fmt.Sprintf("version %d (flag %s, %d%%)", rd.cfg.Version, rd.cfg.Flag, rd.cfg.Percent)
+	e := edge.Event{Actor: code, Req: rd.req, Version: int64(rd.cfg.Version), Value: rd.cfg.Edit}
 	switch {
 	case rd.torn != "":
-		w.Note(code, fmt.Sprintf("%s reads a torn config, %s: %s", code, what, rd.torn))
+		e.Note = "torn-read"
+		w.Annotate(e, fmt.Sprintf("%s reads a torn config, %s: %s", code, what, rd.torn))
 	case f.direct:
-		w.Note(code, fmt.Sprintf("%s now reads %s, all three fields from edit %s", code, what, rd.cfg.Edit))
+		e.Note = "now-reads"
+		w.Annotate(e, fmt.Sprintf("%s now reads %s, all three fields from edit %s", code, what, rd.cfg.Edit))
 	default:
 		var since time.Duration
 		for _, c := range f.changes {
@@ -443,7 +452,8 @@ func (f *fanoutRun) judge(rd *fanoutRead) {
 				since = w.Now() - c.at
 			}
 		}
-		w.Note(code, fmt.Sprintf("%s now reads %s, %.1f s after the DO committed it", code, what, secs(since)))
+		e.Note, e.Latency = "now-reads", since
+		w.Annotate(e, fmt.Sprintf("%s now reads %s, %s after the DO committed it", code, what, fmtDur(since)))
 	}
 }
 
@@ -592,18 +602,18 @@ func (f *fanoutRun) report() {
 	}
 	lost := acked - len(versions)
 
-	s.metric("edits acknowledged", float64(acked), "count", false)
+	s.liveCount("edits acknowledged", EventFilter{Kind: edge.EvRequestEnd, Outcome: "ok", Path: "/edit"}, false)
 	if f.direct {
 		s.metric("edits that reused a version", float64(lost), "count", true)
 	} else {
 		s.metric("changelog entries", float64(entries), "count", false)
-		s.liveCount("publishes to KV", edge.EvKVPutDone, "accepted", false)
+		s.liveCount("publishes to KV", EventFilter{Kind: edge.EvKVPutDone, Outcome: "accepted"}, false)
 	}
 	if f.direct {
-		s.liveCount("KV writes accepted", edge.EvKVPutDone, "accepted", false)
+		s.liveCount("KV writes accepted", EventFilter{Kind: edge.EvKVPutDone, Outcome: "accepted"}, false)
 	}
-	s.liveCount("KV writes refused (429)", edge.EvKVPutDone, "429", f.direct)
-	s.metric("config reads", float64(reads), "count", false)
+	s.liveCount("KV writes refused (429)", EventFilter{Kind: edge.EvKVPutDone, Outcome: "429"}, f.direct)
+	s.liveCount("config reads", EventFilter{Kind: edge.EvRequestEnd, Outcome: "ok", Path: "/config"}, false)
 	s.metric("stale reads", float64(stale), "count", false)
 	s.metric("torn reads", float64(torn), "count", true)
 	s.metric("longest stale window", secs(worst), "s", true)
@@ -611,7 +621,7 @@ func (f *fanoutRun) report() {
 	s.metric("cacheTtl", secs(f.ttl), "s", false)
 
 	s.outcome = f.outcome(pops, acked, lost, entries, finalVersion, stale, torn, converged, worst, worstPoP)
-	w.Note("check", s.outcome)
+	w.Note("check", "outcome", s.outcome)
 }
 
 func (f *fanoutRun) outcome(pops []popSummary, acked, lost, entries, finalVersion int,
@@ -643,7 +653,7 @@ func (f *fanoutRun) outcome(pops []popSummary, acked, lost, entries, finalVersio
 		}
 		if stale > 0 {
 			fmt.Fprintf(&b, "; readers lagged for at most %.1f s after a commit (%s; publish every %s, cacheTtl %s)",
-				secs(worst), worstPoP, fmtSecs(f.every), fmtSecs(f.ttl))
+				secs(worst), worstPoP, fmtDur(f.every), fmtDur(f.ttl))
 		} else {
 			b.WriteString("; no reader read a config older than KV's")
 		}

@@ -114,10 +114,10 @@ func TestConfigFanoutDOPublishesAfterCommitAtMostOncePerInterval(t *testing.T) {
 			last := time.Duration(-1)
 			for _, ev := range r.Trace {
 				switch {
-				case ev.Kind == edge.EvDOStorage && ev.Key == "config" && ev.Detail == "put":
+				case ev.Kind == edge.EvDOStorage && ev.Key == "config" && ev.Op == "put":
 					c, _ := decodeConfig(ev.Value)
 					committed[c.Version] = -1 // written, not yet durable
-				case ev.Kind == edge.EvDOCommit && strings.HasPrefix(ev.Detail, "3 writes"):
+				case ev.Kind == edge.EvDOCommit && ev.Count == 3:
 					for v, at := range committed {
 						if at < 0 {
 							committed[v] = ev.At

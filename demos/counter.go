@@ -40,8 +40,9 @@ type counterTally struct {
 // send issues one increment at PoP pop and virtual time at, and records it
 // as a counter operation once acknowledged; then runs next, if any.
 func (t *counterTally) send(at time.Duration, pop edge.PoPID, path string, h edge.Handler, next func()) {
-	client := 0
-	r := t.w.Request(at, pop, path, h, func(status int, body string) {
+	var r *edge.Request
+	r = t.w.Request(at, pop, path, h, func(status int, body string) {
+		client := r.ID
 		if n, err := strconv.Atoi(body); status == 200 && err == nil {
 			// An increment answers the count it produced: the counter
 			// model expects each to be one more than the last.
@@ -59,14 +60,14 @@ func (t *counterTally) send(at time.Duration, pop edge.PoPID, path string, h edg
 			next()
 		}
 	})
-	client = r.ID
 }
 
 // noteRepeat notes an increment answered with a count an earlier one
 // already got: both started from the same read.
 func (t *counterTally) noteRepeat(pop edge.PoPID, client, n int) {
 	if first, dup := t.answered[n]; dup {
-		t.w.Note(t.w.Code(pop), fmt.Sprintf("req %d is told count %d, as req %d was: two increments, one step up", client, n, first))
+		t.w.Annotate(edge.Event{Note: "lost-update", Actor: t.w.Code(pop), Req: client, Value: strconv.Itoa(n), Version: int64(first)},
+			fmt.Sprintf("req %d is told count %d, as req %d was: two increments, one step up", client, n, first))
 		return
 	}
 	if t.answered == nil {
@@ -79,8 +80,9 @@ func (t *counterTally) noteRepeat(pop edge.PoPID, client, n int) {
 // the read in the history.
 func (t *counterTally) check(pop edge.PoPID, h edge.Handler) {
 	at := t.lastDone + settleWait
-	client := 0
-	r := t.w.Request(at, pop, "/count", h, func(status int, body string) {
+	var r *edge.Request
+	r = t.w.Request(at, pop, "/count", h, func(status int, body string) {
+		client := r.ID
 		n, err := strconv.Atoi(body)
 		if body == "" {
 			n, err = 0, nil
@@ -92,25 +94,24 @@ func (t *counterTally) check(pop edge.PoPID, h edge.Handler) {
 			t.afterCheck()
 		}
 	})
-	client = r.ID
 }
 
 // report turns the tally into metrics, the porcupine verdict and the
 // outcome sentence.
 func (t *counterTally) report(s *scenario) {
 	lost := t.acked - t.final
-	s.metric("increments acknowledged", float64(t.acked), "count", false)
+	s.liveCount("increments acknowledged", EventFilter{Kind: edge.EvRequestEnd, Outcome: "ok", Path: "/increment"}, false)
 	s.metric("final count", float64(t.final), "count", true)
 	s.metric("updates lost", float64(lost), "count", true)
 	if t.inObject {
-		s.liveCount("requests queued at the object", edge.EvDOQueue, "", false)
-		s.liveCount("storage writes made durable", edge.EvDOCommit, "", false)
+		s.liveCount("requests queued at the object", EventFilter{Kind: edge.EvDOQueue}, false)
+		s.liveCount("storage writes made durable", EventFilter{Kind: edge.EvDOCommit}, false)
 	} else {
-		s.liveCount("stale reads", edge.EvKVGetDone, "stale", false)
-		s.liveCount("puts rejected with 429", edge.EvKVPutDone, "429", false)
+		s.liveCount("stale reads", EventFilter{Kind: edge.EvKVGetDone, Outcome: "stale"}, false)
+		s.liveCount("puts rejected with 429", EventFilter{Kind: edge.EvKVPutDone, Outcome: "429"}, false)
 	}
 	if t.failed > 0 {
-		s.metric("requests failed", float64(t.failed), "count", false)
+		s.liveCount("requests failed", EventFilter{Kind: edge.EvRequestEnd, Outcome: "error", Path: "/increment"}, false)
 	}
 	s.verdict = edge.CheckCounter(t.ops)
 	switch {
@@ -124,14 +125,7 @@ func (t *counterTally) report(s *scenario) {
 	if t.failed > 0 {
 		s.outcome += fmt.Sprintf(" (and %s gave up after %d attempts)", plural(t.failed, "request"), maxPutAttempts)
 	}
-	s.w.Note("check", s.outcome)
-}
-
-// counterEmits is what a KV counter run can emit.
-var counterEmits = []edge.EventKind{
-	edge.EvNote, edge.EvRequestStart, edge.EvRequestEnd, edge.EvSend, edge.EvArrive,
-	edge.EvKVGet, edge.EvKVGetDone, edge.EvKVRefresh, edge.EvKVFill, edge.EvKVVisible,
-	edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate,
+	s.w.Note("check", "outcome", s.outcome)
 }
 
 func localVsProdDemo() Demo {
@@ -148,7 +142,8 @@ func localVsProdDemo() Demo {
 			{ID: "local", Title: "Local (Miniflare)", Help: "wrangler dev's KV: one store, immediately consistent, no write limit"},
 		},
 		Source: Source{File: "race_worker.go", Code: raceWorkerSource},
-		Emits:  counterEmits,
+		Emits:  kinds(requestKinds, kvKinds),
+		Notes:  []string{"test-suite", "retry", "requests-answered", "outcome"},
 		run:    runLocalVsProd,
 	}
 }
@@ -169,12 +164,12 @@ func runLocalVsProd(s *scenario) error {
 	worker := &counterWorker{kv: w.KV("COUNTER"), random: w.Rand("worker")}
 	t := &counterTally{w: w}
 	n, gap := s.p.Int("requests"), s.p.Duration("spacing")
-	w.Note(w.Code(pops[0]), fmt.Sprintf("A test suite sends %d increments, %v apart", n, gap))
+	w.Note(w.Code(pops[0]), "test-suite", fmt.Sprintf("A test suite sends %d increments, %s apart", n, fmtDur(gap)))
 	for i := range n {
 		t.send(time.Duration(i)*gap, pops[0], "/increment", worker.incrementInKV, nil)
 	}
 	w.Run()
-	w.Note(w.Code(pops[0]), "every request answered; the test reads the count back once caches have expired")
+	w.Note(w.Code(pops[0]), "requests-answered", "every request answered; the test reads the count back once caches have expired")
 	t.check(pops[0], worker.readCount)
 	w.Run()
 	t.report(s)

@@ -3,7 +3,6 @@ package demos
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +24,9 @@ type Demo struct {
 	// Emits lists every event kind a run can produce; narration may only
 	// caption these.
 	Emits []edge.EventKind
+	// Notes lists the ids of the notes a run can make; narration may only
+	// match these.
+	Notes []string
 
 	run func(*scenario) error
 	// check, if set, rejects combinations of parameters that are each
@@ -63,41 +65,65 @@ type Caption struct {
 	Text string        `json:"text"`
 }
 
-// Metric is one figure a demo highlights, computed from the run.
+// Metric is one figure a demo highlights, computed from the run. Every
+// metric is either live or final: a live one is a count of trace events,
+// so a player can show it growing as its cursor moves; a final one (a
+// maximum, a median, a judgement on the whole run) only exists once the
+// run is over.
 type Metric struct {
 	Name      string  `json:"name"`
 	Value     float64 `json:"value"`
-	Unit      string  `json:"unit"` // count, ms, s, %
+	Unit      string  `json:"unit"` // count, ms, s, %, x
 	Highlight bool    `json:"highlight,omitempty"`
-	// Live, when set, says which trace events this count is made of, so a
-	// player can show the metric growing as its cursor moves: the number
-	// of matching events up to the cursor. At the end it equals Value.
+	// Live, when set, says which trace events this count is made of: at a
+	// cursor its value is the number of matching events up to it, and at
+	// the end it equals Value.
 	Live *EventFilter `json:"live,omitempty"`
+	// Final marks a metric that has a value only at the end of the run.
+	Final bool `json:"final,omitempty"`
 }
 
-// EventFilter selects trace events by kind and, optionally, outcome.
+// EventFilter selects trace events by kind and, optionally, outcome,
+// operation, tier or path prefix; NotFound selects reads that found
+// nothing (Version 0), whether fresh or stale.
 type EventFilter struct {
-	Kind    edge.EventKind `json:"kind"`
-	Outcome string         `json:"outcome,omitempty"`
+	Kind     edge.EventKind `json:"kind"`
+	Outcome  string         `json:"outcome,omitempty"`
+	Op       string         `json:"op,omitempty"`
+	Tier     string         `json:"tier,omitempty"`
+	Path     string         `json:"path,omitempty"` // a prefix of the event's Path
+	NotFound bool           `json:"not_found,omitempty"`
 }
 
 // Match reports whether ev is selected.
 func (f EventFilter) Match(ev edge.Event) bool {
-	return ev.Kind == f.Kind && (f.Outcome == "" || ev.Outcome == f.Outcome)
+	return ev.Kind == f.Kind && (f.Outcome == "" || ev.Outcome == f.Outcome) &&
+		(f.Op == "" || ev.Op == f.Op) && (f.Tier == "" || ev.Tier == f.Tier) &&
+		(f.Path == "" || strings.HasPrefix(ev.Path, f.Path)) && (!f.NotFound || ev.Version == 0)
 }
 
-// CountUntil counts the matching events at or before virtual time t.
-func (f EventFilter) CountUntil(trace []edge.Event, t time.Duration) int {
+// CountThrough counts the matching events of trace[0..seq].
+func (f EventFilter) CountThrough(trace []edge.Event, seq int) int {
 	n := 0
-	for _, ev := range trace {
-		if ev.At > t {
-			break
-		}
-		if f.Match(ev) {
+	for i := 0; i <= seq && i < len(trace); i++ {
+		if f.Match(trace[i]) {
 			n++
 		}
 	}
 	return n
+}
+
+// MetricAt is the metric's value with the cursor on trace event seq: a
+// live metric's count so far, a final metric's value once seq is the
+// last event. ok is false for a final metric before the end.
+func (r *Result) MetricAt(m Metric, seq int) (value float64, ok bool) {
+	if m.Live != nil {
+		return float64(m.Live.CountThrough(r.Trace, seq)), true
+	}
+	if seq >= len(r.Trace)-1 {
+		return m.Value, true
+	}
+	return 0, false
 }
 
 // Table is a small grid of figures (e.g. latency per caller).
@@ -114,16 +140,22 @@ type ParamValue struct {
 }
 
 // Result is a finished run: everything the TUI player renders at a
-// virtual-time cursor and everything headless mode prints.
+// virtual-time cursor and everything headless mode prints. StateAt gives
+// the simulator's state at any trace position.
 type Result struct {
-	Demo     string        `json:"demo"`
-	Title    string        `json:"title"`
-	Teaches  string        `json:"teaches"`
-	Variant  string        `json:"variant"`
-	Mode     string        `json:"mode"`
-	Seed     uint64        `json:"seed"`
-	Params   []ParamValue  `json:"params"`
-	Source   Source        `json:"source"`
+	// Format names the document: Kind "kvdo.demo.result", Version 1.
+	Kind    string       `json:"kind"`
+	Version int          `json:"version"`
+	Demo    string       `json:"demo"`
+	Title   string       `json:"title"`
+	Teaches string       `json:"teaches"`
+	Variant string       `json:"variant"`
+	Mode    string       `json:"mode"`
+	Seed    uint64       `json:"seed"`
+	Params  []ParamValue `json:"params"`
+	Source  Source       `json:"source"`
+	// Actors are everyone the trace names, with where they sit.
+	Actors   []edge.Actor  `json:"actors"`
 	Trace    []edge.Event  `json:"trace"`
 	Captions []Caption     `json:"captions"`
 	Metrics  []Metric      `json:"metrics"`
@@ -131,7 +163,20 @@ type Result struct {
 	Verdict  edge.Verdict  `json:"verdict"`
 	Outcome  string        `json:"outcome"`
 	End      time.Duration `json:"end_ns"`
+	// Final is the simulator's state when the run ended: what StateAt
+	// returns for the last trace event.
+	Final edge.Snapshot `json:"final"`
+
+	replay *Replayer // built on the first StateAt
+	demo   Demo
+	cfg    RunConfig
 }
+
+// Result document identity.
+const (
+	ResultKind    = "kvdo.demo.result"
+	ResultVersion = 1
+)
 
 // Metric returns the named metric's value and whether it exists.
 func (r *Result) Metric(name string) (float64, bool) {
@@ -141,6 +186,28 @@ func (r *Result) Metric(name string) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Groups of event kinds, to declare what a demo emits.
+var (
+	requestKinds = []edge.EventKind{edge.EvNote, edge.EvRequestStart, edge.EvRequestEnd, edge.EvLog, edge.EvSend, edge.EvArrive}
+	kvKinds      = []edge.EventKind{edge.EvKVGet, edge.EvKVGetDone, edge.EvKVRefresh, edge.EvKVFill, edge.EvKVFillKept,
+		edge.EvKVShorten, edge.EvKVExpired, edge.EvKVVisible, edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate}
+	doKinds = []edge.EventKind{edge.EvDOPlace, edge.EvDOQueue, edge.EvDOConstruct, edge.EvDOStart, edge.EvDOResume,
+		edge.EvDOYield, edge.EvDOFinish, edge.EvDOGate, edge.EvDOStorage, edge.EvDOCommit}
+	doAlarmKinds = []edge.EventKind{edge.EvDOAlarm}
+	doLifeKinds  = []edge.EventKind{edge.EvDOHibernate, edge.EvDOEvict}
+	cacheKinds   = []edge.EventKind{edge.EvCacheMatch, edge.EvCachePut, edge.EvCacheDelete, edge.EvCacheExpire}
+	originKinds  = []edge.EventKind{edge.EvOriginFetch, edge.EvOriginPublish}
+)
+
+// kinds joins groups of event kinds.
+func kinds(groups ...[]edge.EventKind) []edge.EventKind {
+	var out []edge.EventKind
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
 }
 
 // All lists the demos in the order the demo list shows them.
@@ -224,10 +291,13 @@ func (d Demo) Run(cfg RunConfig) (*Result, error) {
 		return nil, fmt.Errorf("demo %s: the scenario built no world", d.ID)
 	}
 	res := &Result{
+		Kind: ResultKind, Version: ResultVersion,
 		Demo: d.ID, Title: d.Title, Teaches: d.Teaches, Variant: variant, Mode: s.w.Mode().String(),
-		Seed: cfg.Seed, Params: vals.list(), Source: d.Source, Trace: s.w.Trace(),
+		Seed: cfg.Seed, Params: vals.list(), Source: d.Source, Actors: s.w.Actors(), Trace: s.w.Trace(),
 		Metrics: s.metrics, Tables: s.tables, Verdict: s.verdict, Outcome: s.outcome, End: s.w.Now(),
+		Final: s.w.Snapshot(), demo: d, cfg: cfg,
 	}
+	res.cfg.Variant = variant
 	if res.Trace == nil {
 		res.Trace = []edge.Event{}
 	}
@@ -248,28 +318,42 @@ type scenario struct {
 	tables  []Table
 	verdict edge.Verdict
 	outcome string
+	// watch, when set (by a replay), sees every trace event as it is
+	// recorded.
+	watch func(w *edge.World, e *edge.Event)
 }
 
 // world builds the run's World with tracing on.
 func (s *scenario) world(mode edge.Mode, history bool) (*edge.World, error) {
-	w, err := edge.New(edge.Config{Seed: s.seed, Mode: mode, Topology: s.topo, Trace: true, History: history})
+	return s.worldWith(edge.Config{Mode: mode, History: history})
+}
+
+// worldWith builds the run's World from cfg, with the run's seed and
+// topology and tracing on.
+func (s *scenario) worldWith(cfg edge.Config) (*edge.World, error) {
+	cfg.Seed, cfg.Topology, cfg.Trace = s.seed, s.topo, true
+	w, err := edge.New(cfg)
 	if err != nil {
 		return nil, err
+	}
+	if s.watch != nil {
+		w.Watch(func(e *edge.Event) { s.watch(w, e) })
 	}
 	s.w = w
 	return w, nil
 }
 
+// metric adds a final metric: a figure that only exists once the run is
+// over.
 func (s *scenario) metric(name string, v float64, unit string, highlight bool) {
-	s.metrics = append(s.metrics, Metric{Name: name, Value: v, Unit: unit, Highlight: highlight})
+	s.metrics = append(s.metrics, Metric{Name: name, Value: v, Unit: unit, Highlight: highlight, Final: true})
 }
 
 // liveCount adds a count metric made of trace events, so it can be shown
 // live; its value is the count over the whole trace.
-func (s *scenario) liveCount(name string, kind edge.EventKind, outcome string, highlight bool) {
-	f := &EventFilter{Kind: kind, Outcome: outcome}
-	n := f.CountUntil(s.w.Trace(), s.w.Now())
-	s.metrics = append(s.metrics, Metric{Name: name, Value: float64(n), Unit: "count", Highlight: highlight, Live: f})
+func (s *scenario) liveCount(name string, f EventFilter, highlight bool) {
+	n := f.CountThrough(s.w.Trace(), len(s.w.Trace())-1)
+	s.metrics = append(s.metrics, Metric{Name: name, Value: float64(n), Unit: "count", Highlight: highlight, Live: &f})
 }
 
 // TopologyError says a run's parameters need more PoPs than the topology
@@ -324,21 +408,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-func secs(d time.Duration) float64 { return float64(d) / float64(time.Second) }
-
-// fmtSecs prints a duration in seconds, the unit the captions use: "300s".
-func fmtSecs(d time.Duration) string {
-	return strconv.FormatFloat(secs(d), 'f', -1, 64) + "s"
-}
-
-// plural spells a count with its noun: "1 request", "3 requests".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

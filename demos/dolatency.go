@@ -31,14 +31,9 @@ func doLatencyDemo() Demo {
 		},
 		Variants: []Variant{{ID: "do-vs-kv", Title: "The object vs KV", Help: "every caller reads the same profile from the one object and from KV"}},
 		Source:   Source{File: "dolatency_worker.go", Code: doLatencyWorkerSource},
-		Emits: []edge.EventKind{
-			edge.EvNote, edge.EvRequestStart, edge.EvRequestEnd, edge.EvSend, edge.EvArrive,
-			edge.EvKVGet, edge.EvKVGetDone, edge.EvKVFill, edge.EvKVVisible,
-			edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate,
-			edge.EvDOPlace, edge.EvDOQueue, edge.EvDOStart, edge.EvDOFinish, edge.EvDOGate,
-			edge.EvDOStorage, edge.EvDOCommit,
-		},
-		run: runDOLatency,
+		Emits:    kinds(requestKinds, kvKinds, doKinds),
+		Notes:    []string{"publish", "callers", "caller", "outcome"},
+		run:      runDOLatency,
 	}
 }
 
@@ -99,14 +94,14 @@ func runDOLatency(s *scenario) error {
 	}
 	first := w.Code(pops[0])
 	if hint == "none" {
-		w.Note(first, fmt.Sprintf("a Worker at %s publishes the profile: the first request for the object, so the object is created near %s", first, first))
+		w.Note(first, "publish", fmt.Sprintf("a Worker at %s publishes the profile: the first request for the object, so the object is created near %s", first, first))
 	} else {
-		w.Note(first, fmt.Sprintf("a Worker at %s publishes the profile: the first request for the object, whose first get carries location hint %s", first, hint))
+		w.Note(first, "publish", fmt.Sprintf("a Worker at %s publishes the profile: the first request for the object, whose first get carries location hint %s", first, hint))
 	}
 	clients := w.Rand("callers")
 	w.Request(0, pops[0], "/profile", worker.publish, func(int, string) {
 		start := w.Now() + 500*time.Millisecond
-		w.Note("callers", fmt.Sprintf("%s each read the profile once from KV to warm their cache, then %d times from the object and %d times from KV", plural(n, "PoP"), reads, reads))
+		w.Note("callers", "callers", fmt.Sprintf("%s each read the profile once from KV to warm their cache, then %s from the object and %s from KV", plural(n, "PoP"), times(reads), times(reads)))
 		for i := range n {
 			send(start+time.Duration(i)*20*time.Millisecond, i, "/profile/kv", worker.readFromKV,
 				func(c *callerReads, d time.Duration) { c.kvFirst = d })
@@ -135,11 +130,14 @@ func runDOLatency(s *scenario) error {
 	return nil
 }
 
-// placeDetail is why the object went where it did, as its place event says.
+// placeDetail is why the object went where it did, from its place event.
 func placeDetail(trace []edge.Event) string {
 	for _, ev := range trace {
 		if ev.Kind == edge.EvDOPlace {
-			return ev.Detail
+			if ev.Outcome == "hint" {
+				return "location hint " + ev.Value
+			}
+			return "nearest host to the first caller at " + ev.From
 		}
 	}
 	return ""
@@ -180,14 +178,15 @@ func (s *scenario) doLatencyReport(w *edge.World, home edge.PoPID, why string, s
 		if kvP50 > 0 {
 			ratio = strconv.FormatFloat(float64(doP50)/float64(kvP50), 'f', 0, 64) + "x"
 		}
-		t.Rows = append(t.Rows, []string{label, fmtLatency(c.rtt), fmtLatency(doP50), fmtLatency(slices.Max(append([]time.Duration{0}, c.object...))),
-			fmtLatency(c.kvFirst), fmtLatency(kvP50), ratio})
+		t.Rows = append(t.Rows, []string{label, fmtDur(c.rtt), fmtDur(doP50), fmtDur(slices.Max(append([]time.Duration{0}, c.object...))),
+			fmtDur(c.kvFirst), fmtDur(kvP50), ratio})
 		if kvP50 > kvWorst {
 			kvWorst, kvWorstPoP = kvP50, code
 		}
 		kvWorstAt = max(kvWorstAt, kvP50)
 		failed += c.failed
-		w.Note(code, fmt.Sprintf("%s, round trip to the object %s: reads through the object took %s (p50), warm KV reads %s", code, fmtLatency(c.rtt), fmtLatency(doP50), fmtLatency(kvP50)))
+		w.Annotate(edge.Event{Note: "caller", Actor: code, Latency: doP50},
+			fmt.Sprintf("%s, round trip to the object %s: reads through the object took %s (p50), warm KV reads %s", code, fmtDur(c.rtt), fmtDur(doP50), fmtDur(kvP50)))
 	}
 	s.tables = append(s.tables, t)
 
@@ -201,19 +200,19 @@ func (s *scenario) doLatencyReport(w *edge.World, home edge.PoPID, why string, s
 		ratio = float64(farP50) / float64(farKV)
 	}
 	s.metric("farthest caller: object / KV", ratio, "x", true)
-	s.liveCount("requests the object answered", edge.EvDOFinish, "ok", false)
-	s.liveCount("KV reads from the PoP's own cache", edge.EvKVGet, "hit", false)
+	s.liveCount("requests the object answered", EventFilter{Kind: edge.EvDOFinish, Outcome: "ok"}, false)
+	s.liveCount("KV reads from the PoP's own cache", EventFilter{Kind: edge.EvKVGet, Outcome: "hit"}, false)
 	if failed > 0 {
 		s.metric("reads failed", float64(failed), "count", false)
 	}
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "the object lives at %s (%s); reading it takes %s (p50) from %s and %s from %s, %.0f times a warm KV read there",
-		w.Code(home), why, fmtLatency(nearP50), w.Code(near.pop), fmtLatency(farP50), w.Code(far.pop), ratio)
-	fmt.Fprintf(&b, ", while warm KV reads stay at or under %s (p50) at every caller (slowest %s)", fmtLatency(kvWorstAt), kvWorstPoP)
+		w.Code(home), why, fmtDur(nearP50), w.Code(near.pop), fmtDur(farP50), w.Code(far.pop), ratio)
+	fmt.Fprintf(&b, ", while warm KV reads stay at or under %s (p50) at every caller (slowest %s)", fmtDur(kvWorstAt), kvWorstPoP)
 	if failed > 0 {
 		fmt.Fprintf(&b, "; %s failed", plural(failed, "read"))
 	}
 	s.outcome = b.String()
-	w.Note("check", s.outcome)
+	w.Note("check", "outcome", s.outcome)
 }

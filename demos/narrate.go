@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/edge"
@@ -49,6 +48,10 @@ func CheckNarration(n content.Narration) error {
 				return fmt.Errorf("%s:%d:%d: demo %s never emits %q: expected one of %s",
 					n.File, c.OnPos.Line, c.OnPos.Col, id, c.On, strings.Join(kinds, ", "))
 			}
+			if c.Note != "" && !d.makesNote(c.Note) {
+				return fmt.Errorf("%s:%d:%d: demo %s never makes a note %q: expected one of %s",
+					n.File, c.Pos.Line, c.Pos.Col, id, c.Note, strings.Join(d.Notes, ", "))
+			}
 			if err := checkMatchers(c); err != nil {
 				return fmt.Errorf("%s:%d:%d: demo %s: %v", n.File, c.OnPos.Line, c.OnPos.Col, id, err)
 			}
@@ -74,7 +77,8 @@ var eventOutcomes = map[edge.EventKind][]string{
 	edge.EvDOGate:      {"input-closed", "input-open", "output-held", "output-released"},
 	edge.EvDOStorage:   {"found", "not-found", "committed", "rolled-back"},
 	edge.EvDOAlarm:     {"ok", "retry", "gave-up", "replaced"},
-	edge.EvDOEvict:     {"idle", "reset"},
+	edge.EvDOEvict:     {"idle", "reset", "max-lifetime"},
+	edge.EvKVExpired:   {"cache-ttl", "expiration"},
 	edge.EvDOOverload:  {"503"},
 	edge.EvDOFinish:    {"ok", "429", "client-error", "error"},
 	edge.EvRequestEnd:  {"ok", "429", "client-error", "error"},
@@ -84,10 +88,29 @@ var eventOutcomes = map[edge.EventKind][]string{
 	edge.EvCacheDelete: {"deleted", "absent"},
 }
 
+// eventOps lists the operations events of a kind can carry.
+var eventOps = map[edge.EventKind][]string{
+	edge.EvSend: {edge.MsgKVRead, edge.MsgKVValue, edge.MsgKVWrite, edge.MsgKVAck, edge.MsgKVReject, edge.MsgKVReplicate,
+		edge.MsgKVList, edge.MsgKVKeys, edge.MsgDOFetch, edge.MsgDOResponse, edge.MsgOriginFetch, edge.MsgOriginReply},
+	edge.EvDOStorage:   {"get", "put", "delete", "transaction", "setAlarm", "deleteAlarm"},
+	edge.EvKVPut:       {"put", "delete"},
+	edge.EvKVPutDone:   {"put", "delete"},
+	edge.EvKVCommit:    {"put", "delete"},
+	edge.EvKVReplicate: {"put", "delete"},
+	edge.EvDOStart:     {"fetch", "alarm"},
+	edge.EvDOResume: {edge.ResumeStorage, edge.ResumeKVGet, edge.ResumeKVPut, edge.ResumeFetch, edge.ResumeOrigin,
+		edge.ResumeTimer},
+	edge.EvDOGate: {edge.ResumeStorage, "blockConcurrencyWhile"},
+}
+
+func init() { eventOps[edge.EvArrive] = eventOps[edge.EvSend] }
+
 var eventTiers = map[edge.EventKind][]string{
 	edge.EvKVGetDone:   {"hit", "tier", "central", "local"},
 	edge.EvKVFill:      {"pop", "tier"},
-	edge.EvKVCommit:    {"central"},
+	edge.EvKVCommit:    {"central", "local"},
+	edge.EvKVShorten:   {"pop", "tier"},
+	edge.EvKVFillKept:  {"pop", "tier"},
 	edge.EvKVReplicate: {"central"},
 }
 
@@ -116,7 +139,25 @@ func checkMatchers(c content.NarrationCaption) error {
 	if err := check("outcome", c.Outcome, eventOutcomes); err != nil {
 		return err
 	}
+	if c.Note != "" && k != edge.EvNote {
+		return fmt.Errorf("note %q: only notes have an id; expected on: note", c.Note)
+	}
+	if _, known := eventOps[k]; c.Op != "" && !known {
+		return fmt.Errorf("op %q: %s events carry no operation", c.Op, k)
+	}
+	if err := check("op", c.Op, eventOps); err != nil {
+		return err
+	}
 	return check("tier", c.Tier, eventTiers)
+}
+
+func (d Demo) makesNote(id string) bool {
+	for _, n := range d.Notes {
+		if n == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (d Demo) emits(k edge.EventKind) bool {
@@ -154,9 +195,12 @@ func captionMatches(c content.NarrationCaption, variant string, ev edge.Event) b
 		(c.Variant == "" || c.Variant == variant) &&
 		(c.Actor == "" || c.Actor == ev.Actor) &&
 		(c.Outcome == "" || c.Outcome == ev.Outcome) &&
+		(c.Note == "" || c.Note == ev.Note) &&
+		(c.Op == "" || c.Op == ev.Op) &&
+		(c.Path == "" || c.Path == ev.Path) &&
+		(c.Count == "" || c.Count == strconv.Itoa(ev.Count)) &&
 		(c.Key == "" || c.Key == ev.Key) &&
-		(c.Tier == "" || c.Tier == ev.Tier) &&
-		(c.Detail == "" || strings.Contains(ev.Detail, c.Detail))
+		(c.Tier == "" || c.Tier == ev.Tier)
 }
 
 // fillCaption replaces {placeholders} with the event's fields.
@@ -173,7 +217,11 @@ func fillCaption(text string, ev edge.Event) string {
 		"{key}", ev.Key,
 		"{value}", value,
 		"{version}", strconv.FormatInt(ev.Version, 10),
-		"{latency}", fmtLatency(ev.Latency),
+		"{latency}", fmtDur(ev.Latency),
+		"{path}", ev.Path,
+		"{count}", strconv.Itoa(ev.Count),
+		"{queue}", strconv.Itoa(ev.Queue),
+		"{expires}", fmtAt(ev.Expires),
 		"{from}", ev.From,
 		"{to}", ev.To,
 		"{req}", strconv.Itoa(ev.Req),
@@ -183,19 +231,4 @@ func fillCaption(text string, ev edge.Event) string {
 		"{at}", fmtAt(ev.At),
 	)
 	return r.Replace(text)
-}
-
-// fmtLatency prints a latency the way people say it: 0.8 ms, 143 ms, 1.2 s.
-func fmtLatency(d time.Duration) string {
-	switch {
-	case d < 10*time.Millisecond:
-		return strconv.FormatFloat(ms(d), 'f', 1, 64) + " ms"
-	case d < time.Second:
-		return strconv.FormatFloat(ms(d), 'f', 0, 64) + " ms"
-	}
-	return strconv.FormatFloat(secs(d), 'f', 1, 64) + " s"
-}
-
-func fmtAt(d time.Duration) string {
-	return "+" + strconv.FormatFloat(secs(d), 'f', 3, 64) + "s"
 }

@@ -102,7 +102,7 @@ func TestPropagationNegativeLookupKeepsMissingTheNewKey(t *testing.T) {
 
 func TestPropagationWithoutPriorReadsHasNoStaleReads(t *testing.T) {
 	r := run(t, "propagation", "", 1, map[string]string{"prior_read": "false"})
-	if n := metric(t, r, "stale reads after the write"); n != 0 {
+	if n := metric(t, r, "stale reads"); n != 0 {
 		t.Errorf("no PoP had a cached copy, yet %v reads were stale", n)
 	}
 }

@@ -28,12 +28,9 @@ func propagationDemo() Demo {
 		},
 		Variants: []Variant{{ID: "kv", Title: "Workers KV", Help: "one key, one writer, readers on several continents"}},
 		Source:   Source{File: "propagation_worker.go", Code: propagationWorkerSource},
-		Emits: []edge.EventKind{
-			edge.EvNote, edge.EvRequestStart, edge.EvRequestEnd, edge.EvSend, edge.EvArrive,
-			edge.EvKVGet, edge.EvKVGetDone, edge.EvKVRefresh, edge.EvKVFill, edge.EvKVVisible,
-			edge.EvKVPut, edge.EvKVPutDone, edge.EvKVCommit, edge.EvKVReplicate,
-		},
-		run: runPropagation,
+		Emits:    kinds(requestKinds, kvKinds),
+		Notes:    []string{"readers", "publish", "outcome"},
+		run:      runPropagation,
 	}
 }
 
@@ -101,7 +98,7 @@ func runPropagation(s *scenario) error {
 		})
 	}
 	if prior {
-		w.Note("readers", fmt.Sprintf("%d PoPs read %q twice: a cold read, then a warm one", n, key))
+		w.Note("readers", "readers", fmt.Sprintf("%s read %q twice: a cold read, then a warm one", plural(n, "PoP"), key))
 		for i := range n {
 			at := time.Second + time.Duration(i)*150*time.Millisecond
 			read(i, at)
@@ -109,7 +106,7 @@ func runPropagation(s *scenario) error {
 		}
 	}
 	w.At(writeAt, func() {
-		w.Note(w.Code(pops[0]), fmt.Sprintf("an editor at %s publishes v2 of %q", w.Code(pops[0]), key))
+		w.Note(w.Code(pops[0]), "publish", fmt.Sprintf("an editor at %s publishes v2 of %q", w.Code(pops[0]), key))
 		w.Request(writeAt, pops[0], "/publish", worker.publishBanner, func(int, string) { written = w.Now() })
 	})
 	// Reads after the write: the first right after it, the last past one
@@ -148,13 +145,13 @@ func (s *scenario) propagationReport(w *edge.World, pops []edge.PoPID, stats []p
 		}
 		warmText := "-"
 		if p.warm > 0 {
-			warmText = fmtLatency(p.warm)
+			warmText = fmtDur(p.warm)
 		}
-		t.Rows = append(t.Rows, []string{w.Code(pops[i]), fmtLatency(p.cold), warmText, strconv.Itoa(p.staleAfter), after})
+		t.Rows = append(t.Rows, []string{w.Code(pops[i]), fmtDur(p.cold), warmText, strconv.Itoa(p.staleAfter), after})
 	}
 	s.tables = append(s.tables, t)
 	n := time.Duration(len(stats))
-	s.metric("stale reads after the write", float64(stale), "count", true)
+	s.liveCount("stale reads", EventFilter{Kind: edge.EvKVGetDone, Outcome: "stale"}, true)
 	s.metric("longest wait for the new value", secs(worst), "s", true)
 	s.metric("cold read, mean", ms(cold/n), "ms", false)
 	if prior {
@@ -177,7 +174,7 @@ func (s *scenario) propagationReport(w *edge.World, pops []edge.PoPID, stats []p
 	case stale == 0:
 		fmt.Fprintf(&b, "; no PoP had a cached copy, so every read after the write fetched the new value")
 	case worstPoP != "":
-		fmt.Fprintf(&b, "; other PoPs served %s for up to %.1f s (%s, cacheTtl %s)", old, secs(worst), worstPoP, fmtSecs(ttl))
+		fmt.Fprintf(&b, "; other PoPs served %s for up to %.1f s (%s, cacheTtl %s)", old, secs(worst), worstPoP, fmtDur(ttl))
 	}
 	if converged {
 		b.WriteString(", then every PoP converged")
@@ -185,5 +182,5 @@ func (s *scenario) propagationReport(w *edge.World, pops []edge.PoPID, stats []p
 		b.WriteString("; some PoPs had not seen the new value by the end")
 	}
 	s.outcome = b.String()
-
+	w.Note("check", "outcome", s.outcome)
 }

@@ -22,15 +22,11 @@ func raceDemo() Demo {
 			{ID: "kv-from-isolates", Title: "KV from many isolates", Help: "Workers at several PoPs each read the count from KV, add one and write it back"},
 		},
 		Source: Source{File: "race_worker.go", Code: raceWorkerSource},
-		Emits:  raceEmits,
+		Emits:  kinds(requestKinds, kvKinds, doKinds),
+		Notes:  []string{"clients", "lost-update", "retry", "increments-answered", "outcome"},
 		run:    runRace,
 	}
 }
-
-// raceEmits adds the Durable Object's events to the KV counter's.
-var raceEmits = append(append([]edge.EventKind(nil), counterEmits...),
-	edge.EvDOPlace, edge.EvDOQueue, edge.EvDOStart, edge.EvDOFinish, edge.EvDOGate,
-	edge.EvDOStorage, edge.EvDOCommit)
 
 func runRace(s *scenario) error {
 	w, err := s.world(edge.Production, false)
@@ -61,7 +57,7 @@ func runRace(s *scenario) error {
 		t.inObject = true
 		where = "their Workers forward every increment to one Durable Object, which keeps the count in its storage"
 	}
-	w.Note("clients", fmt.Sprintf("%d clients at %d PoPs each increment the counter %d times; %s", writers, writers, incs, where))
+	w.Note("clients", "clients", fmt.Sprintf("%s at %s each increment the counter %s; %s", plural(writers, "client"), plural(writers, "PoP"), times(incs), where))
 	// The first phase ends with the last answer, not when the queue runs
 	// dry: an idle object's eviction timer would otherwise run first.
 	active := writers
@@ -85,9 +81,9 @@ func runRace(s *scenario) error {
 	}
 	w.Run()
 	if t.inObject {
-		w.Note("clients", "every increment answered; a minute later a fresh request asks the object for its count")
+		w.Note("clients", "increments-answered", "every increment answered; a minute later a fresh request asks the object for its count")
 	} else {
-		w.Note("clients", "every increment answered; a minute later, with every cached copy expired, a fresh read shows what KV kept")
+		w.Note("clients", "increments-answered", "every increment answered; a minute later, with every cached copy expired, a fresh read shows what KV kept")
 	}
 	t.check(pops[writers], read)
 	w.Run()

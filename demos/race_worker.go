@@ -28,15 +28,15 @@ const maxPutAttempts = 6
 // add one, write it back. Between the read and the write anything may
 // happen, and on KV a read may already be stale when it returns.
 func (c *counterWorker) incrementInKV(r *edge.Request) {
-	c.kv.Get(r.PoP, "count", edge.GetOptions{}, r.ID, func(got edge.GetResult) {
+	c.kv.Get(r.PoP, "count", edge.GetOptions{}, r.ID, func(got edge.GetResult) { // step: worker-read-count
 		n, _ := strconv.Atoi(got.Value)
 		next := strconv.Itoa(n + 1)
 		c.putWithRetry(r.World(), r.PoP, r.ID, "count", next, 1, func(err error) {
 			if err != nil {
-				r.Respond(503, err.Error())
+				r.Respond(503, err.Error()) // step: worker-give-up
 				return
 			}
-			r.Respond(200, next)
+			r.Respond(200, next) // step: worker-answer-count
 		})
 	})
 }
@@ -45,10 +45,10 @@ func (c *counterWorker) incrementInKV(r *edge.Request) {
 // exponential backoff plus jitter and tries again, as the KV docs advise.
 // It retries the same value: a retry cannot repair a stale read.
 func (c *counterWorker) putWithRetry(w *edge.World, at edge.PoPID, req int, key, value string, attempt int, done func(error)) {
-	c.kv.Put(at, key, value, edge.PutOptions{}, req, func(err error) {
+	c.kv.Put(at, key, value, edge.PutOptions{}, req, func(err error) { // step: worker-write-count
 		if edge.IsKVError(err, "429") && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			w.Note(w.Code(at), "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
+			w.Annotate(edge.Event{Note: "retry", Actor: w.Code(at), Req: req, Latency: wait}, "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
 			w.After(wait, func() { c.putWithRetry(w, at, req, key, value, attempt+1, done) })
 			return
 		}
@@ -58,8 +58,8 @@ func (c *counterWorker) putWithRetry(w *edge.World, at edge.PoPID, req int, key,
 
 // readCount answers GET /count with whatever KV returns at this PoP.
 func (c *counterWorker) readCount(r *edge.Request) {
-	c.kv.Get(r.PoP, "count", edge.GetOptions{}, r.ID, func(got edge.GetResult) {
-		r.Respond(200, got.Value)
+	c.kv.Get(r.PoP, "count", edge.GetOptions{}, r.ID, func(got edge.GetResult) { // step: check-read-count
+		r.Respond(200, got.Value) // step: check-answer
 	})
 }
 
@@ -70,8 +70,8 @@ func (c *counterWorker) readCount(r *edge.Request) {
 // forwardToCounter is the Worker in front of the object: it passes the
 // request on and relays the object's answer.
 func (c *counterWorker) forwardToCounter(r *edge.Request) {
-	c.counter.Fetch(r.PoP, r.Path, "", r.ID, func(res edge.Response) {
-		r.Respond(res.Status, res.Body)
+	c.counter.Fetch(r.PoP, r.Path, "", r.ID, func(res edge.Response) { // step: forward-to-object
+		r.Respond(res.Status, res.Body) // step: relay-answer
 	})
 }
 
@@ -86,15 +86,15 @@ type kvCounterObject struct {
 // Fetch handles /increment: read, add one, write back, as incrementInKV.
 func (c *kvCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	kv := o.KV("COUNTER")
-	kv.Get("count", edge.GetOptions{}, func(got edge.GetResult) {
+	kv.Get("count", edge.GetOptions{}, func(got edge.GetResult) { // step: object-read-count
 		n, _ := strconv.Atoi(got.Value)
 		next := strconv.Itoa(n + 1)
 		c.putFromObject(o, kv, r.ID, next, 1, func(err error) {
 			if err != nil {
-				r.Respond(503, err.Error())
+				r.Respond(503, err.Error()) // step: object-give-up
 				return
 			}
-			r.Respond(200, next)
+			r.Respond(200, next) // step: object-answer-count
 		})
 	})
 }
@@ -102,10 +102,10 @@ func (c *kvCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 // putFromObject writes the count to KV, backing off on 429 as
 // putWithRetry does; the wait is a timer, which leaves the gate open too.
 func (c *kvCounterObject) putFromObject(o *edge.DOContext, kv edge.DOKV, req int, value string, attempt int, done func(error)) {
-	kv.Put("count", value, edge.PutOptions{}, func(err error) {
+	kv.Put("count", value, edge.PutOptions{}, func(err error) { // step: object-write-count
 		if edge.IsKVError(err, "429") && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			o.World().Note("do:"+o.ID().Name(), "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
+			o.World().Annotate(edge.Event{Note: "retry", Actor: "do:" + o.ID().Name(), Req: req, Latency: wait}, "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
 			o.Sleep(wait, func() { c.putFromObject(o, kv, req, value, attempt+1, done) })
 			return
 		}
@@ -121,14 +121,14 @@ type storedCounterObject struct{}
 // Fetch handles /increment and /count.
 func (storedCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	st := o.Storage()
-	st.Get("count", func(v string, _ bool) {
+	st.Get("count", func(v string, _ bool) { // step: storage-read-count
 		if r.Path == "/count" {
-			r.Respond(200, v)
+			r.Respond(200, v) // step: storage-answer-count
 			return
 		}
 		n, _ := strconv.Atoi(v)
 		next := strconv.Itoa(n + 1)
-		st.Put("count", next)
-		r.Respond(200, next) // held by the output gate until the put is durable
+		st.Put("count", next) // step: storage-write-count
+		r.Respond(200, next)  // step: storage-answer-increment (held by the output gate until the put is durable)
 	})
 }

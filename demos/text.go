@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kvdo/kvdo/edge"
 )
@@ -42,7 +43,7 @@ func (r *Result) Text() string {
 	}
 	for _, ev := range r.Trace {
 		text, captioned := caps[ev.Seq]
-		if !captioned && (ev.Kind == edge.EvSend || ev.Kind == edge.EvArrive) {
+		if !captioned && quiet[ev.Kind] {
 			continue
 		}
 		if !captioned {
@@ -52,7 +53,7 @@ func (r *Result) Text() string {
 		if ev.Req != 0 {
 			req = "req " + strconv.Itoa(ev.Req)
 		}
-		line := fmt.Sprintf("  %9s  %-10s %-14s %-7s %s", fmtAt(ev.At), ev.Actor, ev.Kind, req, text)
+		line := fmt.Sprintf("  %10s  %-12s %-14s %-7s %s", fmtAt(ev.At), ev.Actor, ev.Kind, req, text)
 		b.WriteString(strings.TrimRight(line, " "))
 		b.WriteString("\n")
 	}
@@ -63,7 +64,7 @@ func (r *Result) Text() string {
 		if m.Highlight {
 			mark = "*"
 		}
-		fmt.Fprintf(&b, "  %s %-34s %s\n", mark, m.Name, fmtMetric(m))
+		fmt.Fprintf(&b, "  %s %-34s %s\n", mark, m.Name, FormatMetric(m))
 	}
 	for _, t := range r.Tables {
 		fmt.Fprintf(&b, "\n%s\n", t.Title)
@@ -74,18 +75,29 @@ func (r *Result) Text() string {
 	return b.String()
 }
 
-func fmtMetric(m Metric) string {
+// quiet are the kinds the timeline leaves out unless a caption is on
+// them: messages in flight (their effects are listed) and an object's
+// code returning to its event loop.
+var quiet = map[edge.EventKind]bool{edge.EvSend: true, edge.EvArrive: true, edge.EvDOYield: true, edge.EvOriginPublish: true}
+
+// FormatMetric writes a metric's value in its unit, the way the rest of
+// a demo writes times and counts.
+func FormatMetric(m Metric) string { return fmtMetric(m, m.Value) }
+
+func fmtMetric(m Metric, v float64) string {
 	switch m.Unit {
 	case "count":
-		return strconv.FormatFloat(m.Value, 'f', 0, 64)
+		return FormatCount(int64(v))
 	case "ms":
-		return strconv.FormatFloat(m.Value, 'f', 1, 64) + " ms"
+		return FormatDuration(time.Duration(v * float64(time.Millisecond)))
 	case "s":
-		return strconv.FormatFloat(m.Value, 'f', 1, 64) + " s"
+		return FormatDuration(time.Duration(v * float64(time.Second)))
 	case "%":
-		return strconv.FormatFloat(m.Value, 'f', 0, 64) + "%"
+		return strconv.FormatFloat(v, 'f', 0, 64) + "%"
+	case "x":
+		return groupThousands(strconv.FormatFloat(v, 'f', 0, 64)) + "x"
 	}
-	return strconv.FormatFloat(m.Value, 'g', 4, 64) + " " + m.Unit
+	return strconv.FormatFloat(v, 'g', 4, 64) + " " + m.Unit
 }
 
 func writeTable(b *strings.Builder, t Table) {
@@ -119,9 +131,17 @@ func writeTable(b *strings.Builder, t Table) {
 
 // summary is the line an uncaptioned event gets: its facts, tersely.
 func summary(ev edge.Event) string {
+	if ev.Kind == edge.EvNote {
+		return ev.Detail
+	}
 	var parts []string
 	if ev.From != "" || ev.To != "" {
 		parts = append(parts, ev.From+"->"+ev.To)
+	}
+	for _, s := range []string{ev.Op, ev.Path} {
+		if s != "" {
+			parts = append(parts, s)
+		}
 	}
 	if ev.Key != "" {
 		s := ev.Key
@@ -141,7 +161,19 @@ func summary(ev edge.Event) string {
 		}
 	}
 	if ev.Latency != 0 {
-		parts = append(parts, fmtLatency(ev.Latency))
+		parts = append(parts, fmtDur(ev.Latency))
+	}
+	if ev.Expires != 0 {
+		parts = append(parts, "until "+fmtAt(ev.Expires))
+	}
+	if ev.Count != 0 {
+		parts = append(parts, "count "+strconv.Itoa(ev.Count))
+	}
+	if ev.Queue != 0 {
+		parts = append(parts, strconv.Itoa(ev.Queue)+" queued")
+	}
+	if ev.Phase != "" {
+		parts = append(parts, "["+string(ev.Phase)+"]")
 	}
 	if ev.Detail != "" {
 		parts = append(parts, ev.Detail)

@@ -111,12 +111,14 @@ func (c *CacheAPI) latency() time.Duration {
 }
 
 // fresh returns the PoP's unexpired entry for url. An expired entry is
-// dropped: the Cache API has no stale-while-revalidate, so past max-age a
-// copy is as good as absent.
-func (c *CacheAPI) fresh(pop PoPID, url string) *cacheEntry {
+// dropped, and the drop recorded: the Cache API has no
+// stale-while-revalidate, so past max-age a copy is as good as absent.
+func (c *CacheAPI) fresh(pop PoPID, url string, req int, site string) *cacheEntry {
 	e := c.store[pop][url]
 	if e != nil && c.w.now >= e.expires {
 		delete(c.store[pop], url)
+		c.w.emit(Event{Kind: EvCacheExpire, Actor: c.w.pops[pop].Code, Req: req, Key: url, Version: e.resp.Version,
+			Expires: e.expires, Site: site})
 		return nil
 	}
 	return e
@@ -129,7 +131,7 @@ func (c *CacheAPI) Match(pop PoPID, url string, req int, cb func(CacheMatch)) {
 	w := c.w
 	site := w.callSite(1)
 	res := CacheMatch{URL: url}
-	if e := c.fresh(pop, url); e != nil {
+	if e := c.fresh(pop, url, req, site); e != nil {
 		res.Hit, res.Response, res.Age = true, e.resp, w.now-e.storedAt
 		c.mHit.Add(1)
 	} else {
@@ -138,8 +140,7 @@ func (c *CacheAPI) Match(pop PoPID, url string, req int, cb func(CacheMatch)) {
 	if w.cfg.Trace {
 		ev := Event{Kind: EvCacheMatch, Actor: w.pops[pop].Code, Req: req, Key: url, Outcome: "miss", Site: site}
 		if res.Hit {
-			ev.Outcome, ev.Value, ev.Version = "hit", res.Response.Body, res.Response.Version
-			ev.Detail = fmt.Sprintf("stored %v ago", res.Age.Round(time.Millisecond))
+			ev.Outcome, ev.Value, ev.Version, ev.Latency = "hit", res.Response.Body, res.Response.Version, res.Age
 		}
 		w.emit(ev)
 	}
@@ -166,6 +167,9 @@ func (c *CacheAPI) Put(pop PoPID, url string, resp CachedResponse, req int, cb f
 	w.After(c.latency(), func() {
 		stored := why == ""
 		if stored {
+			// A copy already there is replaced; one past its max-age is
+			// dropped first, as any operation on it would.
+			c.fresh(pop, url, req, site)
 			c.store[pop][url] = &cacheEntry{resp: resp, storedAt: w.now, expires: w.now + resp.MaxAge}
 			c.mStored.Add(1)
 		} else {
@@ -173,7 +177,8 @@ func (c *CacheAPI) Put(pop PoPID, url string, resp CachedResponse, req int, cb f
 		}
 		if w.cfg.Trace {
 			ev := Event{Kind: EvCachePut, Actor: w.pops[pop].Code, Req: req, Key: url, Value: resp.Body,
-				Version: resp.Version, Outcome: "stored", Site: site, Detail: fmt.Sprintf("max-age %v", resp.MaxAge)}
+				Version: resp.Version, Outcome: "stored", Site: site, Expires: w.now + resp.MaxAge,
+				Detail: fmt.Sprintf("max-age %v", resp.MaxAge)}
 			if !stored {
 				ev.Outcome, ev.Detail = "skipped", why
 			}
@@ -192,7 +197,7 @@ func (c *CacheAPI) Delete(pop PoPID, url string, req int, cb func(deleted bool))
 	w := c.w
 	site := w.callSite(1)
 	w.After(c.latency(), func() {
-		deleted := c.fresh(pop, url) != nil
+		deleted := c.fresh(pop, url, req, site) != nil
 		if deleted {
 			delete(c.store[pop], url)
 			c.mDeleted.Add(1)
@@ -211,10 +216,10 @@ func (c *CacheAPI) Delete(pop PoPID, url string, req int, cb func(deleted bool))
 }
 
 // Holds reports whether PoP pop holds a fresh copy of url right now, and
-// its version: for tests and scenario checks, costs no time and leaves no
-// trace.
+// its version: for tests and scenario checks, costs no time, changes
+// nothing and leaves no trace.
 func (c *CacheAPI) Holds(pop PoPID, url string) (int64, bool) {
-	if e := c.fresh(pop, url); e != nil {
+	if e := c.store[pop][url]; e != nil && c.w.now < e.expires {
 		return e.resp.Version, true
 	}
 	return 0, false

@@ -92,7 +92,7 @@ func callAt(w *World, stub *DOStub, pop, path string, at time.Duration) *doCall 
 	}, func(status int, body string) {
 		c.status, c.body, c.done, c.latency = status, body, true, w.Now()-at
 	})
-	c.id = r.ID
+	r.OnStart(func() { c.id = r.ID })
 	return c
 }
 
@@ -376,15 +376,15 @@ func TestDOOutputGateHoldsTheResponseUntilTheWriteIsDurable(t *testing.T) {
 			held = &w.Trace()[i]
 		case e.Kind == EvDOGate && e.Outcome == "output-released" && released == nil:
 			released = &w.Trace()[i]
-		case e.Kind == EvSend && e.Detail == "do response" && e.Req == write.id && sent == nil:
+		case e.Kind == EvSend && e.Op == MsgDOResponse && e.Req == write.id && sent == nil:
 			sent = &w.Trace()[i]
 		}
 	}
 	if commit == nil || held == nil || released == nil || sent == nil {
 		t.Fatalf("trace lacks commit/held/released/send: %v %v %v %v", commit, held, released, sent)
 	}
-	if commit.Detail != "2 writes durable" {
-		t.Errorf("commit = %q, want both puts in one batch", commit.Detail)
+	if commit.Count != 2 {
+		t.Errorf("commit of %d writes, want both puts in one batch", commit.Count)
 	}
 	if sent.At < commit.At || released.At != commit.At || held.At > commit.At {
 		t.Errorf("held at %v, committed at %v, released at %v, response sent at %v", held.At, commit.At, released.At, sent.At)
@@ -426,11 +426,11 @@ func TestDOFetchFromAnObjectWaitsForItsWritesButNotOthers(t *testing.T) {
 		switch {
 		case e.Kind == EvDOCommit && e.Actor == "do:relay":
 			commit = e.At
-		case e.Kind == EvSend && e.Detail == "do fetch /hits":
+		case e.Kind == EvSend && e.Op == MsgDOFetch && e.Path == "/hits":
 			subrequest = e.At
 		case e.Kind == EvDOStart && e.Req == ping.id && e.Actor == "do:relay":
 			pingStart = e.At
-		case e.Kind == EvDOStart && e.Req == relay.id && e.Detail == "resume":
+		case e.Kind == EvDOResume && e.Req == relay.id && e.Op == ResumeFetch:
 			relayResume = e.At
 		}
 	}
@@ -634,10 +634,10 @@ func TestDOBlockConcurrencyWhileHoldsOtherRequests(t *testing.T) {
 	var opened time.Duration
 	var starts []time.Duration
 	for _, e := range w.Trace() {
-		if e.Kind == EvDOGate && e.Outcome == "input-open" && e.Detail == "blockConcurrencyWhile done" {
+		if e.Kind == EvDOGate && e.Outcome == "input-open" && e.Op == "blockConcurrencyWhile" {
 			opened = e.At
 		}
-		if e.Kind == EvDOStart && strings.HasPrefix(e.Detail, "fetch") {
+		if e.Kind == EvDOStart && e.Op == "fetch" {
 			starts = append(starts, e.At)
 		}
 	}
@@ -649,7 +649,7 @@ func TestDOBlockConcurrencyWhileHoldsOtherRequests(t *testing.T) {
 	if opened < 10*time.Millisecond {
 		t.Fatalf("blockConcurrencyWhile ended at %v; a cold KV read takes longer", opened)
 	}
-	for _, s := range starts[1:] { // the first start constructed the object and was put back
+	for _, s := range starts { // the first event constructed the object and was put back
 		if s < opened {
 			t.Errorf("a request started at %v, before blockConcurrencyWhile ended at %v", s, opened)
 		}

@@ -182,6 +182,9 @@ type kvFetch struct {
 type kvWaiter struct {
 	real    bool // a reader waits (false for a background refresh)
 	refresh bool // a background refresh: reads through to a central store
+	// version and expires are the refreshed copy's, for the trace.
+	version int64
+	expires time.Duration
 	req     int
 	start   time.Duration
 	want    kvWant // the consistent answer when the read was issued
@@ -191,21 +194,22 @@ type kvWaiter struct {
 
 // KVNamespace is one simulated KV namespace.
 type KVNamespace struct {
-	w      *World
-	name   string
-	cfg    KVConfig
-	rnd    *rand.Rand
-	truth  map[string]*kvTruth
-	stores []map[string]kvRecord // one per central store
-	sPoPs  []PoPID               // where each central store is
-	local  map[string]kvRecord   // local mode's single store
-	pop    []map[string]*kvCached
-	tier   []map[string]*kvCached // indexed by hub PoP
-	fly    []map[string]*kvFetch
-	hub    []PoPID // each PoP's regional tier hub
-	store  []PoPID // index into stores nearest each PoP
-	lists  []map[string]listSnap
-	nextV  int64
+	w       *World
+	name    string
+	cfg     KVConfig
+	rnd     *rand.Rand
+	truth   map[string]*kvTruth
+	stores  []map[string]kvRecord // one per central store
+	sPoPs   []PoPID               // where each central store is
+	central []string              // each central store's actor id
+	local   map[string]kvRecord   // local mode's single store
+	pop     []map[string]*kvCached
+	tier    []map[string]*kvCached // indexed by hub PoP
+	fly     []map[string]*kvFetch
+	hub     []PoPID // each PoP's regional tier hub
+	store   []PoPID // index into stores nearest each PoP
+	lists   []map[string]listSnap
+	nextV   int64
 
 	mHit, mMiss, mStale, mRefresh, mPutOK, mPut429, mPutErr *Counter
 	hHit, hMiss, hPut                                       *Histogram
@@ -249,6 +253,7 @@ func (w *World) KV(name string) *KVNamespace {
 	}
 	for _, c := range cs {
 		ns.sPoPs = append(ns.sPoPs, w.popIdx[c])
+		ns.central = append(ns.central, CentralActor(c))
 		ns.stores = append(ns.stores, map[string]kvRecord{})
 	}
 	for i := range n {
@@ -358,10 +363,23 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 	now := w.now
 	c := ns.pop[from][key]
 	if c != nil && c.rec.expiresAt != 0 && now >= c.rec.expiresAt {
-		c = nil // the key itself expired: never serve it
+		// The key itself expired: never serve it.
+		if w.cfg.Trace {
+			w.emit(Event{Kind: EvKVExpired, Actor: w.pops[from].Code, Req: req, Key: key, Version: c.rec.version,
+				Outcome: "expiration", Expires: c.rec.expiresAt, Site: site})
+		}
+		c = nil
 	}
 	if c != nil && c.fetchedAt+ttl < c.expires {
 		c.expires = c.fetchedAt + ttl // a lower cacheTtl shortens the cached copy
+		if w.cfg.Trace {
+			w.emit(Event{Kind: EvKVShorten, Actor: w.pops[from].Code, Req: req, Key: key, Version: c.rec.version,
+				Tier: "pop", Expires: c.expires, Latency: ttl, Site: site})
+		}
+	}
+	if c != nil && now >= c.expires && w.cfg.Trace {
+		w.emit(Event{Kind: EvKVExpired, Actor: w.pops[from].Code, Req: req, Key: key, Version: c.rec.version,
+			Outcome: "cache-ttl", Expires: c.expires, Site: site})
 	}
 	if c != nil && now < c.expires {
 		lat := ns.hotLatency()
@@ -387,7 +405,6 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 		return
 	}
 	ns.mMiss.Add(1)
-	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "miss", Site: site})
 	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, want: ns.want(key), site: site, cb: cb})
 }
 
@@ -423,18 +440,30 @@ func (ns *KVNamespace) deliver(from PoPID, req int, site string, start time.Dura
 func (ns *KVNamespace) refresh(from PoPID, key string, c *kvCached) {
 	c.refreshing = true
 	ns.mRefresh.Add(1)
-	ns.w.emit(Event{Kind: EvKVRefresh, Actor: ns.w.pops[from].Code, Key: key, Version: c.rec.version})
-	ns.fetch(from, key, c.ttl, kvWaiter{refresh: true})
+	ns.fetch(from, key, c.ttl, kvWaiter{refresh: true, version: c.rec.version, expires: c.expires})
 }
 
 // fetch fills PoP from's cache for key: through its regional tier hub, and
-// on a tier miss from the nearest central store.
+// on a tier miss from the nearest central store. The miss (or the
+// refresh) is recorded once the fill is registered, so the trace event
+// and the state it describes coincide.
 func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWaiter) {
 	w := ns.w
+	announce := func() {
+		if !w.cfg.Trace {
+			return
+		}
+		if wt.refresh {
+			w.emit(Event{Kind: EvKVRefresh, Actor: w.pops[from].Code, Key: key, Version: wt.version, Expires: wt.expires})
+			return
+		}
+		w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: wt.req, Key: key, Outcome: "miss", Site: wt.site})
+	}
 	if f := ns.fly[from][key]; f != nil {
 		if wt.real {
 			f.waiters = append(f.waiters, wt)
 		}
+		announce()
 		return
 	}
 	f := &kvFetch{}
@@ -442,6 +471,7 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 		f.waiters = append(f.waiters, wt)
 	}
 	ns.fly[from][key] = f
+	announce()
 	hub := ns.hub[from]
 	finish := func(rec kvRecord, tier string, since time.Duration) {
 		delete(ns.fly[from], key)
@@ -464,6 +494,8 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 		tc := ns.tier[hub][key]
 		if tc != nil && tc.fetchedAt+ttl < tc.expires {
 			tc.expires = tc.fetchedAt + ttl
+			w.emit(Event{Kind: EvKVShorten, Actor: w.pops[hub].Code, Req: wt.req, Key: key, Version: tc.rec.version,
+				Tier: "tier", Expires: tc.expires, Latency: ttl, Site: wt.site})
 		}
 		if tc != nil && !wt.refresh && w.now < tc.expires && (tc.rec.expiresAt == 0 || w.now < tc.rec.expiresAt) {
 			// The PoP's copy inherits the tier copy's age, as HTTP caches
@@ -473,12 +505,13 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 				finish(rec, "tier", since)
 				return
 			}
-			w.send(hub, from, "kv value "+key, wt.req, wt.site, func() { finish(rec, "tier", since) })
+			w.send(message{from: hub, to: from, kind: MsgKVValue, key: key, req: wt.req, site: wt.site}, func() { finish(rec, "tier", since) })
 			return
 		}
 		si := ns.storeIndex(ns.store[hub])
 		sp := ns.sPoPs[si]
-		w.send(hub, sp, "kv read "+key, wt.req, wt.site, func() {
+		central := ns.central[si]
+		w.send(message{from: hub, to: sp, toActor: central, kind: MsgKVRead, key: key, req: wt.req, site: wt.site}, func() {
 			d := ns.cfg.StoreReadMin + time.Duration(ns.rnd.Int64N(int64(ns.cfg.StoreReadMax-ns.cfg.StoreReadMin)+1))
 			w.After(d, func() {
 				rec := ns.stores[si][key]
@@ -486,10 +519,10 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 					rec = kvRecord{}
 				}
 				readAt := w.now
-				w.send(sp, hub, "kv value "+key, wt.req, wt.site, func() {
+				w.send(message{from: sp, to: hub, fromActor: central, kind: MsgKVValue, key: key, req: wt.req, site: wt.site}, func() {
 					if hub != from {
 						ns.fill(hub, key, rec, ttl, "tier", readAt)
-						w.send(hub, from, "kv value "+key, wt.req, wt.site, func() { finish(rec, "central", readAt) })
+						w.send(message{from: hub, to: from, kind: MsgKVValue, key: key, req: wt.req, site: wt.site}, func() { finish(rec, "central", readAt) })
 						return
 					}
 					finish(rec, "central", readAt)
@@ -501,7 +534,7 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 		fromHub()
 		return
 	}
-	w.send(from, hub, "kv read "+key, wt.req, wt.site, fromHub)
+	w.send(message{from: from, to: hub, kind: MsgKVRead, key: key, req: wt.req, site: wt.site}, fromHub)
 }
 
 func (ns *KVNamespace) storeIndex(p PoPID) int {
@@ -549,13 +582,15 @@ func (ns *KVNamespace) fill(at PoPID, key string, rec kvRecord, ttl time.Duratio
 			// A slower fetch must not roll back a newer copy (e.g. the
 			// writer's own). Keep the newer one, extend nothing.
 			c.refreshing = false
+			w.emit(Event{Kind: EvKVFillKept, Actor: w.pops[at].Code, Key: key, Value: c.rec.value, Version: c.rec.version,
+				Prev: rec.version, Tier: level, Expires: c.expires})
 			return c
 		}
 	}
 	c.rec, c.fetchedAt, c.expires, c.ttl, c.refreshing = rec, since, exp, ttl, false
 	if w.cfg.Trace {
 		w.emit(Event{Kind: EvKVFill, Actor: w.pops[at].Code, Key: key, Value: rec.value, Version: rec.version, Tier: level,
-			Outcome: foundText(rec.found), Detail: fmt.Sprintf("cached until %v", exp)})
+			Outcome: foundText(rec.found), Expires: exp})
 		if level == "pop" && rec.version != prev && rec.version == c.truth.version && c.truth.written {
 			w.emit(Event{Kind: EvKVVisible, Actor: w.pops[at].Code, Key: key, Value: rec.value, Version: rec.version})
 		}
@@ -643,11 +678,11 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 	if !found {
 		op = "delete"
 	}
-	w.emit(Event{Kind: EvKVPut, Actor: w.pops[from].Code, Req: req, Key: key, Value: value, Detail: op, Site: site})
+	w.emit(Event{Kind: EvKVPut, Actor: w.pops[from].Code, Req: req, Key: key, Value: value, Op: op, Site: site})
 	start := w.now
 	if err != nil {
 		ns.mPutErr.Add(1)
-		w.emit(Event{Kind: EvKVPutDone, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "error", Detail: err.Error(), Site: site})
+		w.emit(Event{Kind: EvKVPutDone, Actor: w.pops[from].Code, Req: req, Key: key, Op: op, Outcome: "error", Detail: err.Error(), Site: site})
 		if cb != nil {
 			cb(err)
 		}
@@ -663,7 +698,7 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 				out = "429"
 			}
 		}
-		w.emit(Event{Kind: EvKVPutDone, Actor: w.pops[from].Code, Req: req, Key: key, Value: value, Version: v,
+		w.emit(Event{Kind: EvKVPutDone, Actor: w.pops[from].Code, Req: req, Key: key, Value: value, Version: v, Op: op,
 			Outcome: out, Latency: w.now - start, Site: site})
 		if err == nil {
 			w.recordOp(Op{Client: req, Kind: OpPut, Key: key, Value: v, Found: found, Call: start, Return: w.now,
@@ -681,16 +716,18 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 		t.version, t.written, t.deleted, t.expiresAt = rec.version, true, !found, rec.expiresAt
 		ns.local[key] = rec
 		ns.mPutOK.Add(1)
+		w.emit(Event{Kind: EvKVCommit, Actor: w.pops[from].Code, Req: req, Key: key, Value: value, Version: rec.version, Op: op, Tier: "local", Site: site})
 		w.After(ns.cfg.LocalLatency, func() { done(rec.version, nil) })
 		return
 	}
 	si := ns.storeIndex(ns.store[from])
 	sp := ns.sPoPs[si]
-	w.send(from, sp, "kv "+op+" "+key, req, site, func() {
+	central := ns.central[si]
+	w.send(message{from: from, to: sp, toActor: central, kind: MsgKVWrite, key: key, req: req, site: site}, func() {
 		t := ns.truthOf(key)
 		if w.now-t.lastWrite < ns.cfg.WriteInterval-ns.cfg.WriteSlack {
 			ns.mPut429.Add(1)
-			w.send(sp, from, "429 "+key, req, site, func() { done(0, ErrTooManyRequests) })
+			w.send(message{from: sp, to: from, fromActor: central, kind: MsgKVReject, key: key, req: req, site: site}, func() { done(0, ErrTooManyRequests) })
 			return
 		}
 		ns.nextV++
@@ -698,20 +735,19 @@ func (ns *KVNamespace) write(from PoPID, key, value string, found bool, opt PutO
 		t.version, t.lastWrite, t.written, t.deleted, t.expiresAt = rec.version, w.now, true, !found, rec.expiresAt
 		ns.stores[si][key] = rec
 		ns.mPutOK.Add(1)
-		w.emit(Event{Kind: EvKVCommit, Actor: w.pops[sp].Code, Req: req, Key: key, Value: value, Version: rec.version, Tier: "central", Site: site})
+		w.emit(Event{Kind: EvKVCommit, Actor: central, Req: req, Key: key, Value: value, Version: rec.version, Op: op, Tier: "central", Site: site})
 		for j := range ns.stores {
 			if j == si {
 				continue
 			}
-			j := j
-			w.send(sp, ns.sPoPs[j], "kv replicate "+key, req, site, func() {
+			w.send(message{from: sp, to: ns.sPoPs[j], fromActor: central, toActor: ns.central[j], kind: MsgKVReplicate, key: key, req: req, site: site}, func() {
 				if ns.stores[j][key].version < rec.version {
 					ns.stores[j][key] = rec
-					w.emit(Event{Kind: EvKVReplicate, Actor: w.pops[ns.sPoPs[j]].Code, Key: key, Value: value, Version: rec.version, Tier: "central"})
+					w.emit(Event{Kind: EvKVReplicate, Actor: ns.central[j], Key: key, Value: value, Version: rec.version, Op: op, Tier: "central"})
 				}
 			})
 		}
-		w.send(sp, from, "kv ack "+key, req, site, func() {
+		w.send(message{from: sp, to: from, fromActor: central, kind: MsgKVAck, key: key, req: req, site: site}, func() {
 			// Usually, not always, the writing PoP sees its own write at once.
 			if ns.rnd.Float64() < ns.cfg.WriterVisibleProb {
 				ns.fill(from, key, rec, ns.cfg.DefaultCacheTTL, "pop", w.now)
@@ -750,7 +786,7 @@ func (ns *KVNamespace) List(from PoPID, prefix string, limit int, cursor string,
 		}
 		w.After(ns.hotLatency(), func() {
 			w.emit(Event{Kind: EvKVList, Actor: w.pops[from].Code, Req: req, Key: prefix, Site: site,
-				Detail: fmt.Sprintf("%d keys, as of %v", len(res.Keys), snap.at)})
+				Count: len(res.Keys), Expires: snap.at})
 			if cb != nil {
 				cb(res)
 			}
@@ -766,9 +802,9 @@ func (ns *KVNamespace) List(from PoPID, prefix string, limit int, cursor string,
 	}
 	sp := ns.store[from]
 	si := ns.storeIndex(sp)
-	w.send(from, sp, "kv list "+prefix, req, site, func() {
+	w.send(message{from: from, to: sp, toActor: ns.central[si], kind: MsgKVList, key: prefix, req: req, site: site}, func() {
 		snap := listOf(ns.stores[si], prefix, w.now)
-		w.send(sp, from, "kv keys "+prefix, req, site, func() {
+		w.send(message{from: sp, to: from, fromActor: ns.central[si], kind: MsgKVKeys, key: prefix, req: req, site: site}, func() {
 			ns.lists[from][prefix] = snap
 			page(snap)
 		})
@@ -796,7 +832,8 @@ func (ns *KVNamespace) Latest(key string) int64 {
 }
 
 // Seed writes key directly into every central store (and the local store)
-// before a run starts, as if it had been written long ago; caches stay cold.
+// before a run starts, as if it had been written long ago; caches stay
+// cold. It records no event, so call it before anything that does.
 func (ns *KVNamespace) Seed(key, value string) {
 	t := ns.truthOf(key)
 	ns.nextV++

@@ -141,7 +141,7 @@ func TestKVColdFirstReadGoesToTheCentralStoreWithColdLatency(t *testing.T) {
 	}
 	var sawStore bool
 	for _, e := range w.Trace() {
-		if e.Kind == EvSend && strings.HasPrefix(e.Detail, "kv read") && (e.To == "IAD" || e.To == "LHR") && e.From == "NRT" {
+		if e.Kind == EvSend && e.Op == MsgKVRead && (e.To == CentralActor("IAD") || e.To == CentralActor("LHR")) && e.From == "NRT" {
 			sawStore = true
 		}
 	}
@@ -527,7 +527,7 @@ func TestKVListTravelsToACentralStoreAndIsTraced(t *testing.T) {
 	var sent, listed bool
 	for _, e := range w.Trace() {
 		switch {
-		case e.Kind == EvSend && e.Detail == "kv list user:" && e.Req == 7:
+		case e.Kind == EvSend && e.Op == MsgKVList && e.Key == "user:" && e.Req == 7:
 			sent = true
 		case e.Kind == EvKVList:
 			listed = true

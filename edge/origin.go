@@ -93,6 +93,7 @@ func (o *Origin) SetContent(path, body string) int64 {
 	}
 	d.version++
 	d.body = body
+	o.w.emit(Event{Kind: EvOriginPublish, Actor: originActor, Key: path, Path: path, Value: body, Version: d.version})
 	return d.version
 }
 
@@ -112,7 +113,7 @@ func (o *Origin) Fetches() int64 { return o.mFetch.Value() }
 // (so a publish during the trip is seen), and the response travels back;
 // cb, if not nil, then receives it.
 func (o *Origin) Fetch(from PoPID, path string, req int, cb func(OriginResponse)) {
-	o.fetch(from, path, req, o.w.callSite(1), cb)
+	o.fetch(from, "", path, req, o.w.callSite(1), cb)
 }
 
 // FetchOrigin requests path from the origin, from the object's PoP: a
@@ -124,17 +125,23 @@ func (c *DOContext) FetchOrigin(path string, cb func(OriginResponse)) {
 	w := o.ns.w
 	site := w.callSite(1)
 	var res OriginResponse
-	wake := o.resume(func() { cb(res) })
+	wake := o.resume(awaitOrigin, func() { cb(res) })
 	req := o.curReq
 	o.output(doHeld{req: req, site: site, fn: func() {
-		w.Origin().fetch(o.pop, path, req, site, func(r OriginResponse) { res = r; wake() })
+		w.Origin().fetch(o.pop, o.actor, path, req, site, func(r OriginResponse) { res = r; wake() })
 	}})
 }
 
-func (o *Origin) fetch(from PoPID, path string, req int, site string, cb func(OriginResponse)) {
+// fetch requests path from PoP from; fromActor names the caller in the
+// trace when it is not the PoP itself (an object).
+func (o *Origin) fetch(from PoPID, fromActor, path string, req int, site string, cb func(OriginResponse)) {
 	w := o.w
 	start := w.now
-	w.send(from, o.at, "fetch "+path, req, site, func() {
+	caller := fromActor
+	if caller == "" {
+		caller = w.pops[from].Code
+	}
+	w.send(message{from: from, to: o.at, fromActor: fromActor, toActor: originActor, kind: MsgOriginFetch, path: path, req: req, site: site}, func() {
 		serve := between(o.rnd, o.cfg.ServeMin, o.cfg.ServeMax)
 		w.After(serve, func() {
 			res := OriginResponse{Path: path, Status: 404}
@@ -142,10 +149,9 @@ func (o *Origin) fetch(from PoPID, path string, req int, site string, cb func(Or
 				res.Status, res.Body, res.Version = 200, d.body, d.version
 			}
 			o.mFetch.Add(1)
-			w.emit(Event{Kind: EvOriginFetch, Actor: "origin", Req: req, Key: path, Value: res.Body,
-				Version: res.Version, Outcome: statusText(res.Status), Latency: serve, Site: site,
-				Detail: "for " + w.pops[from].Code})
-			w.send(o.at, from, "response "+path, req, site, func() {
+			w.emit(Event{Kind: EvOriginFetch, Actor: originActor, From: caller, Req: req, Key: path, Path: path, Value: res.Body,
+				Version: res.Version, Outcome: statusText(res.Status), Latency: serve, Site: site})
+			w.send(message{from: o.at, to: from, fromActor: originActor, toActor: fromActor, kind: MsgOriginReply, path: path, req: req, site: site}, func() {
 				res.Latency = w.now - start
 				o.hFetch.Record(res.Latency)
 				if cb != nil {

@@ -41,10 +41,11 @@ func TestDOFetchOriginLeavesTheInputGateOpen(t *testing.T) {
 		switch {
 		case e.Kind == EvOriginFetch && firstFetch < 0:
 			firstFetch = e.At
-			if !strings.HasPrefix(e.Site, "origin_do_test.go:") || e.Detail != "for "+w.Code(mustPlaced(t, ns, stub)) {
-				t.Errorf("origin.fetch site %q detail %q; want this file's line, for the object's PoP", e.Site, e.Detail)
+			mustPlaced(t, ns, stub)
+			if !strings.HasPrefix(e.Site, "origin_do_test.go:") || e.From != "do:p" {
+				t.Errorf("origin.fetch site %q from %q; want this file's line, for the object", e.Site, e.From)
 			}
-		case e.Kind == EvDOStart && e.Req == b.id && strings.HasPrefix(e.Detail, "fetch"):
+		case e.Kind == EvDOStart && e.Req == b.id && e.Op == "fetch":
 			secondStart = e.At
 		}
 	}
@@ -64,7 +65,7 @@ func TestDOFetchOriginWaitsForTheOutputGate(t *testing.T) {
 		switch {
 		case e.Kind == EvDOCommit && commit < 0:
 			commit = e.At
-		case e.Kind == EvSend && strings.HasPrefix(e.Detail, "fetch /page") && sent < 0:
+		case e.Kind == EvSend && e.Op == MsgOriginFetch && e.Path == "/page" && sent < 0:
 			sent = e.At
 		}
 	}

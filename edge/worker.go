@@ -9,13 +9,16 @@ type Handler func(r *Request)
 // runtime: bindings for KV, Durable Objects, the Cache API and fetch, plus
 // Respond and WaitUntil.
 type Request struct {
-	w       *World
+	w *World
+	// ID numbers the request in the order requests start (1, 2, ...); it
+	// is 0 until the request starts.
 	ID      int
 	PoP     PoPID
 	Start   time.Duration
 	Path    string
 	done    bool
 	pending int // waitUntil tasks still running
+	onStart func()
 	onDone  func(status int, body string)
 }
 
@@ -27,15 +30,26 @@ type Response struct {
 }
 
 // Request schedules a Worker invocation of h at PoP pop at virtual time at.
-// onDone, if not nil, receives the response when the Worker responds.
+// onDone, if not nil, receives the response when the Worker responds. The
+// request gets its ID when it starts, so ids follow the timeline.
 func (w *World) Request(at time.Duration, pop PoPID, path string, h Handler, onDone func(status int, body string)) *Request {
-	w.nextReq++
-	r := &Request{w: w, ID: w.nextReq, PoP: pop, Path: path, onDone: onDone}
+	r := &Request{w: w, PoP: pop, Path: path, onDone: onDone}
 	w.At(at, func() {
-		r.Start = w.now
-		w.emit(Event{Kind: EvRequestStart, Actor: w.pops[pop].Code, Req: r.ID, Detail: path})
+		w.nextReq++
+		r.ID, r.Start = w.nextReq, w.now
+		w.emit(Event{Kind: EvRequestStart, Actor: w.pops[pop].Code, Req: r.ID, Path: path})
+		if r.onStart != nil {
+			r.onStart()
+		}
 		h(r)
 	})
+	return r
+}
+
+// OnStart runs fn when the request starts, once it has its ID and
+// before its handler runs: for scenario code that files requests by id.
+func (r *Request) OnStart(fn func()) *Request {
+	r.onStart = fn
 	return r
 }
 
@@ -51,7 +65,7 @@ func (r *Request) Respond(status int, body string) {
 	r.done = true
 	lat := r.w.now - r.Start
 	r.w.metrics.Histogram("request.latency").Record(lat)
-	r.w.emit(Event{Kind: EvRequestEnd, Actor: r.w.pops[r.PoP].Code, Req: r.ID, Value: body,
+	r.w.emit(Event{Kind: EvRequestEnd, Actor: r.w.pops[r.PoP].Code, Req: r.ID, Path: r.Path, Value: body,
 		Outcome: statusText(status), Latency: lat, Site: r.w.callSite(1)})
 	if r.onDone != nil {
 		r.onDone(status, body)

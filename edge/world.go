@@ -92,12 +92,17 @@ type World struct {
 	trace   []Event
 	history History
 	metrics *Metrics
+	// watch, if set, sees every trace event as it is recorded: replays
+	// use it to take a snapshot at a trace position.
+	watch func(e *Event)
 
 	nextReq int
+	nextMsg int
 	kvOps   map[int]int // KV operations per Worker request, for the per-invocation limit
 	kv      map[string]*KVNamespace
 	kvNames []string // creation order, for deterministic iteration
 	do      map[string]*DONamespace
+	doNames []string // creation order
 	cache   *CacheAPI
 	origin  *Origin
 	stopped bool
@@ -304,23 +309,44 @@ func (w *World) Nearest(from PoPID, candidates []PoPID) PoPID {
 	return best
 }
 
-// send delivers a message from a to b after the network delay and then
-// runs fn; with tracing on, the send and the arrival are both recorded so
-// a player can draw the message in flight.
-func (w *World) send(a, b PoPID, what string, req int, site string, fn func()) {
-	d := w.OneWay(a, b)
-	if w.cfg.Trace {
-		at := w.now + d
-		w.emit(Event{Kind: EvSend, Actor: w.pops[a].Code, From: w.pops[a].Code, To: w.pops[b].Code,
-			Req: req, Detail: what, Arrive: at, Site: site})
-		w.At(at, func() {
-			w.emit(Event{Kind: EvArrive, Actor: w.pops[b].Code, From: w.pops[a].Code, To: w.pops[b].Code,
-				Req: req, Detail: what, Site: site})
-			fn()
-		})
+// message is one network message: between two PoPs for its delay,
+// between two actors for the trace (a PoP, a central store, an object,
+// the origin).
+type message struct {
+	from, to  PoPID
+	fromActor string // "" means the PoP from
+	toActor   string // "" means the PoP to
+	kind      MsgKind
+	key, path string
+	req       int
+	site      string
+}
+
+// send delivers m after the network delay and then runs fn; with
+// tracing on, the send and the arrival are both recorded, with one
+// message id, so a player can draw the message in flight.
+func (w *World) send(m message, fn func()) {
+	d := w.OneWay(m.from, m.to)
+	if !w.cfg.Trace {
+		w.After(d, fn)
 		return
 	}
-	w.After(d, fn)
+	from, to := m.fromActor, m.toActor
+	if from == "" {
+		from = w.pops[m.from].Code
+	}
+	if to == "" {
+		to = w.pops[m.to].Code
+	}
+	w.nextMsg++
+	id, at := w.nextMsg, w.now+d
+	w.emit(Event{Kind: EvSend, Actor: from, From: from, To: to, Msg: id, Op: m.kind, Key: m.key, Path: m.path,
+		Req: m.req, Arrive: at, Site: m.site})
+	w.At(at, func() {
+		w.emit(Event{Kind: EvArrive, Actor: to, From: from, To: to, Msg: id, Op: m.kind, Key: m.key, Path: m.path,
+			Req: m.req, Site: m.site})
+		fn()
+	})
 }
 
 // emit appends a trace event stamped with the current time.
@@ -330,14 +356,33 @@ func (w *World) emit(e Event) {
 	}
 	e.Seq = len(w.trace)
 	e.At = w.now
+	if e.ActorKind == "" {
+		e.ActorKind = w.actorKind(e.Actor)
+	}
 	w.trace = append(w.trace, e)
+	if w.watch != nil {
+		w.watch(&w.trace[e.Seq])
+	}
 }
 
-// Note records a free-form scenario event (a phase change, a check) in the
-// trace so narration can refer to it.
-func (w *World) Note(actor, detail string) {
-	w.emit(Event{Kind: EvNote, Actor: actor, Detail: detail})
+// Note records a scenario annotation in the trace: id is what narration
+// captions match (a stable name such as "lost-update"), text the prose.
+func (w *World) Note(actor, id, text string) {
+	w.emit(Event{Kind: EvNote, Actor: actor, Note: id, Detail: text})
 }
+
+// Annotate records a note whose facts are typed: e.Note is its id, and
+// e.Req, e.Key, e.Value or e.Version may carry what it states, so that
+// a test can check the claim against the rest of the trace.
+func (w *World) Annotate(e Event, text string) {
+	e.Kind, e.Detail = EvNote, text
+	w.emit(e)
+}
+
+// Watch calls fn with every trace event as it is recorded, before the
+// run goes on: the world's state is then exactly as of that event. One
+// watcher at a time; nil removes it.
+func (w *World) Watch(fn func(e *Event)) { w.watch = fn }
 
 // Tracing reports whether the trace is being recorded.
 func (w *World) Tracing() bool { return w.cfg.Trace }

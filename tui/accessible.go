@@ -163,7 +163,17 @@ func nextToAsk(asked []*content.Question, a advisor.Answers, skip map[string]boo
 var plainTheme = huh.ThemeFunc(func(bool) *huh.Styles { return &huh.Styles{} })
 
 // run runs one field in accessible mode and reports the end of the input.
-func run(r *eofReader, out io.Writer, f huh.Field) error {
+func run(r *eofReader, out io.Writer, f huh.Field) (err error) {
+	defer func() {
+		// huh v2.0.3's numbered choice indexes its options with 0 - 1
+		// when the input ends before a number is typed.
+		if p := recover(); p != nil {
+			if !r.eof {
+				panic(p)
+			}
+			err = ErrInputEnded
+		}
+	}()
 	if err := huh.NewForm(huh.NewGroup(f)).WithAccessible(true).WithTheme(plainTheme).
 		WithInput(r).WithOutput(out).Run(); err != nil {
 		return err
@@ -230,7 +240,11 @@ func askAnswer(r *eofReader, out io.Writer, pack *content.Pack, q *content.Quest
 		extra = append(extra, "suggested: "+showValue(q, q.Default))
 	}
 	if !q.Required {
-		extra = append(extra, "optional")
+		if q.Type == content.TypeBool || q.Type == content.TypeChoice {
+			extra = append(extra, "optional")
+		} else {
+			extra = append(extra, "optional: type skip to leave it unanswered")
+		}
 	}
 	if len(extra) > 0 {
 		title += " (" + strings.Join(extra, "; ") + ")"
@@ -263,7 +277,8 @@ func askAnswer(r *eofReader, out io.Writer, pack *content.Pack, q *content.Quest
 		}
 		def := text
 		in := huh.NewInput().Title(title).Value(&text).Validate(func(s string) error {
-			if strings.TrimSpace(s) == "" && (def != "" || !q.Required) {
+			s = strings.TrimSpace(s)
+			if s == "" && (def != "" || !q.Required) || s == "skip" && !q.Required {
 				return nil // the suggestion, or a skip
 			}
 			_, err := advisor.ParseAnswer(pack, q.ID, s)
@@ -272,7 +287,7 @@ func askAnswer(r *eofReader, out io.Writer, pack *content.Pack, q *content.Quest
 		if err := run(r, out, in); err != nil {
 			return nil, false, err
 		}
-		if strings.TrimSpace(text) == "" {
+		if t := strings.TrimSpace(text); t == "" || t == "skip" {
 			return nil, false, nil
 		}
 	}

@@ -64,7 +64,7 @@ func BenchmarkAnswerOneQuestion(b *testing.B) {
 	b.Chdir(fastTempDir(b))
 	m := newTestModel(b, 80, 24, true)
 	m = step(b, m, setupKeys("seat-counter")...)
-	m = step(b, m, seq(keys("y", "y", "y"), number("0"), keys("n"), number("300"), number("40"), number("64"))...)
+	m = step(b, m, answerKeys(seatCounter, "reader_regions")...)
 	// On reader_regions: answer it, step back, again.
 	back := press("shift+tab")
 	answer := press("3")

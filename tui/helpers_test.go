@@ -2,11 +2,15 @@ package tui
 
 import (
 	"reflect"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/kvdo/kvdo/advisor"
+	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
 )
 
@@ -186,15 +190,66 @@ func setupKeys(item string) []tea.Msg {
 		typeText(item), keys("enter", "enter"))
 }
 
-// seatCounterKeys answer every question of a seat counter: reads must be
-// current, racing read-modify-write, global readers.
-func seatCounterKeys() []tea.Msg {
-	return seq(keys("y", "y", "y"), number("0"), keys("n"), number("300"), number("40"), number("64"),
-		keys("3"), number("50"), keys("n"))
-}
+// The answers of two items, as a person would give them.
+var (
+	// seatCounter: reads must be current, racing read-modify-write,
+	// readers everywhere.
+	seatCounter = advisor.Answers{"read_your_writes": true, "concurrent_writers": true, "atomic_update": true,
+		"staleness_tolerance_s": 0.0, "audit_trail": false, "reads_per_s": 300.0, "writes_per_s_per_key": 40.0,
+		"value_bytes": 64.0, "reader_regions": "global", "read_latency_budget_ms": 50.0, "expires": false}
+	// sessionFlag: read-mostly, a minute old is fine.
+	sessionFlag = advisor.Answers{"read_your_writes": false, "concurrent_writers": false, "atomic_update": false,
+		"staleness_tolerance_s": 300.0, "audit_trail": false, "reads_per_s": 5000.0, "writes_per_s_per_key": 0.01,
+		"value_bytes": 200.0, "reader_regions": "global", "read_latency_budget_ms": 30.0, "expires": false}
+)
 
-// sessionFlagKeys answer every question of a read-mostly flag.
-func sessionFlagKeys() []tea.Msg {
-	return seq(keys("n", "n", "n"), number("300"), keys("n"), number("5000"), number("0.01"), number("200"),
-		keys("3"), number("30"), keys("n"))
+var (
+	packOnce sync.Once
+	thePack  *content.Pack
+)
+
+// answerKeys are the keys that answer an item's questions in the order
+// the pack asks them: the answers in want, tab past every other (optional)
+// question, stopping on question stopAt ("" for the end). Derived from the
+// pack, so a question added later does not break the tests.
+func answerKeys(want advisor.Answers, stopAt string) []tea.Msg {
+	packOnce.Do(func() {
+		var err error
+		if thePack, err = content.LoadDefault(); err != nil {
+			panic(err)
+		}
+	})
+	given := advisor.Answers{}
+	done := map[string]bool{}
+	var out []tea.Msg
+	for {
+		var q *content.Question
+		for _, x := range app.Asked(thePack, given) {
+			if !done[x.ID] {
+				q = x
+				break
+			}
+		}
+		if q == nil || q.ID == stopAt {
+			return out
+		}
+		done[q.ID] = true
+		v, ok := want[q.ID]
+		switch {
+		case !ok && q.Required:
+			panic("no answer for required question " + q.ID)
+		case !ok:
+			out = append(out, press("tab"))
+			continue
+		}
+		given[q.ID] = v
+		switch x := v.(type) {
+		case bool:
+			out = append(out, keys(map[bool]string{true: "y", false: "n"}[x])...)
+		case string:
+			out = append(out, keys(strconv.Itoa(slices.Index(q.Options, x)+1))...)
+		case float64:
+			out = append(out, number(content.FormatNumber(x))...)
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/tui/common"
+	"github.com/kvdo/kvdo/tui/player"
 )
 
 // state is the screen on view.
@@ -75,8 +76,10 @@ type Model struct {
 	recommend recommendScreen
 	learn     learnScreen
 	demos     demoListScreen
-	demo      demoScreen
+	demo      playerScreen
 	init      tea.Cmd // the first screen's own start command
+
+	rec *player.Recorder // --record: every frame drawn, kept in memory
 }
 
 // New builds the root model for opts. Problems with the inputs (a review
@@ -119,7 +122,7 @@ func New(opts Options) (*Model, error) {
 		m.init = tea.Batch(m.interview.focusCmd(), m.remember(opts.Review))
 	case StartDemo:
 		m.state = stateDemo
-		m.demo, m.init = newDemoScreen(com, opts.Demo, w, h)
+		m.demo, m.init = newPlayerScreen(com, opts.Demo, opts.NoMotion, w, h)
 	}
 	return m, nil
 }
@@ -173,6 +176,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	keys := m.com.Keys
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		m.rec.Sized()
 		m.com.Width, m.com.Height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		m.resize()
@@ -218,7 +222,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.push(stateDemo)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
-		m.demo, cmd = newDemoScreen(m.com, msg, w, h)
+		m.demo, cmd = newPlayerScreen(m.com, msg, m.opts.NoMotion, w, h)
 		return m, cmd
 	case common.BackMsg:
 		m.showHelp = false
@@ -274,10 +278,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case recordMsg, recordDueMsg, exportDoneMsg:
 		var cmd tea.Cmd
 		m.recommend, cmd = m.recommend.update(msg)
-		return m, cmd
-	case demoRunMsg:
-		var cmd tea.Cmd
-		m.demo, cmd = m.demo.update(msg)
 		return m, cmd
 	}
 	return m.updateScreen(msg)
@@ -414,6 +414,8 @@ func (m *Model) typing() bool {
 		return m.learn.typing()
 	case stateDemos:
 		return m.demos.typing()
+	case stateDemo:
+		return m.demo.typing()
 	}
 	return false
 }
@@ -458,6 +460,9 @@ func (m *Model) restyle() tea.Cmd {
 	}
 	m.demos = m.demos.restyle()
 	m.interview = m.interview.restyle()
+	if m.state == stateDemo {
+		m.demo = m.demo.restyle() // a player out of view is made afresh when a demo opens
+	}
 	var cmd tea.Cmd
 	if m.state == stateRecommend {
 		// Out of view, it is redrawn with the new styles when it comes back.
@@ -470,7 +475,9 @@ func (m *Model) restyle() tea.Cmd {
 // View draws the header, the screen on view and the footer with its key
 // help, or a request for a larger window.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	content := m.render()
+	m.rec.Frame(content, m.com.Width, m.com.Height)
+	v := tea.NewView(content)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "kvdo"

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/tui/common"
+	"github.com/kvdo/kvdo/tui/player"
 )
 
 // OpenDemoMsg asks the root to show a demo; see common.OpenDemoMsg.
@@ -58,6 +60,11 @@ type Options struct {
 	Demo OpenDemoMsg
 	// Date dates exported records (YYYY-MM-DD); the caller reads the clock.
 	Date string
+	// NoMotion draws the demo player without tweening (--no-motion).
+	NoMotion bool
+	// Record, when set, is where the session is saved as an asciicast v2
+	// recording when the program ends (--record FILE.cast).
+	Record string
 	// Background picks the theme; NoColor drops colours (NO_COLOR).
 	Background Background
 	NoColor    bool
@@ -82,6 +89,9 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	if opts.Record != "" {
+		m.rec = player.NewRecorder("kvdo "+opts.Demo.ID, nil)
+	}
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
@@ -96,6 +106,11 @@ func Run(ctx context.Context, opts Options) error {
 		popts = append(popts, tea.WithColorProfile(*opts.Profile))
 	}
 	final, err := tea.NewProgram(m, popts...).Run()
+	if m.rec != nil {
+		if werr := m.rec.WriteFile(opts.Record, recordProfile(opts)); werr != nil && err == nil {
+			err = werr
+		}
+	}
 	if errors.Is(err, tea.ErrProgramPanic) {
 		if fm, ok := final.(*Model); ok {
 			_ = fm.sess.flush()
@@ -113,6 +128,19 @@ func Run(ctx context.Context, opts Options) error {
 		return fmt.Errorf("saving the review: %w", err)
 	}
 	return fm.err
+}
+
+// recordProfile is the colour profile the session was drawn in, so a
+// recording shows what the terminal showed.
+func recordProfile(opts Options) colorprofile.Profile {
+	if opts.Profile != nil {
+		return *opts.Profile
+	}
+	var out io.Writer = os.Stdout
+	if opts.Output != nil {
+		out = opts.Output
+	}
+	return colorprofile.Detect(out, os.Environ())
 }
 
 // BackgroundFromColorFGBG reads the COLORFGBG convention ("15;0": light

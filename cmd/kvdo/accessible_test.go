@@ -26,14 +26,17 @@ func runWithInput(t *testing.T, in string, args ...string) (int, string, string)
 	return code, out.String(), errb.String()
 }
 
-// The seat counter's answers as line prompts: title, people, item, then
-// numbered choices and numbers in interview order, the note, no more items.
-const accessibleSeatCounter = "Checkout\nAna, Ravi\nseat-counter\n1\n1\n1\n0\n2\n300\n40\n64\n3\n50\n2\nOwned by ticketing\nn\n"
+// accessibleSeatCounter is the seat counter's interview as line prompts:
+// title, people, item, the answers in interview order, the note, and no
+// more items.
+func accessibleSeatCounter(t *testing.T) string {
+	return "Checkout\nAna, Ravi\nseat-counter\n" + promptLines(t, seatCounter) + "Owned by ticketing\nn\n"
+}
 
 func TestAccessibleInterviewPrintsTheRecordAndSavesTheReview(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	code, out, errs := runWithInput(t, accessibleSeatCounter, "advise", "--accessible", "--save", "r.yaml", "--date", "2026-12-01")
+	code, out, errs := runWithInput(t, accessibleSeatCounter(t), "advise", "--accessible", "--save", "r.yaml", "--date", "2026-12-01")
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errs, out)
 	}
@@ -61,7 +64,7 @@ func TestAccessibleInterviewPrintsTheRecordAndSavesTheReview(t *testing.T) {
 func TestAccessibleInterviewReasksAnInvalidNumberWithTheFileLoadersMessage(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	in := strings.Replace(accessibleSeatCounter, "\n300\n", "\nlots\n300\n", 1)
+	in := strings.Replace(accessibleSeatCounter(t), "\n300\n", "\nlots\n300\n", 1)
 	code, out, errs := runWithInput(t, in, "advise", "--accessible", "--save", "r.yaml")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -83,7 +86,8 @@ func TestAccessibleInterviewCutShortKeepsTheAnswersAndExitsTwo(t *testing.T) {
 		t.Errorf("the answer given before the input ended is not saved: %v\n%s", err, b)
 	}
 	// And the interview continues where it stopped.
-	code, out, errs := runWithInput(t, "2\n1\n0\n2\n300\n40\n64\n3\n50\n2\n\nn\n", "advise", "--accessible", "--resume", "r.yaml")
+	rest := strings.SplitN(promptLines(t, seatCounter), "\n", 2)[1] // read_your_writes is answered
+	code, out, errs := runWithInput(t, rest+"\nn\n", "advise", "--accessible", "--resume", "r.yaml")
 	if code != 0 || !strings.Contains(out, "Continuing the review in r.yaml") || !strings.Contains(out, "correctness, question 2 of 5.") {
 		t.Errorf("resume: exit %d %s\n%.600s", code, errs, out)
 	}
@@ -95,7 +99,7 @@ func TestTheInterviewRefusesToReplaceAFile(t *testing.T) {
 	if err := os.WriteFile("kvdo-review.yaml", []byte("mine\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errs := runWithInput(t, accessibleSeatCounter, "advise", "--accessible")
+	code, _, errs := runWithInput(t, accessibleSeatCounter(t), "advise", "--accessible")
 	if code != 2 || !strings.Contains(errs, "kvdo advise --resume kvdo-review.yaml") {
 		t.Errorf("exit %d: %s", code, errs)
 	}

@@ -44,13 +44,13 @@ func BenchmarkInterviewPeakRSS(b *testing.B) {
 		p.waitText(b, "A new review")
 		p.send(b, "Checkout\rAna\rseat-counter\r\r")
 		p.waitText(b, "Must a read see")
-		p.send(b, "yyy\x150\rn\x15300\r\x1540\r\x1564\r3\x1550\rn")
+		p.send(b, terminalKeys(b, seatCounter))
 		p.waitText(b, "is answered")
 		p.send(b, "\r") // add another piece of state
 		p.waitText(b, "The new item")
 		p.send(b, "session-flag\r")
 		p.waitText(b, "session-flag")
-		p.send(b, "nnn\x15300\rn\x155000\r\x150.01\r\x15200\r3\x1530\rn")
+		p.send(b, terminalKeys(b, sessionFlag))
 		p.waitText(b, "session-flag is answered")
 		p.send(b, "\x12") // ctrl+r
 		p.waitText(b, "full record")

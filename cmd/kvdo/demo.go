@@ -10,6 +10,7 @@ import (
 
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/demos"
+	"github.com/kvdo/kvdo/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +22,7 @@ func newDemoCmd() *cobra.Command {
 		seed     uint64
 		sets     []string
 		format   string
+		pf       playerFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "demo [NAME]",
@@ -69,6 +71,12 @@ parameters replay the same run, byte for byte.
 			if list {
 				return printDemoDetails(out, d)
 			}
+			if !headless && onTerminal(cmd) {
+				return openPlayer(cmd, tui.OpenDemoMsg{ID: d.ID, Variant: variant, Seed: seed, Set: set}, pf)
+			}
+			if pf.record != "" {
+				return badInput("--record needs the player: run kvdo demo %s on a terminal, without --headless", d.ID)
+			}
 			pack, err := loadContent(cmd)
 			if err != nil {
 				return err
@@ -88,7 +96,7 @@ parameters replay the same run, byte for byte.
 				return err
 			}
 			if !headless {
-				fmt.Fprintln(cmd.ErrOrStderr(), "note: the animated player comes with the TUI; printing the narrated timeline (--headless skips this note)")
+				fmt.Fprintln(cmd.ErrOrStderr(), "note: not a terminal, so no player; printing the narrated timeline (--headless skips this note)")
 			}
 			if format == "json" {
 				b, err := res.JSON()
@@ -109,6 +117,7 @@ parameters replay the same run, byte for byte.
 	f.Uint64Var(&seed, "seed", 1, "random seed: the same seed and parameters replay the same run")
 	f.StringArrayVar(&sets, "set", nil, "set a demo parameter, name=value (repeatable)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
+	pf.register(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -102,6 +102,7 @@ shows why through demos that run on a deterministic simulation of the edge.`,
 		newDemoCmd(),
 		newSimulateCmd(),
 		newContentCmd(),
+		newVerifyCmd(),
 	)
 	return root
 }

@@ -76,7 +76,6 @@ func TestInterviewExportsTheJSONThatAdviseAnswersPrints(t *testing.T) {
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
 	ctrl := func(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl} }
-	number := func(v string) { tm.Send(ctrl('u')); tm.Type(v); tm.Send(enter) }
 	waitScreen := func(s string) {
 		t.Helper()
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
@@ -96,18 +95,23 @@ func TestInterviewExportsTheJSONThatAdviseAnswersPrints(t *testing.T) {
 	review := filepath.Join(dir, "kvdo-review.yaml")
 	waitReview(t, review, "the new review", func(r advisor.Review) bool { return len(r.Items) == 1 })
 
-	tm.Type("yyy")
-	number("0")
-	tm.Type("n")
-	number("300")
-	number("40")
-	number("64")
-	tm.Type("3")
-	number("50")
-	tm.Type("n")
-	waitReview(t, review, "every answer", answered("read_your_writes", "concurrent_writers", "atomic_update",
-		"staleness_tolerance_s", "audit_trail", "reads_per_s", "writes_per_s_per_key", "value_bytes",
-		"reader_regions", "read_latency_budget_ms", "expires"))
+	for _, r := range terminalKeys(t, seatCounter) {
+		switch r {
+		case '\x15':
+			tm.Send(ctrl('u'))
+		case '\r':
+			tm.Send(enter)
+		case '\t':
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+		default:
+			tm.Type(string(r))
+		}
+	}
+	var ids []string
+	for id := range seatCounter {
+		ids = append(ids, id)
+	}
+	waitReview(t, review, "every answer", answered(ids...))
 	tm.Send(ctrl('r'))
 	waitScreen("full record")
 	tm.Type("x")

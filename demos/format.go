@@ -1,0 +1,106 @@
+package demos
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// One way to write times and counts everywhere a demo speaks: captions,
+// notes, outcomes, tables and the headless timeline. The player uses the
+// exported forms so that its screen reads the same.
+
+// FormatDuration writes a duration the way people say it: "0.8 ms",
+// "250 ms", "1.5 s", "60 s", "3,600 s".
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-" + FormatDuration(-d)
+	case d < 10*time.Millisecond:
+		return strconv.FormatFloat(ms(d), 'f', 1, 64) + " ms"
+	case d < time.Second:
+		return strconv.FormatFloat(ms(d), 'f', 0, 64) + " ms"
+	}
+	return trimZeros(groupThousands(strconv.FormatFloat(secs(d), 'f', 2, 64))) + " s"
+}
+
+// FormatAt writes a moment of the run as an offset from its start, with
+// two decimals so that a timeline's column lines up: "+60.41 s".
+func FormatAt(d time.Duration) string {
+	return "+" + groupThousands(strconv.FormatFloat(secs(d), 'f', 2, 64)) + " s"
+}
+
+// FormatCount writes a count with thousands separators: "12,002,109".
+func FormatCount(n int64) string {
+	return groupThousands(strconv.FormatInt(n, 10))
+}
+
+// groupThousands puts commas into the integer part of a decimal number.
+func groupThousands(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	if len(intPart) > 3 {
+		var b strings.Builder
+		lead := len(intPart) % 3
+		if lead > 0 {
+			b.WriteString(intPart[:lead])
+		}
+		for i := lead; i < len(intPart); i += 3 {
+			if b.Len() > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(intPart[i : i+3])
+		}
+		intPart = b.String()
+	}
+	if hasFrac {
+		return sign + intPart + "." + frac
+	}
+	return sign + intPart
+}
+
+// trimZeros drops trailing zeros after a decimal point, and the point.
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func secs(d time.Duration) float64 { return float64(d) / float64(time.Second) }
+
+// fmtDur and fmtAt are the package's short names for the two formats.
+func fmtDur(d time.Duration) string { return FormatDuration(d) }
+
+func fmtAt(d time.Duration) string { return FormatAt(d) }
+
+// plural spells a count with its noun: "1 request", "3 requests",
+// "1,200 requests".
+func plural(n int, noun string) string {
+	return count(n, noun, noun+"s")
+}
+
+// count spells a count with a noun whose plural is not just an added s.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return FormatCount(int64(n)) + " " + many
+}
+
+// times spells how often: "once", "twice", "3 times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return FormatCount(int64(n)) + " times"
+}
