@@ -201,7 +201,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
-		if !m.typing() && key.Matches(msg, keys.Global.Help) {
+		if key.Matches(msg, keys.Global.Help) && (!m.typing() || msg.String() == "ctrl+g") {
+			// ? is a letter while typing; ctrl+g is help everywhere.
 			m.showHelp = !m.showHelp
 			return m, nil
 		}
