@@ -36,6 +36,8 @@ var screenSetups = []struct {
 	{"interview-missing-answers", seq(setupKeys("seat-counter"), keys("y", "ctrl+r"))},
 	{"interview-help", seq(setupKeys("seat-counter"), keys("?"))},
 	{"recommend", seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r"))},
+	{"recommend-second-item", seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("enter"),
+		typeText("session-flag"), keys("enter"), answerKeys(sessionFlag, ""), keys("ctrl+r", "tab"))},
 	{"recommend-scrolled", seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r", "pgdown", "pgdown"))},
 	{"recommend-record", seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r", "m"))},
 	{"recommend-edit", seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r", "e"))},
