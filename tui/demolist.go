@@ -51,7 +51,7 @@ func (s demoListScreen) update(msg tea.Msg) (demoListScreen, tea.Cmd) {
 		}
 	}
 	var cmd tea.Cmd
-	s.list, cmd = s.list.Update(msg)
+	s.list, cmd = updateList(s.list, msg)
 	return s, cmd
 }
 

@@ -180,9 +180,9 @@ func (s learnScreen) update(msg tea.Msg) (learnScreen, tea.Cmd) {
 	case tabTable:
 		s.vp, cmd = s.vp.Update(msg)
 	case tabGlossary:
-		s.glossary, cmd = s.glossary.Update(msg)
+		s.glossary, cmd = updateList(s.glossary, msg)
 	case tabFacts:
-		s.facts, cmd = s.facts.Update(msg)
+		s.facts, cmd = updateList(s.facts, msg)
 	}
 	return s, cmd
 }

@@ -118,3 +118,16 @@ func (p pager) View() string {
 	}
 	return out
 }
+
+// updateList hands msg to l. While a filter is typed, the list returns a
+// command that reads the filter's text in another goroutine from the very
+// rune slice the next key edits in place (bubbles v2.2.1, list.filterItems):
+// a data race. Giving the text input a fresh slice after every update leaves
+// the command the old one, which nothing writes any more.
+func updateList(l list.Model, msg tea.Msg) (list.Model, tea.Cmd) {
+	l, cmd := l.Update(msg)
+	if l.FilterState() != list.Unfiltered {
+		l.FilterInput.SetValue(l.FilterInput.Value())
+	}
+	return l, cmd
+}

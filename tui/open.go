@@ -142,7 +142,7 @@ func (s openScreen) update(msg tea.Msg) (openScreen, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	if s.focus == 0 {
-		s.recent, cmd = s.recent.Update(msg)
+		s.recent, cmd = updateList(s.recent, msg)
 	} else {
 		s.input, cmd = s.input.Update(msg)
 	}

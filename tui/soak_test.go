@@ -165,14 +165,14 @@ func randomMsg(rng *rand.Rand) tea.Msg {
 // random keys, pastes, resizes (down to 1x1), wheel turns and theme
 // changes, drawing a frame after each, from home and from a finished
 // review, and checks that nothing panics and that the goroutines the
-// commands started are all gone afterwards. Under -race it sends 5,000
+// commands started are all gone afterwards. Under -race it sends 2,000
 // and under -short 15,000; `go test -run TestRandomInput ./tui` (as
 // .ci/run does) sends the full count.
 func TestRandomInputNeverPanicsAndLeavesNoGoroutines(t *testing.T) {
 	total := 100_000
 	switch {
 	case raceEnabled:
-		total = 5_000
+		total = 2_000
 	case testing.Short():
 		total = 15_000
 	}
