@@ -55,7 +55,7 @@ func BenchmarkInterviewPeakRSS(b *testing.B) {
 		p.send(b, "\x12") // ctrl+r
 		p.waitText(b, "full record")
 		p.send(b, "m")
-		p.waitText(b, "Decision Drivers")
+		p.waitText(b, "status: proposed")
 		p.send(b, "\x03")
 		st := p.wait(b)
 		if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
