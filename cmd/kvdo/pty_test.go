@@ -27,6 +27,15 @@ var (
 	binErr  error
 )
 
+// TestMain removes the binary the pseudo-terminal tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // kvdoBinary builds kvdo once per test run.
 func kvdoBinary(tb testing.TB) string {
 	tb.Helper()
