@@ -595,8 +595,8 @@ func (v *frameCtx) verdict(ri int) (text, short string, ro role, final bool) {
 	}
 	what := vd.Model + " history of " + plural(vd.Checked, "operation")
 	if vd.Linearizable {
-		short = "✓ linearizable: " + what + " is consistent with one operation at a time"
-		text = short
+		short = "✓ linearizable: " + what
+		text = short + " is consistent with one operation at a time"
 		if vd.Explanation != "" {
 			text = "✓ linearizable: " + vd.Explanation
 		}
@@ -608,6 +608,13 @@ func (v *frameCtx) verdict(ri int) (text, short string, ro role, final bool) {
 		text = "✗ not linearizable: " + vd.Explanation
 	}
 	return text, short, rVerdictBad, true
+}
+
+// verdictHead is a verdict's first words, before its colon: the
+// shortest form, for the narrowest column.
+func verdictHead(short string) string {
+	head, _, _ := strings.Cut(short, ":")
+	return head
 }
 
 // verdictHint follows a final verdict when it fits: the key that shows
@@ -622,12 +629,14 @@ func (v *frameCtx) renderVerdict(ri, w, maxH int) []line {
 	if !final {
 		maxH = 1 // what is still to come takes no room from the stage
 	}
-	lines := wrap(text, w)
-	if len(lines) > maxH {
-		lines = wrap(short, w)
+	var lines []string
+	for _, t := range []string{text, short, verdictHead(short)} {
+		if lines = wrap(t, w); len(lines) <= maxH {
+			break
+		}
 	}
 	if len(lines) > maxH {
-		lines = []string{fit(short, w)}
+		lines = []string{fit(lines[0], w)}
 	}
 	out := make([]line, len(lines))
 	for i, ln := range lines {

@@ -131,6 +131,13 @@ func (p Player) frame() []line {
 			capH = max(need, capH-(3-bodyH()))
 		}
 		if bodyH() < 0 {
+			metH = 0
+		}
+		if bodyH() < 0 {
+			verdicts = [2][]line{v.renderVerdict(0, colW, 1), v.renderVerdict(1, colW, 1)}
+			vH = 1
+		}
+		if bodyH() < 0 {
 			capH = max(capH+bodyH(), 1) // a window too small to show it all
 		}
 		stageH := max(bodyH(), 0)
@@ -190,6 +197,9 @@ func (p Player) frame() []line {
 	}
 	if bodyH() < 0 && strip > 0 {
 		strip = 0
+	}
+	if bodyH() < 0 {
+		verdict = v.renderVerdict(0, w, 1)
 	}
 	if bodyH() < 0 {
 		capH = max(capH+bodyH(), 1) // a window too small to show it all
