@@ -432,7 +432,11 @@ func (v *frameCtx) renderMetrics(ri, w, h int, titled bool) []line {
 	r := v.tr.runs[ri]
 	y := 0
 	if titled {
-		v.p.span(&out[0], rPanelTitle, fit("metrics (live ones count as it plays)", w))
+		title := "metrics (• live: counts as it plays)"
+		if textWidth(title) > w {
+			title = "metrics (• live)"
+		}
+		v.p.span(&out[0], rPanelTitle, fit(title, w))
 		y = 1
 	}
 	for mi, m := range r.res.Metrics {

@@ -115,7 +115,7 @@ func (p Player) frame() []line {
 			capH++ // room for the caption before, when it is short
 		}
 		if p.big {
-			capH = max(capH, h*2/5)
+			capH = max(capH, min(2*need+1, h*2/5))
 		}
 		verdicts := [2][]line{v.renderVerdict(0, colW, verdictMax), v.renderVerdict(1, colW, verdictMax)}
 		vH := max(len(verdicts[0]), len(verdicts[1]))
@@ -184,7 +184,9 @@ func (p Player) frame() []line {
 		capH = max(need+1, 4)
 	}
 	if p.big {
-		capH = max(h*2/5, 5, need)
+		// Double spaced with a line of air above and below, up to two
+		// fifths of the window: the map stays big enough to follow.
+		capH = max(min(2*need+1, h*2/5), 5, need)
 	}
 	strip := 0
 	if !side {
