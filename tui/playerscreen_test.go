@@ -150,14 +150,14 @@ func answerRun(m Model, cmd tea.Cmd) Model {
 		return m
 	}
 	if msg != nil {
-		m, _ = update(m, msg)
+		m, _ = soakUpdate(m, msg)
 	}
 	return m
 }
 
-// update hands msg to the root model: the one place the soak touches
+// soakUpdate hands msg to the root model: the one place the soak touches
 // its Update, so a change in how the root model is held is one edit.
-func update(m Model, msg tea.Msg) (Model, tea.Cmd) {
+func soakUpdate(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	next, cmd := m.Update(msg)
 	return next.(Model), cmd
 }
@@ -262,14 +262,14 @@ func TestPlayerSurvivesRandomInput(t *testing.T) {
 							continue
 						}
 						var cmd tea.Cmd
-						m, cmd = update(m, a.msg)
+						m, cmd = soakUpdate(m, a.msg)
 						launch(model, a.depth+1, cmd)
 					default:
 						break drain
 					}
 				}
 				var cmd tea.Cmd
-				m, cmd = update(m, msg)
+				m, cmd = soakUpdate(m, msg)
 				launch(model, 1, cmd)
 				if m.state != stateDemo {
 					model++ // esc left the player: open it again
@@ -300,7 +300,7 @@ func soakPrelude(t *testing.T, m Model, d demos.Demo) Model {
 	send := func(k string) {
 		t.Helper()
 		var cmd tea.Cmd
-		m, cmd = update(m, soakKey(k))
+		m, cmd = soakUpdate(m, soakKey(k))
 		if m.demo.p.State().Running { // a run: wait for it
 			m = answerRun(m, cmd)
 		}
@@ -318,7 +318,7 @@ func soakPrelude(t *testing.T, m Model, d demos.Demo) Model {
 		t.Fatalf("%s: v stayed on variant %s", d.ID, before[0])
 	}
 	if len(d.Params) > 0 {
-		m, _ = update(m, soakKey("e")) // the form's blink is not waited for
+		m, _ = soakUpdate(m, soakKey("e")) // the form's blink is not waited for
 		if !m.demo.p.Editing() {
 			t.Fatalf("%s: e did not open the parameter form", d.ID)
 		}
