@@ -16,6 +16,7 @@ import (
 type playerScreen struct {
 	navigator
 	com *common.Common
+	id  string // the demo on view
 	p   player.Player
 	err error // an unknown demo: shown instead of the player
 }
@@ -24,7 +25,7 @@ func newPlayerScreen(com *common.Common, req common.OpenDemoMsg, noMotion bool, 
 	if req.Seed == 0 {
 		req.Seed = 1
 	}
-	s := playerScreen{com: com}
+	s := playerScreen{com: com, id: req.ID}
 	d, err := demos.Get(req.ID)
 	if err != nil {
 		s.err = err

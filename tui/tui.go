@@ -72,6 +72,17 @@ type Options struct {
 	// remembers nothing.
 	Recent app.Recent
 
+	// For a workshop room (kvdo serve). NoFiles keeps the program off the
+	// file system it runs on: no Open review, reviews kept in memory, an
+	// export shown as text to copy. Room, when set, hears where the
+	// participant is and their poll answers; Name is what the facilitator
+	// sees (asked first when empty). Panel adds the host's screen to the
+	// home menu (the facilitator's view).
+	NoFiles bool
+	Room    Room
+	Name    string
+	Panel   Panel
+
 	// For tests: input, output, a fixed window size and colour profile.
 	Input         io.Reader
 	Output        io.Writer

@@ -89,6 +89,10 @@ type Player struct {
 
 	runGen  int
 	running bool
+	asked   []RunSpec // the runs being made while running
+
+	following bool      // the cursor is driven from outside (Follow)
+	pending   *Position // where to go once the runs being made arrive
 	status  string
 	errText string
 
@@ -192,6 +196,7 @@ func (p *Player) rerun(specs []RunSpec, note string) tea.Cmd {
 	p.running = true
 	p.pause()
 	p.status = "running…"
+	p.asked = append([]RunSpec(nil), specs...)
 	keep := time.Duration(0)
 	if p.tr != nil {
 		keep = p.c.t
@@ -262,6 +267,10 @@ func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
 		p.specs = msg.specs
 		p.install(msg.runs, msg.keep)
 		p.status = msg.note
+		if p.following && p.pending != nil && sameSpecs(p.pending.Runs, p.specs) {
+			p.c = p.tr.place(p.pending.K, p.pending.At)
+			p.pending = nil
+		}
 		return p, nil
 	}
 	if p.edit != nil {
@@ -271,6 +280,13 @@ func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
 		return p.updateSeek(msg)
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if p.following {
+			// A key of one's own ends following: the cursor is theirs.
+			var first tea.Cmd
+			p, first = p.Unfollow()
+			p, cmd := p.onKey(k)
+			return p, tea.Batch(first, cmd)
+		}
 		return p.onKey(k)
 	}
 	return p, nil
