@@ -93,8 +93,8 @@ type Player struct {
 
 	following bool      // the cursor is driven from outside (Follow)
 	pending   *Position // where to go once the runs being made arrive
-	status  string
-	errText string
+	status    string
+	errText   string
 
 	cache *viewCache
 
