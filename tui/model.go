@@ -90,7 +90,8 @@ type Model struct {
 
 	rec *player.Recorder // --record: every frame drawn, kept in memory
 
-	room roomState // in a workshop room (Options.Room)
+	room  roomState // in a workshop room (Options.Room)
+	panel Panel     // the host's screen (Options.Panel), nil without
 }
 
 // New builds the root model for opts. Problems with the inputs (a review
@@ -113,7 +114,8 @@ func New(opts Options) (*Model, error) {
 	w, h := m.bodySize()
 	panel := ""
 	if opts.Panel != nil {
-		panel = opts.Panel.Title()
+		m.panel = opts.Panel(com)
+		panel = m.panel.Title()
 	}
 	m.home = newHome(com, panel)
 	m.open = newOpen(com, w, h)
@@ -189,6 +191,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		if m.state == stateRecommend {
 			cmd = tea.Batch(cmd, m.recommend.recordCmd())
+		}
+		if m.state == statePanel {
+			// However it came into view (the menu, back from a demo).
+			cmd = tea.Batch(cmd, m.panel.Update(PanelOpenedMsg{}))
 		}
 	}
 	m.report()
@@ -359,12 +365,8 @@ func (m *Model) goTo(to state) (tea.Model, tea.Cmd) {
 	if to == stateLearn {
 		m.learn = m.learn.build()
 	}
-	if to == statePanel {
-		if m.opts.Panel == nil {
-			m.state = stateHome
-			return m, nil
-		}
-		return m, m.opts.Panel.Update(PanelOpenedMsg{})
+	if to == statePanel && m.panel == nil {
+		m.state = stateHome
 	}
 	return m, nil
 }
@@ -428,7 +430,7 @@ func (m *Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statePoll:
 		return m.updatePoll(msg)
 	case statePanel:
-		cmd = m.opts.Panel.Update(msg)
+		cmd = m.panel.Update(msg)
 	}
 	if next := m.takeNav(); next != nil {
 		_, more := m.update(next)
@@ -479,7 +481,7 @@ func (m *Model) typing() bool {
 	case statePoll:
 		return m.room.poll != nil && m.room.poll.form.isInput()
 	case statePanel:
-		return m.opts.Panel.Typing()
+		return m.panel.Typing()
 	}
 	return false
 }
@@ -630,7 +632,7 @@ func (m *Model) body(w, h int) string {
 	case statePoll:
 		return m.pollView(w)
 	case statePanel:
-		return m.opts.Panel.View(w, h)
+		return m.panel.View(w, h)
 	}
 	return ""
 }

@@ -86,6 +86,10 @@ type Panel interface {
 	Typing() bool
 }
 
+// NewPanel builds a host's panel with the program's Common (its styles,
+// keys and window size, kept current by the root).
+type NewPanel func(*common.Common) Panel
+
 // PanelOpenedMsg tells a Panel it has come into view.
 type PanelOpenedMsg struct{}
 
@@ -227,8 +231,8 @@ func (m *Model) leaveLead() { m.room.following = false }
 // where is the participant's place now.
 func (m *Model) where() Where {
 	w := Where{Name: m.opts.Name, Screen: m.state.String(), Following: m.room.following}
-	if m.state == statePanel && m.opts.Panel != nil {
-		w.Screen = strings.ToLower(m.opts.Panel.Title())
+	if m.state == statePanel && m.panel != nil {
+		w.Screen = strings.ToLower(m.panel.Title())
 	}
 	if m.state == stateDemo && m.demo.err == nil {
 		pos := m.demo.p.Position()
@@ -352,7 +356,7 @@ func (m *Model) roomHelp() common.Help {
 	case statePoll:
 		return common.Help{Short: []key.Binding{k.Interview.Answer, k.Nav.Up, k.Nav.Down, k.Global.Back}}
 	case statePanel:
-		return m.opts.Panel.Help()
+		return m.panel.Help()
 	}
 	return common.Help{}
 }
@@ -367,4 +371,11 @@ func (m *Model) roomStatus() string {
 		return "following the facilitator · any key: your own way"
 	}
 	return m.com.Keys.Room.Follow.Help().Key + ": follow the facilitator"
+}
+
+// DemoForFact names the demo that makes a fact visible (the one Learn
+// opens on it), and whether there is one.
+func DemoForFact(id string) (string, bool) {
+	d, ok := factDemos[id]
+	return d, ok
 }

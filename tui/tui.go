@@ -81,7 +81,7 @@ type Options struct {
 	NoFiles bool
 	Room    Room
 	Name    string
-	Panel   Panel
+	Panel   NewPanel
 
 	// For tests: input, output, a fixed window size and colour profile.
 	Input         io.Reader
