@@ -49,16 +49,16 @@ type room struct {
 	lead    *lead // nil when nobody leads
 
 	pollNum int
-	poll    *poll   // the current poll (open or closed), nil before the first
-	history []*poll // every poll asked, oldest first
-	item    string  // the piece of state the polls are about
+	poll    *poll           // the current poll (open or closed), nil before the first
+	history []*poll         // every poll asked, oldest first
+	item    string          // the piece of state the polls are about
 	answers advisor.Answers // the room's majority answer to each question polled
 }
 
 // lead is the facilitator's player as the room follows it.
 type lead struct {
 	num int
-	by  int           // the facilitator's member id
+	by  int            // the facilitator's member id
 	msg *tui.FollowMsg // the latest position; nil until their player is open
 }
 

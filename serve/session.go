@@ -27,8 +27,8 @@ type member struct {
 	name  string
 	where tui.Where
 
-	ctx    context.Context // the program's: cancelled to kill it
-	cancel context.CancelFunc
+	ctx      context.Context // the program's: cancelled to kill it
+	cancel   context.CancelFunc
 	prog     *tea.Program  // set before the loop starts
 	loopDone chan struct{} // closed when the loop has returned; nil without a program
 
