@@ -152,26 +152,24 @@ func (r *room) size() int {
 	return len(r.members)
 }
 
-// moved records where a member is; a leading facilitator's player
-// position goes to every participant who follows.
-func (r *room) moved(id int, w tui.Where) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	m, ok := r.members[id]
-	if !ok {
+// moved records where a member is: a store of its own, without the
+// room's lock (every playing session reports at every frame). A leading
+// facilitator's player position goes to every participant.
+func (r *room) moved(m *member, w tui.Where) {
+	m.where.Store(&w)
+	if m.role != Facilitator || w.Player == nil || w.Demo == "" {
 		return
 	}
-	m.where = w
-	if w.Name != "" {
-		m.name = w.Name
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lead == nil || r.lead.by != m.id {
+		return
 	}
-	if r.lead != nil && r.lead.by == id && w.Player != nil && w.Demo != "" {
-		msg := tui.FollowMsg{Lead: r.lead.num, Demo: w.Demo, Pos: *w.Player}
-		r.lead.msg = &msg
-		for _, p := range r.members {
-			if p.role == Participant {
-				p.box.follow(msg)
-			}
+	msg := tui.FollowMsg{Lead: r.lead.num, Demo: w.Demo, Pos: *w.Player}
+	r.lead.msg = &msg
+	for _, p := range r.members {
+		if p.role == Participant {
+			p.box.follow(msg)
 		}
 	}
 }
@@ -182,7 +180,7 @@ func (r *room) following(id int) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	m, ok := r.members[id]
-	return ok && r.lead != nil && m.where.Following
+	return ok && r.lead != nil && m.reported().Following
 }
 
 // startLead makes facilitator id the leader: the room follows their
@@ -436,7 +434,8 @@ func (r *room) view(now time.Time) roomView {
 	r.mu.Lock()
 	v := roomView{Item: r.item, Answers: maps(r.answers)}
 	for _, m := range r.members {
-		v.People = append(v.People, personView{ID: m.id, Name: m.name, Role: m.role, Addr: m.addr, Where: m.where,
+		w := m.reported()
+		v.People = append(v.People, personView{ID: m.id, Name: cmpOr(w.Name, m.name), Role: m.role, Addr: m.addr, Where: w,
 			Since: now.Sub(m.start).Truncate(time.Second), Idle: now.Sub(m.lastInput()).Truncate(time.Second)})
 	}
 	if r.lead != nil {

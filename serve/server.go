@@ -162,8 +162,9 @@ func (s *Server) Serve(l net.Listener) error {
 }
 
 // Shutdown ends every session with "the workshop has ended" (each
-// program quits, so terminals are restored), stops listening and waits
-// for the connections to close until ctx is done; then it closes them.
+// program quits, so terminals are restored) and waits for them to end
+// until ctx is done; then it closes the listener and every connection (a
+// connection with no session left has nothing more to say).
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closeOnce.Do(func() { s.room.close("the workshop has ended") })
 	done := make(chan struct{})
@@ -171,13 +172,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.sessions.Wait()
 		close(done)
 	}()
+	var err error
 	select {
 	case <-done:
 	case <-ctx.Done():
+		err = ctx.Err()
 	}
-	err := s.ssh.Shutdown(ctx)
-	if err != nil {
-		_ = s.ssh.Close()
+	if cerr := s.ssh.Close(); err == nil {
+		err = cerr
 	}
 	return err
 }
@@ -236,7 +238,7 @@ func (s *Server) keyboard(ctx ssh.Context, ask gossh.KeyboardInteractiveChalleng
 	if ctx.User() == FacilitatorUser {
 		return false
 	}
-	ans, err := ask("", "kvdo workshop room", []string{"Room code: "}, []bool{true})
+	ans, err := ask("", "", []string{"Room code: "}, []bool{true})
 	return err == nil && len(ans) == 1 && s.codeMatches(ans[0])
 }
 
@@ -313,7 +315,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Date:       s.cfg.Date,
 		NoMotion:   s.cfg.NoMotion,
 		NoFiles:    true,
-		Room:       link{room: s.room, id: m.id},
+		Room:       link{room: s.room, m: m},
 		Name:       m.name,
 		Background: tui.BackgroundFromColorFGBG(env["COLORFGBG"]),
 		NoColor:    env["NO_COLOR"] != "",
@@ -329,7 +331,10 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	burst := max(s.cfg.InputRate*10, 4096)
 	in := &input{r: sess, m: m, lim: rate.NewLimiter(rate.Limit(s.cfg.InputRate), burst),
 		msg: fmt.Sprintf("closed: more input than a room allows (%d bytes a second)", s.cfg.InputRate)}
-	popts := append(bubbletea.MakeOptions(sess), tea.WithInput(in), tea.WithContext(m.ctx))
+	// Signals are the server's: a program of its own would take SIGINT
+	// as its user's ctrl+c and die without its farewell.
+	popts := append(bubbletea.MakeOptions(sess), tea.WithInput(in), tea.WithOutput(&output{w: sess, m: m}),
+		tea.WithContext(m.ctx), tea.WithoutSignalHandler())
 	m.prog = tea.NewProgram(model, popts...)
 	m.loopDone = make(chan struct{})
 	go func() {
@@ -366,15 +371,14 @@ func environ(kv []string) map[string]string {
 	return out
 }
 
-// link is one session's tui.Room: its reports go to the room under its
-// lock and return at once.
+// link is one session's tui.Room: its reports return at once.
 type link struct {
 	room *room
-	id   int
+	m    *member
 }
 
-func (l link) Moved(w tui.Where)            { l.room.moved(l.id, w) }
-func (l link) Answered(poll int, value any) { l.room.answer(l.id, poll, value) }
+func (l link) Moved(w tui.Where)            { l.room.moved(l.m, w) }
+func (l link) Answered(poll int, value any) { l.room.answer(l.m.id, poll, value) }
 
 // sessionOnly is the session channel without agent or X11 forwarding:
 // those requests are refused before the session sees them.

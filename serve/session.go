@@ -23,9 +23,8 @@ type member struct {
 	start time.Time
 	box   *mailbox
 
-	// Guarded by the room's lock.
-	name  string
-	where tui.Where
+	name  string                   // from the key's comment; the participant may type another
+	where atomic.Pointer[tui.Where] // the program's last report
 
 	ctx      context.Context // the program's: cancelled to kill it
 	cancel   context.CancelFunc
@@ -33,6 +32,8 @@ type member struct {
 	loopDone chan struct{} // closed when the loop has returned; nil without a program
 
 	lastKey atomic.Int64 // unix nanoseconds of the last input
+	frames  atomic.Int64 // writes to the terminal: the renderer writes once a frame
+	sent    atomic.Int64 // bytes written
 
 	mu       sync.Mutex
 	reason   string // why the session ended, for the farewell line
@@ -46,6 +47,14 @@ func newMember(parent context.Context, role Role, addr, name string, now time.Ti
 	m := &member{role: role, addr: addr, name: name, start: now, box: newMailbox(), ctx: ctx, cancel: cancel, stop: make(chan struct{})}
 	m.lastKey.Store(now.UnixNano())
 	return m
+}
+
+// reported is where the program last said it was.
+func (m *member) reported() tui.Where {
+	if w := m.where.Load(); w != nil {
+		return *w
+	}
+	return tui.Where{}
 }
 
 func (m *member) lastInput() time.Time { return time.Unix(0, m.lastKey.Load()) }
@@ -137,4 +146,17 @@ func (in *input) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// output is the session's screen as the program writes it, counted: the
+// renderer writes each frame in one call.
+type output struct {
+	w io.Writer
+	m *member
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.m.frames.Add(1)
+	o.m.sent.Add(int64(len(p)))
+	return o.w.Write(p)
 }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	charmlog "charm.land/log/v2"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/serve"
 	"github.com/spf13/cobra"
@@ -98,6 +99,10 @@ ended" and gets their terminal back.`,
 				return fmt.Errorf("listening on %s: %w", listen, err)
 			}
 			printRoom(cmd, cfg, ln.Addr().String(), hostKey, made, allowed, facilitators)
+			// wish logs every program that ends with an error, and a
+			// participant closing their laptop is one: the room's own
+			// log (cfg.Log) says who came and went, and why.
+			charmlog.SetLevel(charmlog.FatalLevel)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			served := make(chan error, 1)

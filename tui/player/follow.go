@@ -15,6 +15,7 @@ import (
 type Position struct {
 	Runs    []RunSpec // one per run on screen; two in compare mode
 	K       int       // track entries applied
+	Total   int       // track entries: 0 until the runs are ready
 	At      time.Duration
 	Playing bool
 	Speed   float64
@@ -22,7 +23,7 @@ type Position struct {
 
 // Equal reports whether two positions are the same.
 func (a Position) Equal(b Position) bool {
-	return a.K == b.K && a.At == b.At && a.Playing == b.Playing && a.Speed == b.Speed &&
+	return a.K == b.K && a.Total == b.Total && a.At == b.At && a.Playing == b.Playing && a.Speed == b.Speed &&
 		sameSpecs(a.Runs, b.Runs)
 }
 
@@ -37,7 +38,7 @@ func sameSpecs(a, b []RunSpec) bool {
 func (p Player) Position() Position {
 	pos := Position{Runs: p.cloneSpecs(), Playing: p.playing, Speed: speeds[p.speed]}
 	if p.tr != nil {
-		pos.K, pos.At = p.c.k, p.c.t
+		pos.K, pos.At, pos.Total = p.c.k, p.c.t, p.tr.len()
 	}
 	return pos
 }
