@@ -23,7 +23,7 @@ type member struct {
 	start time.Time
 	box   *mailbox
 
-	name  string                   // from the key's comment; the participant may type another
+	name  string                    // from the key's comment; the participant may type another
 	where atomic.Pointer[tui.Where] // the program's last report
 
 	ctx      context.Context // the program's: cancelled to kill it
