@@ -35,7 +35,7 @@ func crowd() int {
 
 // join connects n participants named p1..pn and waits for each to reach
 // the home screen.
-func join(t *testing.T, r *testRoom, n int) []*term {
+func join(t testing.TB, r *testRoom, n int) []*term {
 	t.Helper()
 	ts := make([]*term, n)
 	var wg sync.WaitGroup
@@ -91,7 +91,7 @@ func openQuiet(c *gossh.Client) *term {
 }
 
 // waitAll waits until every participant's report satisfies cond.
-func (r *testRoom) waitAll(t *testing.T, d time.Duration, what string, cond func(tui.Where) bool) {
+func (r *testRoom) waitAll(t testing.TB, d time.Duration, what string, cond func(tui.Where) bool) {
 	t.Helper()
 	var bad []string
 	ok := eventually(d, func() bool {
@@ -109,7 +109,7 @@ func (r *testRoom) waitAll(t *testing.T, d time.Duration, what string, cond func
 }
 
 // leader is the facilitator's report.
-func (r *testRoom) leader(t *testing.T) tui.Where {
+func (r *testRoom) leader(t testing.TB) tui.Where {
 	t.Helper()
 	for _, mw := range r.wheres() {
 		if mw.role == Facilitator {

@@ -55,6 +55,9 @@ type Config struct {
 	IdleTimeout   time.Duration // without a key (30 min); following a lead is not idle
 	MaxLength     time.Duration // of one session (8 h)
 	InputRate     int           // bytes per second a session may type (2048; bursts of 10 s)
+	// FPS is the demo player's frames a second (15): every frame of every
+	// session is drawn on this machine.
+	FPS int
 
 	Date     string // dates exported records (YYYY-MM-DD)
 	NoMotion bool
@@ -70,6 +73,7 @@ const (
 	DefaultIdleTimeout   = 30 * time.Minute
 	DefaultMaxLength     = 8 * time.Hour
 	DefaultInputRate     = 2048
+	DefaultFPS           = 15
 )
 
 // FacilitatorUser is the user name that asks for the facilitator's role.
@@ -103,6 +107,7 @@ func New(cfg Config) (*Server, error) {
 	cfg.IdleTimeout = cmpOr(cfg.IdleTimeout, DefaultIdleTimeout)
 	cfg.MaxLength = cmpOr(cfg.MaxLength, DefaultMaxLength)
 	cfg.InputRate = cmpOr(cfg.InputRate, DefaultInputRate)
+	cfg.FPS = min(cmpOr(cfg.FPS, DefaultFPS), 60)
 	s := &Server{cfg: cfg, room: newRoom(cfg.App.Pack)}
 	srv, err := wish.NewServer(
 		wish.WithAddress(cfg.Listen),
@@ -314,6 +319,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		App:        s.cfg.App,
 		Date:       s.cfg.Date,
 		NoMotion:   s.cfg.NoMotion,
+		FPS:        s.cfg.FPS,
 		NoFiles:    true,
 		Room:       link{room: s.room, m: m},
 		Name:       m.name,
@@ -334,7 +340,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// Signals are the server's: a program of its own would take SIGINT
 	// as its user's ctrl+c and die without its farewell.
 	popts := append(bubbletea.MakeOptions(sess), tea.WithInput(in), tea.WithOutput(&output{w: sess, m: m}),
-		tea.WithContext(m.ctx), tea.WithoutSignalHandler())
+		tea.WithContext(m.ctx), tea.WithoutSignalHandler(), tea.WithFPS(min(2*s.cfg.FPS, 60)))
 	m.prog = tea.NewProgram(model, popts...)
 	m.loopDone = make(chan struct{})
 	go func() {

@@ -140,7 +140,7 @@ func New(opts Options) (*Model, error) {
 		m.init = tea.Batch(m.interview.focusCmd(), m.remember(opts.Review))
 	case StartDemo:
 		m.state = stateDemo
-		m.demo, m.init = newPlayerScreen(com, opts.Demo, opts.NoMotion, w, h)
+		m.demo, m.init = newPlayerScreen(com, opts.Demo, opts.NoMotion, opts.FPS, w, h)
 	}
 	if opts.Room != nil && cleanName(opts.Name) == "" {
 		m.state = stateName
@@ -267,7 +267,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.push(stateDemo)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
-		m.demo, cmd = newPlayerScreen(m.com, msg, m.opts.NoMotion, w, h)
+		m.demo, cmd = newPlayerScreen(m.com, msg, m.opts.NoMotion, m.opts.FPS, w, h)
 		return m, cmd
 	case common.BackMsg:
 		m.showHelp = false

@@ -21,7 +21,7 @@ type playerScreen struct {
 	err error // an unknown demo: shown instead of the player
 }
 
-func newPlayerScreen(com *common.Common, req common.OpenDemoMsg, noMotion bool, w, h int) (playerScreen, tea.Cmd) {
+func newPlayerScreen(com *common.Common, req common.OpenDemoMsg, noMotion bool, fps, w, h int) (playerScreen, tea.Cmd) {
 	if req.Seed == 0 {
 		req.Seed = 1
 	}
@@ -40,6 +40,7 @@ func newPlayerScreen(com *common.Common, req common.OpenDemoMsg, noMotion bool, 
 		},
 		Glossary: a.Pack.Glossary,
 		NoMotion: noMotion,
+		FPS:      fps,
 	}
 	s.p = player.New(cfg, com.Styles)
 	s = s.setSize(w, h)

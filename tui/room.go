@@ -189,7 +189,7 @@ func (m *Model) applyLead() tea.Cmd {
 		m.push(stateDemo)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
-		m.demo, cmd = newPlayerScreen(m.com, common.OpenDemoMsg{ID: lead.Demo, Variant: sp.Variant, Seed: sp.Seed, Set: sp.Set}, m.opts.NoMotion, w, h)
+		m.demo, cmd = newPlayerScreen(m.com, common.OpenDemoMsg{ID: lead.Demo, Variant: sp.Variant, Seed: sp.Seed, Set: sp.Set}, m.opts.NoMotion, m.opts.FPS, w, h)
 		cmds = append(cmds, cmd)
 	}
 	if m.demo.err == nil {

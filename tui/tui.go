@@ -62,6 +62,8 @@ type Options struct {
 	Date string
 	// NoMotion draws the demo player without tweening (--no-motion).
 	NoMotion bool
+	// FPS is the demo player's frames per second while playing; 0 is 30.
+	FPS int
 	// Record, when set, is where the session is saved as an asciicast v2
 	// recording when the program ends (--record FILE.cast).
 	Record string

@@ -19,7 +19,7 @@ import (
 func newServeCmd() *cobra.Command {
 	var (
 		listen, hostKey, roomCode, allowed, facilitators string
-		maxSessions, maxPerAddr, inputRate               int
+		maxSessions, maxPerAddr, inputRate, fps          int
 		idle, maxLength                                  time.Duration
 	)
 	cmd := &cobra.Command{
@@ -47,7 +47,7 @@ ended" and gets their terminal back.`,
 			for _, l := range []struct {
 				name string
 				v    int
-			}{{"--max-sessions", maxSessions}, {"--max-per-address", maxPerAddr}, {"--input-rate", inputRate}} {
+			}{{"--max-sessions", maxSessions}, {"--max-per-address", maxPerAddr}, {"--input-rate", inputRate}, {"--fps", fps}} {
 				if l.v < 1 {
 					return badInput("%s %d: expected a whole number of at least 1", l.name, l.v)
 				}
@@ -70,7 +70,7 @@ ended" and gets their terminal back.`,
 				return err
 			}
 			cfg := serve.Config{App: a, Listen: listen, RoomCode: roomCode, MaxSessions: maxSessions,
-				MaxPerAddress: maxPerAddr, IdleTimeout: idle, MaxLength: maxLength, InputRate: inputRate,
+				MaxPerAddress: maxPerAddr, IdleTimeout: idle, MaxLength: maxLength, InputRate: inputRate, FPS: fps,
 				Date: time.Now().Format(time.DateOnly), NoMotion: still, Log: cmd.ErrOrStderr()}
 			if allowed != "" {
 				if cfg.AllowedKeys, err = serve.LoadKeys(allowed); err != nil {
@@ -130,6 +130,7 @@ ended" and gets their terminal back.`,
 	f.IntVar(&maxPerAddr, "max-per-address", serve.DefaultMaxPerAddress, "participants from one source address (raise it behind a NAT)")
 	f.DurationVar(&idle, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without a key (following the facilitator is not idle)")
 	f.DurationVar(&maxLength, "max-session", serve.DefaultMaxLength, "the longest a session may last")
+	f.IntVar(&fps, "fps", serve.DefaultFPS, "frames a second a playing demo draws in each session (every frame is drawn on this machine)")
 	f.IntVar(&inputRate, "input-rate", serve.DefaultInputRate, "bytes a second a session may type (bursts of ten seconds' worth); past it the session closes")
 	return cmd
 }

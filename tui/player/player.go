@@ -49,6 +49,9 @@ type Config struct {
 	// NoMotion turns tweening off: messages are drawn as routes, not
 	// moving heads, and nothing moves between events.
 	NoMotion bool
+	// FPS is how many frames a second playing draws; 0 means 30. A
+	// server drawing for many terminals at once asks for fewer.
+	FPS int
 }
 
 // frameInterval is the wall time between two frames while playing.
@@ -442,9 +445,17 @@ func (p Player) toNextCaption() (Player, tea.Cmd) {
 	return p, cmd
 }
 
+// frameEvery is the wall time between two frames while playing.
+func (p *Player) frameEvery() time.Duration {
+	if p.cfg.FPS > 0 {
+		return time.Second / time.Duration(p.cfg.FPS)
+	}
+	return frameInterval
+}
+
 func (p *Player) nextTick() tea.Cmd {
 	gen := p.tickGen
-	return p.tick(frameInterval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	return p.tick(p.frameEvery(), func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
 
 // onTick moves a playing cursor one frame of virtual time. A tick from an
@@ -454,7 +465,7 @@ func (p Player) onTick(msg tickMsg) (Player, tea.Cmd) {
 		return p, nil
 	}
 	speed := speeds[p.speed]
-	step := time.Duration(float64(frameInterval) * speed)
+	step := time.Duration(float64(p.frameEvery()) * speed)
 	t := p.c.t + step
 	if p.skipQuiet && p.tr.quiet(p.c) {
 		if next, ok := p.tr.nextAt(p.c); ok {
