@@ -156,7 +156,7 @@ func TestFollowModeDrivesTheParticipantsPlayer(t *testing.T) {
 		t.Errorf("still following after the lead ended: %+v", w)
 	}
 	m = step(t, m, press("F"))
-	if room.last().Following {
+	if room.last().Following || m.room.following {
 		t.Error("F followed a lead that had ended")
 	}
 }
