@@ -24,7 +24,7 @@ run, at full speed, reporting counts and latency percentiles.`,
 			return badInput("simulate needs a workload: propagation")
 		},
 	}
-	cmd.AddCommand(newSimulatePropagationCmd())
+	cmd.AddCommand(newSimulatePropagationCmd(), newSimulateWorkloadCmd())
 	return cmd
 }
 
