@@ -169,8 +169,11 @@ type RegionLatency struct {
 // priced this design.
 type Cost struct {
 	MonthlyUSD float64 `json:"monthly_usd"`
-	Design     string  `json:"design"`
-	AsOf       string  `json:"as_of"`
+	// Priced is false when no line of the estimate has a price (the Cache
+	// API has no published charge): $0.00 would then say "free".
+	Priced bool   `json:"priced"`
+	Design string `json:"design"`
+	AsOf   string `json:"as_of"`
 }
 
 // Simulated are the raw counts of the run, before scaling.

@@ -175,8 +175,11 @@ func TableRow(o Option) []string {
 		queue = msText(*o.QueueP99Ms)
 	}
 	cost := dash
-	if o.Cost != nil {
+	switch {
+	case o.Cost != nil && o.Cost.Priced:
 		cost = "$" + money(o.Cost.MonthlyUSD)
+	case o.Cost != nil:
+		cost = "not priced"
 	}
 	return []string{label, stale, over, age, ryw, lost, num(float64(o.Rejected429)), num(float64(o.Overloaded)), queue, cost}
 }

@@ -90,7 +90,11 @@ func variantsOf(pack *content.Pack, p *plan, rec advisor.Recommendation) ([]vari
 }
 
 func costOf(c *advisor.CostEstimate) *Cost {
-	return &Cost{MonthlyUSD: c.MonthlyUSD, Design: c.Design, AsOf: c.AsOf}
+	priced := c.MonthlyUSD != 0
+	for _, l := range c.Lines {
+		priced = priced || l.UnitPrice != 0
+	}
+	return &Cost{MonthlyUSD: c.MonthlyUSD, Priced: priced, Design: c.Design, AsOf: c.AsOf}
 }
 
 // tooBig says why option cannot hold values of this size, or "".

@@ -111,7 +111,7 @@ func verdict(p *plan, o Option) string {
 		}
 		add("%s %s", num(float64(o.OriginFetches)), what)
 	}
-	if o.Cost != nil {
+	if o.Cost != nil && o.Cost.Priced {
 		add("$%s a month", money(o.Cost.MonthlyUSD))
 	}
 	if len(parts) == 0 {
