@@ -121,7 +121,7 @@ func writeItem(b *bytes.Buffer, it Item) {
 		if o.ScaleNote != "" {
 			fmt.Fprintf(b, "      (scaled: %s)\n", o.ScaleNote)
 		}
-		if v := o.Linearizability; v != nil && v.Checked > 0 {
+		if v := o.Linearizability; v != nil && v.Checked > 1 {
 			fmt.Fprintf(b, "      (porcupine, %d increments of the busiest key: %s)\n", v.Checked, v.Explanation)
 		}
 		if o.RuledOut != "" {
@@ -167,7 +167,7 @@ func TableRow(o Option) []string {
 		ryw = num(float64(o.RYWMisses))
 	}
 	lost := dash
-	if o.Increments > 0 || o.LostUpdates > 0 {
+	if o.Linearizability != nil || o.LostUpdates > 0 { // read-modify-write items
 		lost = num(float64(o.LostUpdates))
 	}
 	queue := dash

@@ -76,8 +76,7 @@ type sim struct {
 	cw      [2]float64 // what one simulated key stands for, per class, over the window
 	ww      [2]float64 // what one simulated write stands for, per class
 	placed  int        // the busiest key's writes when spread evenly (hotWritesPlaced)
-	rnd     *rand.Rand
-	writes  int64 // simulated writes issued, numbers them for the history
+	writes  int64      // simulated writes issued, numbers them for the history
 	hotOps  []incrOp
 }
 
@@ -123,7 +122,6 @@ func (p *plan) runSim(ctx context.Context, s *sim, report func(float64)) (Option
 		return Option{}, err
 	}
 	s.w = w
-	s.rnd = w.Rand("evidence:writers")
 	switch {
 	case v.layer == layerCache:
 		s.cacheMA = time.Duration(v.maxAge) * time.Second
@@ -250,12 +248,10 @@ func (s *sim) setup() {
 	}
 	var hot, typ *edge.DONamespace
 	if s.st == stDO || s.st == stDOKV {
-		class := func(binding string) edge.DOClass {
-			return edge.DOClass{Name: doClass, New: func(c *edge.DOContext) edge.DOInstance {
-				return &object{s: s, k: s.byName[c.ID().Name()], ctx: c}
-			}}
-		}
-		hot, typ = s.w.DurableObjects(doHot, class(doHot)), s.w.DurableObjects(doTypical, class(doTypical))
+		class := edge.DOClass{Name: doClass, New: func(c *edge.DOContext) edge.DOInstance {
+			return &object{s: s, k: s.byName[c.ID().Name()]}
+		}}
+		hot, typ = s.w.DurableObjects(doHot, class), s.w.DurableObjects(doTypical, class)
 	}
 	n := p.hot.keys + p.typ.keys
 	for i := range n {
@@ -547,9 +543,8 @@ func (s *sim) commitAt(k *key, v int64, at time.Duration, counter int64) {
 // and incremented there, so the input gate makes every increment atomic.
 // With do-plus-kv it also publishes its value to KV, at most once a second.
 type object struct {
-	s   *sim
-	k   *key
-	ctx *edge.DOContext
+	s *sim
+	k *key
 }
 
 // Fetch handles the object's three requests.

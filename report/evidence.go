@@ -99,7 +99,7 @@ func (m *mdWriter) evidence(d Doc, e Entry, h int) {
 		if len(parts) > 0 {
 			lat = append(lat, fmt.Sprintf("`%s`: %s", codeText(o.ID), strings.Join(parts, ", ")))
 		}
-		if v := o.Linearizability; v != nil && v.Checked > 0 {
+		if v := o.Linearizability; v != nil && v.Checked > 1 {
 			lat = append(lat, fmt.Sprintf("`%s`, porcupine on %d increments of the busiest key: %s", codeText(o.ID), v.Checked, mdProse(v.Explanation, false)))
 		}
 	}
