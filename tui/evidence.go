@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -75,6 +76,14 @@ type evidenceDoneMsg struct {
 
 func newEvidencePane(com *common.Common) evidencePane {
 	return evidencePane{com: com, seed: 1, dur: evidence.DefaultDuration}
+}
+
+// within sets the simulated window of the replays (0 keeps the default).
+func (e evidencePane) within(d time.Duration) evidencePane {
+	if d > 0 {
+		e.dur = d
+	}
+	return e
 }
 
 // running reports whether a replay is under way.
@@ -374,4 +383,95 @@ func evidenceFigure(ms float64) string {
 		ms = math.Round(ms)
 	}
 	return content.FormatFigure(ms)
+}
+
+// The Evidence tab on the recommendation screen: v opens it on the item
+// on view and replays that item unless its evidence for these answers is
+// at hand; r replays again, o charts the next option, esc cancels a
+// replay (and otherwise leaves the tab), tab and shift+tab move to the
+// next item and replay it.
+
+// evidenceKey names the item on view and the answers it has now: evidence
+// for older answers is stale.
+func (s recommendScreen) evidenceKey() string {
+	return fmt.Sprintf("%d/%s/%d", s.item, s.doc.Entries[s.item].Item.Name, s.sess.seq)
+}
+
+// showEvidence opens the Evidence tab and replays the item on view when
+// its evidence is not at hand.
+func (s recommendScreen) showEvidence() (recommendScreen, tea.Cmd) {
+	s.evidence, s.record, s.editing = true, false, false
+	s.vp.GotoTop()
+	var cmd tea.Cmd
+	if k := s.evidenceKey(); s.ev.key != k || s.ev.state == evidenceIdle {
+		s, cmd = s.replay()
+	}
+	return s.refresh(), cmd
+}
+
+// replay starts the item on view's replay.
+func (s recommendScreen) replay() (recommendScreen, tea.Cmd) {
+	e := s.doc.Entries[s.item]
+	var cmd tea.Cmd
+	s.ev, cmd = s.ev.start(s.evidenceKey(), e.Item, e.Recommendation)
+	return s.refresh(), cmd
+}
+
+// updateEvidenceKey handles a key on the Evidence tab; handled is false
+// for the keys the screen handles as everywhere (scrolling, export, ...).
+func (s recommendScreen) updateEvidenceKey(km tea.KeyPressMsg) (_ recommendScreen, _ tea.Cmd, handled bool) {
+	k := s.com.Keys
+	switch {
+	case key.Matches(km, k.Global.Back) && s.ev.running():
+		s.ev = s.ev.stop()
+		return s.refresh(), nil, true
+	case key.Matches(km, k.Global.Back), key.Matches(km, k.Recommend.Evidence):
+		s.evidence = false
+		s.vp.GotoTop()
+		return s.refresh(), nil, true
+	case key.Matches(km, k.Recommend.Replay):
+		s, cmd := s.replay()
+		return s, cmd, true
+	case key.Matches(km, k.Recommend.Chart):
+		s.ev = s.ev.nextChart()
+		return s.refresh(), nil, true
+	case key.Matches(km, k.Recommend.NextItem), key.Matches(km, k.Recommend.PrevItem):
+		n := len(s.doc.Entries)
+		step := 1
+		if key.Matches(km, k.Recommend.PrevItem) {
+			step = n - 1
+		}
+		s.item = (s.item + step) % n
+		s, cmd := s.showEvidence()
+		return s, cmd, true
+	}
+	return s, nil, false
+}
+
+// evidenceView is the tab's content.
+func (s recommendScreen) evidenceView() string {
+	k := s.com.Keys
+	v := s.ev.view(max(s.w-2, 20), k.Recommend.Replay.Help().Key, k.Recommend.Chart.Help().Key)
+	if s.ev.stale(s.evidenceKey()) && !s.ev.running() {
+		v = s.com.Styles.Warning.Render(wrap("These figures are for answers since changed: "+k.Recommend.Replay.Help().Key+" replays the item as it is now.", max(s.w-2, 20))) + "\n\n" + v
+	}
+	return indent(v, 1)
+}
+
+// evidenceHelp is the tab's keys.
+func (s recommendScreen) evidenceHelp() common.Help {
+	k := s.com.Keys
+	back := k.Global.Back
+	if s.ev.running() {
+		back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	}
+	return common.Help{
+		Short: []key.Binding{back, k.Recommend.Replay, k.Recommend.Chart, k.Recommend.NextItem, k.Recommend.Evidence, k.Nav.Down, k.Global.Help},
+		Full: [][]key.Binding{
+			{back, k.Recommend.Replay, k.Recommend.Chart},
+			{k.Recommend.NextItem, k.Recommend.PrevItem, k.Recommend.Evidence, k.Recommend.Export},
+			{k.Nav.Down, k.Nav.Up, k.Nav.PageDown, k.Nav.PageUp, k.Nav.Top, k.Nav.Bottom},
+			{k.Global.Help, k.Global.ForceQuit},
+		},
+	}
 }

@@ -1,13 +1,18 @@
 package tui
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/tui/common"
 )
@@ -134,4 +139,145 @@ func TestAReplayForOtherAnswersIsDropped(t *testing.T) {
 		t.Error("stale does not compare the answers the evidence is for")
 	}
 	e.stop()
+}
+
+// shortEvidence gives the root model CI-sized replays.
+func shortEvidence(o *Options) { o.EvidenceDuration = 20 * time.Second }
+
+// evidenceSetups reach the Evidence tab by the keys a person presses.
+var evidenceSetups = []struct {
+	name string
+	msgs []tea.Msg
+}{
+	{"recommend-evidence", seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r", "v"))},
+	{"recommend-evidence-chart", seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r", "v", "o", "G"))},
+	{"recommend-evidence-help", seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r", "v", "?"))},
+}
+
+func TestTheEvidenceTabMatchesGolden(t *testing.T) {
+	for _, sc := range evidenceSetups {
+		for _, size := range goldenSizes {
+			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size.w, size.h), func(t *testing.T) {
+				frame := inTempDir(t, func() string {
+					return step(t, newTestModel(t, size.w, size.h, true, shortEvidence), sc.msgs...).View().Content
+				})
+				golden.RequireEqual(t, frame)
+			})
+		}
+	}
+}
+
+func TestTheEvidenceTabFitsTheWindowAtEverySize(t *testing.T) {
+	for _, sc := range evidenceSetups {
+		t.Run(sc.name, func(t *testing.T) {
+			inTempDir(t, func() string {
+				m := step(t, newTestModel(t, 80, 24, true, shortEvidence), sc.msgs...)
+				for _, size := range []struct{ w, h int }{{1, 1}, {10, 3}, {59, 19}, {60, 20}, {80, 24}, {200, 60}} {
+					m = step(t, m, tea.WindowSizeMsg{Width: size.w, Height: size.h})
+					assertFits(t, m.View().Content, size.w, size.h)
+				}
+				return ""
+			})
+		})
+	}
+}
+
+func TestEscCancelsAReplayAndThenLeavesTheTab(t *testing.T) {
+	inTempDir(t, func() string {
+		m := step(t, newTestModel(t, 80, 24, true), seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r"))...)
+		// A ten-minute replay is started by hand so that esc finds it running.
+		_, cmd := m.Update(press("v"))
+		if !m.recommend.evidence || !m.recommend.ev.running() {
+			t.Fatalf("v: evidence tab %v, replay running %v", m.recommend.evidence, m.recommend.ev.running())
+		}
+		if !strings.Contains(m.View().Content, "esc cancels") {
+			t.Error("a running replay does not say esc cancels it")
+		}
+		m = step(t, m, press("esc"))
+		m = drive(t, m, cmd) // the replay ends, cancelled
+		if m.recommend.ev.state != evidenceCancelled || !m.recommend.evidence {
+			t.Fatalf("after esc: %v, tab open %v", m.recommend.ev.state, m.recommend.evidence)
+		}
+		if !strings.Contains(m.View().Content, "Replay cancelled.") {
+			t.Error("the tab does not say the replay was cancelled")
+		}
+		m = step(t, m, press("esc"))
+		if m.recommend.evidence || m.state != stateRecommend {
+			t.Errorf("a second esc should leave the tab for the item view: tab %v, screen %s", m.recommend.evidence, m.state)
+		}
+		return ""
+	})
+}
+
+func TestAnEditMakesTheEvidenceStale(t *testing.T) {
+	inTempDir(t, func() string {
+		m := step(t, newTestModel(t, 80, 24, true, shortEvidence), seq(setupKeys("seat-counter"), answerKeys(seatCounter, ""), keys("ctrl+r", "v"))...)
+		if m.recommend.ev.state != evidenceDone {
+			t.Fatalf("state %v, want done", m.recommend.ev.state)
+		}
+		m = step(t, m, keys("e", "enter", "n", "v")...) // change the first answer, back to the tab
+		if m.recommend.ev.running() {
+			m = step(t, m) // nothing: the replay for the new answers ran in step
+		}
+		if m.recommend.ev.key != m.recommend.evidenceKey() || m.recommend.ev.state != evidenceDone {
+			t.Errorf("after an edit the tab shows evidence for %q (%v), want a fresh replay for %q",
+				m.recommend.ev.key, m.recommend.ev.state, m.recommend.evidenceKey())
+		}
+		return ""
+	})
+}
+
+// TestRandomInputOnTheEvidenceTabNeverPanics sends random keys (weighted
+// to the tab's own), resizes and theme changes to a recommendation with
+// its Evidence tab open, replays running and finishing in between, as
+// the soak does for the other screens.
+func TestRandomInputOnTheEvidenceTabNeverPanics(t *testing.T) {
+	total := 3_000
+	if raceEnabled {
+		total = 500
+	}
+	dir := fastTempDir(t)
+	complete := filepath.Join(dir, "complete.yaml")
+	data, err := os.ReadFile("../examples/review.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(complete, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	opts := Options{App: testApp(t), Date: "2026-12-01", Width: 80, Height: 24, EvidenceDuration: 10 * time.Second,
+		Start: StartInterview, Review: complete, Resume: true}
+	m, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &soakDriver{m: m, results: make(chan tea.Msg, 1024)}
+	d.run(m.Init())
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.send(press("ctrl+r"))
+	d.send(press("v"))
+	rng := rand.New(rand.NewPCG(3, 5))
+	tabKeys := []string{"v", "r", "o", "esc", "tab", "shift+tab", "G", "g", "pgdown", "m", "e", "x"}
+	for i := 0; i < total && !d.quit; i++ {
+		var msg tea.Msg
+		if rng.IntN(2) == 0 {
+			msg = press(tabKeys[rng.IntN(len(tabKeys))])
+		} else {
+			msg = randomMsg(rng)
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("message %d (%#v) on the %s screen: panic: %v\n%s", i, msg, d.m.state, r, debug.Stack())
+				}
+			}()
+			d.send(msg)
+			d.deliver()
+		}()
+		if d.m.state == stateRecommend && !d.m.recommend.modal() && !d.m.recommend.evidence && rng.IntN(4) == 0 {
+			d.send(press("v"))
+		}
+	}
+	d.drain()
 }
