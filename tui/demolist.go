@@ -71,7 +71,7 @@ func (n *navigator) take() tea.Msg {
 }
 
 func (s demoListScreen) view(w, h int) string {
-	return s.list.View()
+	return viewList(s.list)
 }
 
 func (s demoListScreen) help() common.Help {

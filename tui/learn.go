@@ -200,9 +200,9 @@ func (s learnScreen) view(w, h int) string {
 	head := fit(strings.Join(tabs, st.Tabs.Sep.Render(" │ ")), w, 1) + "\n" + st.Subtle.Render(strings.Repeat("─", max(w, 1))) + "\n"
 	switch s.tab {
 	case tabGlossary:
-		return head + fit(s.glossary.View(), w, max(h-2-detailHeight, 1)) + "\n" + s.termDetail(w)
+		return head + fit(viewList(s.glossary), w, max(h-2-detailHeight, 1)) + "\n" + s.termDetail(w)
 	case tabFacts:
-		return head + fit(s.facts.View(), w, max(h-2-detailHeight, 1)) + "\n" + s.factDetail(w)
+		return head + fit(viewList(s.facts), w, max(h-2-detailHeight, 1)) + "\n" + s.factDetail(w)
 	}
 	return head + s.vp.View()
 }

@@ -131,3 +131,15 @@ func updateList(l list.Model, msg tea.Msg) (list.Model, tea.Cmd) {
 	}
 	return l, cmd
 }
+
+// viewList draws l with its page clamped to the pages its visible items
+// fill. bubbles v2.2.1 can keep a page past the last one when a filter's
+// matches arrive after the list was resized, and its View then slices out
+// of range (the soak found it on the Learn screen).
+func viewList(l list.Model) string {
+	l.Paginator.SetTotalPages(len(l.VisibleItems()))
+	if l.Paginator.Page >= l.Paginator.TotalPages {
+		l.Paginator.Page = max(l.Paginator.TotalPages-1, 0)
+	}
+	return l.View()
+}

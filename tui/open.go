@@ -155,7 +155,7 @@ func (s openScreen) view(w, h int) string {
 	b.WriteString(st.Title.Render("Open a review") + "\n")
 	b.WriteString(st.Muted.Render(wrap("A review file (answers file, version 1): continue its interview, or see its recommendation when it is complete.", w)) + "\n\n")
 	if len(s.recent.Items()) > 0 {
-		b.WriteString(fit(s.recent.View(), w, max(h-7, 1)) + "\n")
+		b.WriteString(fit(viewList(s.recent), w, max(h-7, 1)) + "\n")
 	} else {
 		b.WriteString(st.Muted.Render("No recent reviews yet.") + "\n\n")
 	}

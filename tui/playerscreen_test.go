@@ -5,7 +5,9 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/kvdo/kvdo/demos"
 )
 
 // openPlayer is the root model started on demo id, as `kvdo demo id` does.
@@ -115,101 +119,245 @@ func slowKeys(s string) io.Reader {
 	return pr
 }
 
-// The random-input soak for the player: keys a person might press (and
-// some they might not), resizes down to 1x1, with the runs, forms and
-// ticks they start answered as the runtime would. Nothing may panic and
-// every frame must fit its window.
-func TestPlayerSurvivesRandomInput(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(8, 8))
-	keyset := []string{"space", "right", "left", "pgdown", "pgup", "+", "-", "m", "b", "s", "i", "g", "1", ".",
-		"enter", "esc", "tab", "backspace", "e", "v", "c", "n", "r", "x", "?", "0", "up", "down", "home", "end"}
-	for _, id := range []string{"race", "coalescing"} {
-		m := openPlayer(t, id, 80, 24)
-		w, h := 80, 24
-		for i := range 300 {
-			var msg tea.Msg
-			if rnd.IntN(12) == 0 {
-				w, h = 1+rnd.IntN(200), 1+rnd.IntN(60)
-				msg = tea.WindowSizeMsg{Width: w, Height: h}
-			} else {
-				msg = press(keyset[rnd.IntN(len(keyset))])
-			}
-			m = soakStep(t, m, msg, 2)
-			if m.state != stateDemo {
-				m = openPlayer(t, id, 80, 24) // esc left the player: open it again
-				w, h = 80, 24
-				continue
-			}
-			out := m.View().Content
-			lines := strings.Split(out, "\n")
-			if len(lines) > h {
-				t.Fatalf("%s step %d at %dx%d: %d lines", id, i, w, h, len(lines))
-			}
-			for _, l := range lines {
-				if ansi.StringWidth(l) > w {
-					t.Fatalf("%s step %d at %dx%d: a line of %d cells", id, i, w, h, ansi.StringWidth(l))
-				}
-			}
-		}
+// openVariant is the root model started on one variant of demo id, its
+// first run answered however long it takes (under the race detector on a
+// busy machine, longer than drive waits for a command).
+func openVariant(tb testing.TB, id, variant string, w, h int) *Model {
+	tb.Helper()
+	m, err := New(Options{App: testApp(tb), Width: w, Height: h, Date: "2026-12-01", Background: BackgroundDark,
+		Start: StartDemo, Demo: OpenDemoMsg{ID: id, Variant: variant, Seed: 1}})
+	if err != nil {
+		tb.Fatal(err)
 	}
+	m = answerRun(m, m.Init())
+	if m.demo.p.State().Total == 0 {
+		tb.Fatalf("%s/%s: the first run did not answer", id, variant)
+	}
+	return step(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
-// soakStep delivers msg and answers the commands it returns, depth levels
-// deep, dropping what does not answer within soakWait (the animation's
-// later frames, cursor blinks): enough to exercise ticks and runs without
-// playing every run to its end.
-func soakStep(tb testing.TB, m *Model, msg tea.Msg, depth int) *Model {
-	tb.Helper()
-	_, cmd := m.Update(msg)
-	if depth == 0 {
+// answerRun runs cmd, a demo run (alone or in a batch), to its answer and
+// feeds it to m. A run always ends, so there is no time limit.
+func answerRun(m *Model, cmd tea.Cmd) *Model {
+	if cmd == nil {
 		return m
 	}
-	for _, c := range flatten(cmd) {
-		ch := make(chan tea.Msg, 1)
-		go func() { ch <- c() }()
-		select {
-		case got := <-ch:
-			switch got.(type) {
-			case nil, tea.QuitMsg:
-			default:
-				m = soakStep(tb, m, got, depth-1)
-			}
-		case <-time.After(soakWait):
+	msg := cmd()
+	if isBatch(msg) || isSequence(msg) {
+		for _, c := range subCmds(msg) {
+			m = answerRun(m, c)
 		}
+		return m
+	}
+	if msg != nil {
+		m, _ = soakUpdate(m, msg)
 	}
 	return m
 }
 
-func flatten(cmd tea.Cmd) []tea.Cmd {
-	if cmd == nil {
-		return nil
-	}
-	return []tea.Cmd{func() tea.Msg {
-		msg := cmd()
-		if b, ok := msg.(tea.BatchMsg); ok {
-			for _, c := range b {
-				if c != nil {
-					if m := c(); m != nil {
-						return m
-					}
-				}
-			}
-			return nil
-		}
-		if isSequence(msg) {
-			for _, c := range sequenceCmds(msg) {
-				if c != nil {
-					if m := c(); m != nil {
-						return m
-					}
-				}
-			}
-			return nil
-		}
-		return msg
-	}}
+// soakUpdate hands msg to the root model: the one place the soak touches
+// its Update, so a change in how the root model is held is one edit.
+func soakUpdate(m *Model, msg tea.Msg) (*Model, tea.Cmd) {
+	next, cmd := m.Update(msg)
+	return next.(*Model), cmd
 }
 
-// soakWait is how long the soak waits for a command: a frame tick (33 ms)
-// answers within it; a cursor blink does not.
-const soakWait = 45 * time.Millisecond
+// soakKey is a key press for the soak's key names, including the ones
+// press does not know (home, end, pgup, shift+arrows).
+func soakKey(k string) tea.KeyPressMsg {
+	switch k {
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "shift+right":
+		return tea.KeyPressMsg{Code: tea.KeyRight, Mod: tea.ModShift}
+	case "shift+left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft, Mod: tea.ModShift}
+	}
+	return press(k)
+}
+
+// soakResult is what a command answered, for the model it was asked by.
+type soakResult struct {
+	model int // the model instance that asked (a reopened player drops the old ones' answers)
+	depth int // how many answers led to it
+	msg   tea.Msg
+}
+
+// The random-input soak for the player: every demo, each of its variants
+// opened at least once, with keys a person might press (and some they
+// might not), compare, the parameter form, the variant key and resizes
+// down to 1x1. Commands run in the background as the runtime runs them
+// and their answers arrive between later keys, out of step with them (a
+// tick after a pause, a run after the next key); a chain of answers is
+// followed two deep and then dropped, so playing never runs a whole demo.
+// Nothing may panic and every frame must fit its window.
+func TestPlayerSurvivesRandomInput(t *testing.T) {
+	steps := 150
+	if raceEnabled {
+		steps = 40
+	}
+	rnd := rand.New(rand.NewPCG(8, 8))
+	keyset := []string{"space", "right", "left", "pgdown", "pgup", "shift+right", "shift+left", "+", "-", "m", "b",
+		"s", "i", "j", "g", "1", ".", "enter", "esc", "tab", "backspace", "e", "v", "c", "n", "r", "x", "?", "0",
+		"up", "down", "home", "end"}
+	answers := make(chan soakResult, 4096)
+	var inflight sync.WaitGroup
+	var launch func(model, depth int, cmd tea.Cmd)
+	launch = func(model, depth int, cmd tea.Cmd) {
+		if depth > 2 || cmd == nil {
+			return // the chain goes on in a real program; here it stops
+		}
+		inflight.Add(1)
+		go func() {
+			defer inflight.Done()
+			msg := cmd()
+			switch {
+			case msg == nil:
+			case isBatch(msg) || isSequence(msg):
+				for _, c := range subCmds(msg) {
+					launch(model, depth, c)
+				}
+			default:
+				select {
+				case answers <- soakResult{model, depth, msg}:
+				default: // the soak is over or far behind: drop it
+				}
+			}
+		}()
+	}
+	model := 0
+	for _, d := range demos.All() {
+		for _, variant := range d.VariantIDs() {
+			model++
+			m := soakPrelude(t, openVariant(t, d.ID, variant, 80, 24), d)
+			w, h := 80, 24
+			for i := range steps {
+				var msg tea.Msg
+				switch {
+				case i == steps/2:
+					w, h = 1, 1 // every run of the soak shrinks to nothing once
+					msg = tea.WindowSizeMsg{Width: w, Height: h}
+				case i == steps/2+1:
+					w, h = 80, 24
+					msg = tea.WindowSizeMsg{Width: w, Height: h}
+				case rnd.IntN(12) == 0:
+					w, h = 1+rnd.IntN(200), 1+rnd.IntN(60)
+					msg = tea.WindowSizeMsg{Width: w, Height: h}
+				default:
+					msg = soakKey(keyset[rnd.IntN(len(keyset))])
+				}
+				// Answers that came in since the last key go first.
+			drain:
+				for {
+					select {
+					case a := <-answers:
+						if a.model != model {
+							continue
+						}
+						if _, quit := a.msg.(tea.QuitMsg); quit {
+							continue
+						}
+						var cmd tea.Cmd
+						m, cmd = soakUpdate(m, a.msg)
+						launch(model, a.depth+1, cmd)
+					default:
+						break drain
+					}
+				}
+				var cmd tea.Cmd
+				m, cmd = soakUpdate(m, msg)
+				launch(model, 1, cmd)
+				if m.state != stateDemo {
+					model++ // esc left the player: open it again
+					m = openVariant(t, d.ID, variant, 80, 24)
+					w, h = 80, 24
+					continue
+				}
+				if bad := misfit(m.View().Content, w, h); bad != "" {
+					t.Fatalf("%s/%s step %d at %dx%d after %v: %s", d.ID, variant, i, w, h, msg, bad)
+				}
+			}
+		}
+	}
+	done := make(chan struct{})
+	go func() { inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Error("commands the soak started were still running 5 s after it ended")
+	}
+}
+
+// soakPrelude takes a freshly opened player through what a person does
+// with every demo, whatever the dice later say: compare, the next
+// variant, the parameter form (left with esc), and back to one run.
+func soakPrelude(t *testing.T, m *Model, d demos.Demo) *Model {
+	t.Helper()
+	send := func(k string) {
+		t.Helper()
+		var cmd tea.Cmd
+		m, cmd = soakUpdate(m, soakKey(k))
+		if m.demo.p.State().Running { // a run: wait for it
+			m = answerRun(m, cmd)
+		}
+		if bad := misfit(m.View().Content, 80, 24); bad != "" {
+			t.Fatalf("%s after %s: %s", d.ID, k, bad)
+		}
+	}
+	before := m.demo.p.State().Variants
+	send("c")
+	if st := m.demo.p.State(); !st.Compare || len(st.Variants) != 2 || st.Running {
+		t.Fatalf("%s: c did not compare two runs: %+v", d.ID, st)
+	}
+	send("v")
+	if st := m.demo.p.State(); len(d.Variants) > 1 && st.Variants[0] == before[0] {
+		t.Fatalf("%s: v stayed on variant %s", d.ID, before[0])
+	}
+	if len(d.Params) > 0 {
+		m, _ = soakUpdate(m, soakKey("e")) // the form's blink is not waited for
+		if !m.demo.p.Editing() {
+			t.Fatalf("%s: e did not open the parameter form", d.ID)
+		}
+		send("esc")
+		if m.demo.p.Editing() || m.state != stateDemo {
+			t.Fatalf("%s: esc did not close the parameter form", d.ID)
+		}
+	}
+	send("c")
+	if st := m.demo.p.State(); st.Compare || len(st.Variants) != 1 {
+		t.Fatalf("%s: c again did not go back to one run: %+v", d.ID, st)
+	}
+	return m
+}
+
+// misfit says how a frame overflows a w x h window, "" when it fits.
+func misfit(frame string, w, h int) string {
+	lines := strings.Split(frame, "\n")
+	if len(lines) > h {
+		return strconv.Itoa(len(lines)) + " lines"
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			return "line " + strconv.Itoa(i+1) + " is " + strconv.Itoa(lw) + " columns"
+		}
+	}
+	return ""
+}
+
+// isBatch recognises tea.Batch's message.
+func isBatch(msg tea.Msg) bool {
+	_, ok := msg.(tea.BatchMsg)
+	return ok
+}
+
+// subCmds are the commands of a batch or a sequence.
+func subCmds(msg tea.Msg) []tea.Cmd {
+	if b, ok := msg.(tea.BatchMsg); ok {
+		return b
+	}
+	return sequenceCmds(msg)
+}

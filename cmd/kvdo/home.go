@@ -46,11 +46,16 @@ func isTerminal(v any) bool {
 // recent reviews.
 func tuiOptions(cmd *cobra.Command) (tui.Options, error) {
 	dir, _ := cmd.Flags().GetString("content")
+	still, err := noMotion(cmd)
+	if err != nil {
+		return tui.Options{}, err
+	}
 	a, err := app.Load(dir)
 	if err != nil {
 		return tui.Options{}, err
 	}
 	return tui.Options{
+		NoMotion:   still,
 		App:        a,
 		Date:       time.Now().Format(time.DateOnly),
 		Background: tui.BackgroundFromColorFGBG(os.Getenv("COLORFGBG")),

@@ -94,6 +94,7 @@ shows why through demos that run on a deterministic simulation of the edge.`,
 		},
 	}
 	root.PersistentFlags().String("content", "", "use the content pack in DIR instead of the embedded one")
+	root.PersistentFlags().Bool("no-motion", false, "demo player: no tweening; messages appear as routes and events at their time (or KVDO_NO_MOTION=1)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageError{err}
 	})

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/tui"
@@ -10,15 +11,31 @@ import (
 )
 
 // playerFlags are the demo command's flags for the animated player.
+// --no-motion is the root's: the player opens from home too.
 type playerFlags struct {
-	noMotion bool
-	record   string
+	record string
 }
 
 func (pf *playerFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.BoolVar(&pf.noMotion, "no-motion", false, "player: no tweening; messages appear as routes and events at their time")
 	f.StringVar(&pf.record, "record", "", "player: save the session as an asciicast v2 recording (FILE.cast) when it ends")
+}
+
+// noMotion reads --no-motion, or KVDO_NO_MOTION when the flag is not
+// given, so a room's laptop can be set up once; the flag wins.
+func noMotion(cmd *cobra.Command) (bool, error) {
+	if f := cmd.Flags().Lookup("no-motion"); f != nil && f.Changed {
+		return cmd.Flags().GetBool("no-motion")
+	}
+	env, ok := os.LookupEnv("KVDO_NO_MOTION")
+	if !ok || env == "" {
+		return false, nil
+	}
+	v, err := strconv.ParseBool(env)
+	if err != nil {
+		return false, badInput("KVDO_NO_MOTION=%s: expected 1 or 0 (true or false)", env)
+	}
+	return v, nil
 }
 
 // openPlayer runs the demo once (bad parameters and too small a topology
@@ -40,7 +57,6 @@ func openPlayer(cmd *cobra.Command, req tui.OpenDemoMsg, pf playerFlags) error {
 	}
 	opts.Start = tui.StartDemo
 	opts.Demo = req
-	opts.NoMotion = pf.noMotion
 	opts.Record = pf.record
 	return tui.Run(cmd.Context(), opts)
 }

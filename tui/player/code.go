@@ -1,9 +1,12 @@
 package player
 
 import (
-	"go/scanner"
-	"go/token"
+	"regexp"
 	"strings"
+	"sync"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
 )
 
 // codeSpan is a run of source text in one role.
@@ -12,112 +15,126 @@ type codeSpan struct {
 	role role
 }
 
-// codeLine is one line of the handler source, tokenised once.
+// codeLine is one line of a handler source, tokenised once.
 type codeLine struct {
 	spans []codeSpan
 	width int
 }
 
-// highlightGo splits Go source into lines of coloured spans with the
-// standard library's scanner (keywords, strings, comments, numbers, calls);
-// tabs become two spaces so the code fits a side panel.
-func highlightGo(src string) []codeLine {
-	roles := make([]role, len(src))
-	for i := range roles {
-		roles[i] = rCodeText
+// stepComment is the trailing "// step: NAME" comment that joins a Go
+// handler line to its JavaScript twin (demos/twins.go). It is bookkeeping
+// for kvdo, not code a Worker needs, so the panel leaves it out.
+var stepComment = regexp.MustCompile(`^//\s*step:`)
+
+// highlighted memoises highlight by language and source. The sources
+// are the demos' embedded handler files, a dozen constants, and chroma's
+// lexers take about 2 µs a byte (10 to 15 ms a file, more than a whole
+// demo run), so each is tokenised once per process and shared read-only.
+var highlighted sync.Map // codeSource -> []codeLine
+
+type codeSource struct{ lang, src string }
+
+// highlightOnce is highlight, memoised.
+func highlightOnce(lang, src string) []codeLine {
+	k := codeSource{lang, src}
+	if v, ok := highlighted.Load(k); ok {
+		return v.([]codeLine)
 	}
-	fset := token.NewFileSet()
-	file := fset.AddFile("", fset.Base(), len(src))
-	var s scanner.Scanner
-	s.Init(file, []byte(src), nil, scanner.ScanComments)
-	prevIdent := -1 // start offset of the last identifier, for calls
-	prevEnd := -1
-	for {
-		pos, tok, lit := s.Scan()
-		if tok == token.EOF {
-			break
-		}
-		off := file.Offset(pos)
-		end := off + len(lit)
-		if lit == "" {
-			end = off + len(tok.String())
-		}
-		if tok == token.SEMICOLON && lit == "\n" {
-			continue // an inserted semicolon: no text
-		}
-		end = min(end, len(src))
-		var ro role
-		switch {
-		case tok == token.COMMENT:
-			ro = rCodeComment
-		case tok == token.STRING || tok == token.CHAR:
-			ro = rCodeString
-		case tok == token.INT || tok == token.FLOAT || tok == token.IMAG:
-			ro = rCodeNum
-		case tok.IsKeyword():
-			ro = rCodeKeyword
-		case tok == token.LPAREN && prevIdent >= 0 && prevEnd == off:
-			for i := prevIdent; i < off; i++ {
-				roles[i] = rCodeFn
-			}
-		}
-		if ro != 0 {
-			for i := off; i < end; i++ {
-				roles[i] = ro
-			}
-		}
-		if tok == token.IDENT {
-			prevIdent, prevEnd = off, end
-		} else {
-			prevIdent = -1
-		}
+	v, _ := highlighted.LoadOrStore(k, highlight(lang, src))
+	return v.([]codeLine)
+}
+
+// highlight splits source in a language chroma knows ("go",
+// "javascript") into lines of coloured spans: keywords, strings,
+// comments, numbers and calls. Tabs become two spaces so the code fits a
+// side panel; trailing step comments are dropped.
+func highlight(lang, src string) []codeLine {
+	lexer := lexers.Get(lang)
+	if lexer == nil {
+		lexer = lexers.Fallback
+	}
+	var toks []chroma.Token
+	if it, err := chroma.Coalesce(lexer).Tokenise(nil, src); err == nil {
+		toks = it.Tokens()
+	} else {
+		toks = []chroma.Token{{Type: chroma.Text, Value: src}}
 	}
 
 	var out []codeLine
-	start := 0
-	for start <= len(src) {
-		end := strings.IndexByte(src[start:], '\n')
-		if end < 0 {
-			end = len(src)
-		} else {
-			end += start
-		}
-		out = append(out, spansOf(src[start:end], roles[start:end]))
-		if end == len(src) {
-			break
-		}
-		start = end + 1
+	var cur []codeSpan
+	endLine := func() {
+		out = append(out, finishLine(cur))
+		cur = nil
 	}
-	// A final newline leaves an empty last line that is not code.
-	if n := len(out); n > 0 && out[n-1].width == 0 && strings.HasSuffix(src, "\n") {
-		out = out[:n-1]
+	for i, t := range toks {
+		ro := tokenRole(t.Type)
+		if ro == rCodeText && t.Type.InCategory(chroma.Name) && followedByCall(toks[i+1:]) {
+			ro = rCodeFn
+		}
+		for j, part := range strings.Split(t.Value, "\n") {
+			if j > 0 {
+				endLine()
+			}
+			if part != "" {
+				cur = append(cur, codeSpan{text: part, role: ro})
+			}
+		}
+	}
+	if len(cur) > 0 || !strings.HasSuffix(src, "\n") {
+		endLine() // a final newline leaves no line that is code
 	}
 	return out
 }
 
-func spansOf(text string, roles []role) codeLine {
+// followedByCall reports whether the next token opens an argument list.
+func followedByCall(rest []chroma.Token) bool {
+	return len(rest) > 0 && rest[0].Type.InCategory(chroma.Punctuation) && strings.HasPrefix(rest[0].Value, "(")
+}
+
+func tokenRole(t chroma.TokenType) role {
+	switch {
+	case t.InCategory(chroma.Comment):
+		return rCodeComment
+	case t.InCategory(chroma.Keyword):
+		return rCodeKeyword
+	case t.InSubCategory(chroma.LiteralString):
+		return rCodeString
+	case t.InSubCategory(chroma.LiteralNumber):
+		return rCodeNum
+	case t == chroma.NameFunction:
+		return rCodeFn
+	}
+	return rCodeText
+}
+
+// finishLine drops a trailing step comment, expands tabs and measures the
+// line.
+func finishLine(spans []codeSpan) codeLine {
+	if n := len(spans); n > 0 && spans[n-1].role == rCodeComment && stepComment.MatchString(spans[n-1].text) {
+		spans = spans[:n-1]
+		for len(spans) > 0 {
+			last := &spans[len(spans)-1]
+			last.text = strings.TrimRight(last.text, " \t")
+			if last.text != "" {
+				break
+			}
+			spans = spans[:len(spans)-1]
+		}
+	}
 	var l codeLine
-	var b strings.Builder
-	cur := rCodeText
-	flush := func() {
-		if b.Len() > 0 {
-			l.spans = append(l.spans, codeSpan{text: b.String(), role: cur})
-			l.width += textWidth(b.String())
-			b.Reset()
-		}
+	for _, sp := range spans {
+		sp.text = strings.ReplaceAll(sp.text, "\t", "  ")
+		l.spans = append(l.spans, sp)
+		l.width += textWidth(sp.text)
 	}
-	for i, r := range text {
-		ro := roles[i]
-		if ro != cur {
-			flush()
-			cur = ro
-		}
-		if r == '\t' {
-			b.WriteString("  ")
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	flush()
 	return l
+}
+
+// text is the line without its colours.
+func (l codeLine) text() string {
+	var b strings.Builder
+	for _, sp := range l.spans {
+		b.WriteString(sp.text)
+	}
+	return b.String()
 }

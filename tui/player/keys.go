@@ -24,6 +24,7 @@ type KeyMap struct {
 	Variant     key.Binding
 	Compare     key.Binding
 	View        key.Binding
+	Code        key.Binding
 	BigCaptions key.Binding
 	SkipQuiet   key.Binding
 	Explain     key.Binding
@@ -37,8 +38,8 @@ func DefaultKeyMap() KeyMap {
 		PlayPause:   key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "play/pause")),
 		StepForward: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "next event")),
 		StepBack:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous event")),
-		NextCaption: key.NewBinding(key.WithKeys("shift+right", "pgdown", "L"), key.WithHelp("⇧→/pgdn", "next caption")),
-		PrevCaption: key.NewBinding(key.WithKeys("shift+left", "pgup", "H"), key.WithHelp("⇧←/pgup", "previous caption")),
+		NextCaption: key.NewBinding(key.WithKeys("shift+right", "pgdown", "L"), key.WithHelp("pgdn/⇧→", "next caption")),
+		PrevCaption: key.NewBinding(key.WithKeys("shift+left", "pgup", "H"), key.WithHelp("pgup/⇧←", "previous caption")),
 		Faster:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
 		Slower:      key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),
 		Start:       key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "start")),
@@ -50,6 +51,7 @@ func DefaultKeyMap() KeyMap {
 		Variant:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "next variant")),
 		Compare:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare")),
 		View:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "map/lanes")),
+		Code:        key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "code: JavaScript/Go")),
 		BigCaptions: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "big captions")),
 		SkipQuiet:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip quiet gaps")),
 		Explain:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "what the verdict means")),
@@ -61,12 +63,14 @@ func DefaultKeyMap() KeyMap {
 // global holds the keys the root answers (help, quit).
 func (k KeyMap) HelpFor(global common.GlobalKeys) common.Help {
 	return common.Help{
-		Short: []key.Binding{k.PlayPause, k.StepBack, k.StepForward, k.NextCaption, k.View, k.Compare, k.Edit, global.Help, k.Back},
+		// The footer cuts what does not fit: the keys that start a demo
+		// and the one that lists the rest come first.
+		Short: []key.Binding{k.PlayPause, k.NextCaption, global.Help, k.StepForward, k.StepBack, k.View, k.Code, k.Compare, k.Edit, k.Back},
 		Full: [][]key.Binding{
 			{k.PlayPause, k.StepForward, k.StepBack, k.NextCaption, k.PrevCaption, k.Faster, k.Slower},
 			{k.Start, k.End, k.Seek, k.Restart, k.SkipQuiet},
 			{k.NewSeed, k.Edit, k.Variant, k.Compare},
-			{k.View, k.BigCaptions, k.Explain, global.Help, k.Back, global.Quit},
+			{k.View, k.Code, k.BigCaptions, k.Explain, global.Help, k.Back, global.Quit},
 		},
 	}
 }

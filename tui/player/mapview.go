@@ -13,11 +13,28 @@ type mapLayout struct {
 	proj    projection
 	ox, oy  int // map offset in the stage
 	land    *canvas
-	cells   [][2]int // per point: its cell in the stage
-	labels  [][2]int // per point: where its label starts; x < 0 when it has none
-	labelW  int      // widest label the run needs
-	scratch *dots    // routes of messages in flight, reused per frame
-	legendY int      // first row under the map, h when none
+	cells   [][2]int   // per point: its cell in the stage
+	labels  []labelBox // per point: where its label goes; x < 0 when it has none
+	labelW  int        // widest label the run needs
+	scratch *dots      // routes of messages in flight, reused per frame
+	legendY int        // first row under the map, h when none
+}
+
+// labelBox is the room kept for a point's label: n cells from x on row
+// y, cleared of land so the text stands out, one of them a margin on the
+// side away from the point. The text sits against the point: from x on
+// the right of it, ending at x+n-1 on the left.
+type labelBox struct {
+	x, y, n int
+	left    bool
+}
+
+// start is where a label of width tw begins in the box.
+func (b labelBox) start(tw int) int {
+	if b.left {
+		return b.x + b.n - tw
+	}
+	return b.x
 }
 
 // mapLayoutFor returns the run's map at w x h, computed once per size.
@@ -67,7 +84,7 @@ func (r *run) mapLayoutFor(w, h int) *mapLayout {
 		}
 	}
 	l.cells = make([][2]int, len(r.points))
-	l.labels = make([][2]int, len(r.points))
+	l.labels = make([]labelBox, len(r.points))
 	for i, p := range r.points {
 		cx, cy := l.proj.cell(p.lon, p.lat)
 		l.cells[i] = [2]int{l.ox + cx, l.oy + cy}
@@ -93,12 +110,30 @@ func (r *run) mapLayoutFor(w, h int) *mapLayout {
 			n = l.labelW
 		}
 		x, y := l.cells[i][0], l.cells[i][1]
-		l.labels[i] = [2]int{-1, -1}
-		for _, c := range [][2]int{{x + 1, y}, {x - n, y}, {x + 1, y - 1}, {x + 1, y + 1}, {x - n, y - 1}, {x - n, y + 1}} {
-			if free(c[0], c[1], n) {
-				take(c[0], c[1], n)
-				l.labels[i] = c
+		l.labels[i] = labelBox{x: -1, y: -1}
+		// Beside the point on its row, right then left, then on the rows
+		// above and below; a margin cell when there is room for one, so
+		// the label does not run into the land or the next label.
+		found := false
+		for _, m := range []int{1, 0} {
+			for _, c := range []labelBox{{x + 1, y, n + m, false}, {x - n - m, y, n + m, true},
+				{x + 1, y - 1, n + m, false}, {x + 1, y + 1, n + m, false},
+				{x - n - m, y - 1, n + m, true}, {x - n - m, y + 1, n + m, true}} {
+				if free(c.x, c.y, c.n) {
+					take(c.x, c.y, c.n)
+					l.labels[i] = c
+					found = true
+					break
+				}
+			}
+			if found {
 				break
+			}
+		}
+		if found {
+			b := l.labels[i]
+			for x := b.x; x < b.x+b.n; x++ {
+				l.land.set(x, b.y, ' ', rPlain)
 			}
 		}
 	}
@@ -171,19 +206,20 @@ func (v *frameCtx) renderMap(ri int, w, h int) []line {
 			ro = rAbsent
 		}
 		c.set(x, y, glyph, ro)
-		lx, ly := l.labels[i][0], l.labels[i][1]
-		if lx < 0 {
+		box := l.labels[i]
+		if box.x < 0 {
 			continue
 		}
-		lx = c.text(lx, ly, p.code, rPoP)
+		text, vr := "", rAbsent
 		if p.involved {
-			text, vr := copyLabel(cs)
-			c.text(lx, ly, text, vr)
+			text, vr = copyLabel(cs)
 		}
+		lx := c.text(box.start(len(p.code)+textWidth(text)), box.y, p.code, rPoP)
+		c.text(lx, box.y, text, vr)
 	}
 
 	if l.legendY < h {
-		v.mapLegend(r, c, l.legendY, placed)
+		v.mapLegend(r, c, l.legendY, st)
 	}
 	out := c.lines(v.p)
 	y := l.legendY + 1
@@ -237,7 +273,7 @@ func (v *frameCtx) eventLog(ri, w, h int) []line {
 	n := v.tr.n(ri, v.c)
 	out := make([]line, h)
 	if n == 0 {
-		v.p.span(&out[h-1], rDim, fit("▸ space plays, → steps one event, ⇧→ one caption", w))
+		v.p.span(&out[h-1], rDim, fit(startHint, w))
 	}
 	for y := h - 1; y >= 0 && n-(h-y) >= 0; y-- {
 		ev := r.trace()[n-(h-y)]
@@ -260,8 +296,9 @@ func (v *frameCtx) eventLog(ri, w, h int) []line {
 }
 
 // copyLabel is what a PoP's label says about its copy: " v2✓" current,
-// " v1✗" stale, " none✗" a stale "not found", " v1…" a copy past its life
-// (the next read skips it), "" nothing cached. The marks repeat the
+// " v1✗" stale, " none✗" a stale "not found", " v1◌" a copy past its life
+// (the next read skips it; not "…", which reads as a label cut short), ""
+// nothing cached. The marks repeat the
 // colour for readers without it (NO_COLOR).
 func copyLabel(cs copyState) (string, role) {
 	if !cs.has {
@@ -273,7 +310,7 @@ func copyLabel(cs copyState) (string, role) {
 	}
 	switch {
 	case cs.expired:
-		return text + "…", rAbsent
+		return text + "◌", rAbsent
 	case cs.stale:
 		return text + "✗", rStale
 	}
@@ -281,7 +318,8 @@ func copyLabel(cs copyState) (string, role) {
 }
 
 // mapLegend writes what the marks mean, for the marks this run uses.
-func (v *frameCtx) mapLegend(r *run, c *canvas, y int, placed []bool) {
+func (v *frameCtx) mapLegend(r *run, c *canvas, y int, st stage) {
+	placed := st.placed
 	x := 1
 	item := func(g rune, ro role, text string) {
 		if x+2+len(text) > c.w {
@@ -295,6 +333,13 @@ func (v *frameCtx) mapLegend(r *run, c *canvas, y int, placed []bool) {
 	if hasCopies {
 		item('✓', rCurrent, "current")
 		item('✗', rStale, "stale "+r.state.key)
+		// Expired copies are explained while there are some on the map.
+		for i, cs := range st.copies {
+			if cs.has && cs.expired && r.points[i].involved {
+				item('◌', rAbsent, "expired")
+				break
+			}
+		}
 	}
 	var anyDO, anyCentral, anyOrigin bool
 	for i, p := range r.points {

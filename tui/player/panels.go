@@ -18,7 +18,12 @@ type frameCtx struct {
 	c        cursor
 	p        *paint
 	noMotion bool
+	goCode   bool // the code panel shows the Go source, not its JavaScript twin
 }
+
+// startHint is the event line before anything has happened: the three
+// keys that start a demo.
+const startHint = "▸ space plays · → one event · pgdn plays to the next caption"
 
 // blank returns h empty lines of width w.
 func blank(w, h int) []line {
@@ -84,16 +89,37 @@ func wrap(text string, w int) []string {
 	return out
 }
 
+// codeKey names one drawing of the code panel.
+type codeKey struct {
+	w, h, cur int
+	goSide    bool
+}
+
 // renderCode draws the handler source around the line of the latest event
-// that has one, that line highlighted.
+// that has one, that line highlighted: the JavaScript twin (what the
+// audience writes) unless the Go the simulator runs was asked for.
 func (v *frameCtx) renderCode(ri, w, h int) []line {
 	r := v.tr.runs[ri]
-	cur := int(r.codeLine[v.tr.n(ri, v.c)])
-	key := [3]int{w, h, cur}
+	n := v.tr.n(ri, v.c)
+	goSide := v.goCode || r.jsCode == nil
+	cur := int(r.jsLine[n])
+	if goSide {
+		cur = int(r.goLine[n])
+	}
+	key := codeKey{w, h, cur, goSide}
 	if ls, ok := r.codeCache[key]; ok {
 		return ls
 	}
-	ls := v.drawCode(r, cur, w, h)
+	// Before the first line runs, the panel opens on it (unmarked), not
+	// on the file's header comment: the code the room is about to see.
+	anchor := cur
+	if anchor == 0 {
+		anchor = firstLine(r.jsLine)
+		if goSide {
+			anchor = firstLine(r.goLine)
+		}
+	}
+	ls := v.drawCode(r, goSide, cur, anchor, w, h)
 	if len(r.codeCache) > 256 {
 		clear(r.codeCache)
 	}
@@ -101,50 +127,94 @@ func (v *frameCtx) renderCode(ri, w, h int) []line {
 	return ls
 }
 
-func (v *frameCtx) drawCode(r *run, cur, w, h int) []line {
+// firstLine is the first line a table marks, 0 when none.
+func firstLine(lines []int32) int {
+	for _, l := range lines {
+		if l > 0 {
+			return int(l)
+		}
+	}
+	return 0
+}
+
+func (v *frameCtx) drawCode(r *run, goSide bool, cur, anchor, w, h int) []line {
 	out := blank(0, h)
 	if h <= 0 || w <= 0 {
 		return out
 	}
-	title := r.res.Source.File
+	code, title, other := r.jsCode, r.twin.File, "j: Go"
+	switch {
+	case r.jsCode == nil:
+		code, title, other = r.goCode, r.res.Source.File, "no JavaScript twin"
+	case goSide:
+		code, title, other = r.goCode, r.res.Source.File, "j: JavaScript"
+	}
 	if cur > 0 {
 		title += ":" + strconv.Itoa(cur)
 	}
+	// The other language's key on the right, when there is room for both.
 	v.p.span(&out[0], rPanelTitle, fit(title, w))
+	if out[0].w+2+textWidth(other) <= w {
+		out[0].pad(w - textWidth(other))
+		v.p.span(&out[0], rDim, other)
+	}
 	out[0].pad(w)
 	body := h - 1
-	if body <= 0 || len(r.code) == 0 {
+	if body <= 0 || len(code) == 0 {
 		for i := 1; i < h; i++ {
 			out[i].pad(w)
 		}
 		return out
 	}
+	noW := len(strconv.Itoa(len(code)))
+	textW := w - noW - 2
+	// The current line is the point of the panel: it wraps onto as many
+	// rows as it needs (the rest are cut), so the whole statement shows.
+	var curRows []string
+	if cur > 0 && cur <= len(code) {
+		curRows = wrapCode(code[cur-1].text(), textW)
+	}
+	extra := max(len(curRows)-1, 0)
 	// Keep the current line a third of the way down, so the code it leads
 	// to is visible.
 	first := 1
-	if cur > 0 {
-		first = cur - body/3
+	if anchor > 0 {
+		first = anchor - body/3
 	}
-	first = max(1, min(first, len(r.code)-body+1))
-	noW := len(strconv.Itoa(len(r.code)))
-	for i := range body {
-		b := &out[i+1]
-		ln := first + i
-		if ln > len(r.code) {
+	first = max(1, min(first, len(code)-(body-extra)+1))
+	y := 1
+	for ln := first; y < h; ln++ {
+		b := &out[y]
+		if ln > len(code) {
 			b.pad(w)
+			y++
 			continue
 		}
-		isCur := ln == cur
 		no := strconv.Itoa(ln)
 		no = strings.Repeat(" ", noW-len(no)) + no
-		if isCur {
-			v.p.span(b, rCodeMarker, "▶")
-			v.p.span(b, rCodeCurrent, fit(no+" ", w-1))
-		} else {
-			v.p.span(b, rCodeNo, fit(" "+no+" ", w))
+		if ln == cur {
+			for i, row := range curRows {
+				if y >= h {
+					break
+				}
+				b = &out[y]
+				if i == 0 {
+					v.p.span(b, rCodeMarker, "▶")
+					v.p.span(b, rCodeCurrent, fit(no+" ", w-1))
+				} else {
+					v.p.span(b, rCodeCurrent, strings.Repeat(" ", min(noW+2, w)))
+				}
+				v.p.span(b, rCodeCurrent, fit(row, w-b.w))
+				if b.w < w {
+					v.p.span(b, rCodeCurrent, strings.Repeat(" ", w-b.w))
+				}
+				y++
+			}
+			continue
 		}
+		v.p.span(b, rCodeNo, fit(" "+no+" ", w))
 		room := w - b.w
-		for _, sp := range r.code[ln-1].spans {
+		for _, sp := range code[ln-1].spans {
 			if room <= 0 {
 				break
 			}
@@ -152,19 +222,83 @@ func (v *frameCtx) drawCode(r *run, cur, w, h int) []line {
 			if textWidth(text) > room {
 				text = fit(text, room)
 			}
-			ro := sp.role
-			if isCur {
-				ro = rCodeCurrent
-			}
-			v.p.span(b, ro, text)
+			v.p.span(b, sp.role, text)
 			room = w - b.w
 		}
-		if isCur && b.w < w {
-			v.p.span(b, rCodeCurrent, strings.Repeat(" ", w-b.w))
-		}
 		b.pad(w)
+		y++
 	}
 	return out
+}
+
+// wrapCode breaks a line of code into rows of at most w cells, at spaces
+// where it can; continuation rows are indented two cells past the line's
+// own indentation.
+func wrapCode(text string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	if textWidth(text) <= w {
+		return []string{text}
+	}
+	indent := len(text) - len(strings.TrimLeft(text, " "))
+	pad := strings.Repeat(" ", min(indent+2, w/3))
+	var rows []string
+	rest := text
+	for first := true; rest != ""; first = false {
+		prefix := ""
+		if !first {
+			prefix = pad
+			rest = strings.TrimLeft(rest, " ")
+		}
+		room := w - len(prefix)
+		if textWidth(rest) <= room {
+			rows = append(rows, prefix+rest)
+			break
+		}
+		cut := cellIndex(rest, room)
+		if b := breakAt(rest[:cut]); b > 0 {
+			cut = b
+		}
+		rows = append(rows, prefix+rest[:cut])
+		rest = rest[cut:]
+	}
+	return rows
+}
+
+// breakAt is the last place in s a line of code reads well broken at:
+// after a space, an opening parenthesis or a comma, or before a dot; 0
+// when there is none past the indentation.
+func breakAt(s string) int {
+	lead := len(s) - len(strings.TrimLeft(s, " "))
+	for i := len(s) - 1; i > lead; i-- {
+		switch s[i] {
+		case '.':
+			return i
+		case ' ', '(', ',':
+			if i+1 < len(s) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// cellIndex is the byte offset where text reaches w cells (at least one
+// rune, so a wrap always moves on).
+func cellIndex(text string, w int) int {
+	used := 0
+	for i, r := range text {
+		rw := 1
+		if r >= 0x80 {
+			rw = ansi.StringWidth(string(r))
+		}
+		if used+rw > w && i > 0 {
+			return i
+		}
+		used += rw
+	}
+	return len(text)
 }
 
 // captionText returns the caption on screen for run ri and the one before
@@ -181,9 +315,36 @@ func (v *frameCtx) captionText(ri int) (cur, prev string) {
 	return cur, prev
 }
 
+// captionWrap is the width captions wrap to in a column w wide: all of
+// it, or in big captions short centred lines that read from the back of
+// a room.
+func captionWrap(w int, big bool) int {
+	if big {
+		return min(max(w-4, 1), 64)
+	}
+	return max(w, 1)
+}
+
+// captionNeed is how many lines the run's longest caption (or what the
+// demo teaches, shown before the first) takes wrapped to w. The caption
+// area is that tall for the whole run, so no caption is ever cut and the
+// stage keeps one size while the captions change.
+func (r *run) captionNeed(w int) int {
+	if n, ok := r.capNeed[w]; ok {
+		return n
+	}
+	n := len(wrap(r.res.Teaches, w))
+	for _, c := range r.res.Captions {
+		n = max(n, len(wrap(c.Text, w)))
+	}
+	r.capNeed[w] = n
+	return n
+}
+
 // renderCaption draws the narration at the cursor, wrapped to w, with the
-// previous caption dimmed above it when there is room. Before the first
-// caption it shows what the demo teaches.
+// previous caption dimmed above it when the whole of it fits too (a
+// caption is never cut short). Before the first caption it shows what
+// the demo teaches.
 func (v *frameCtx) renderCaption(ri, w, h int, big bool) []line {
 	out := blank(0, h)
 	if h <= 0 || w <= 0 {
@@ -192,29 +353,25 @@ func (v *frameCtx) renderCaption(ri, w, h int, big bool) []line {
 	cur, prev := v.captionText(ri)
 	role := rCaption
 	if cur == "" {
-		cur, role = v.tr.runs[ri].res.Teaches, rDim
+		cur = v.tr.runs[ri].res.Teaches
 	}
 	if big {
 		role = rCaptionBig
-		if cur == v.tr.runs[ri].res.Teaches {
-			role = rDim
+	}
+	wrapW := captionWrap(w, big)
+	lines := wrap(cur, wrapW)
+	y := 0
+	if prev != "" && !big {
+		if pl := wrap(prev, w); len(pl)+len(lines) <= h {
+			for _, ln := range pl {
+				v.p.span(&out[y], rCaptionPrev, ln)
+				y++
+			}
 		}
 	}
-	y := 0
-	if prev != "" && h >= 3 && !big {
-		v.p.span(&out[0], rCaptionPrev, fit(prev, w))
-		y = 1
-	}
-	wrapW := w
-	if big {
-		// Short lines read from the back of a room; centred, and double
-		// spaced when they fit.
-		wrapW = min(max(w-4, 1), 64)
-	}
-	lines := wrap(cur, wrapW)
 	gap := 1
 	if big && 2*len(lines)-1 <= h-y {
-		gap = 2
+		gap = 2 // double spaced when it fits
 	}
 	if big && gap*len(lines) < h-y {
 		y += (h - y - gap*len(lines)) / 2 // centre the big caption vertically
@@ -224,7 +381,9 @@ func (v *frameCtx) renderCaption(ri, w, h int, big bool) []line {
 			break
 		}
 		if y >= h-gap && i < len(lines)-1 {
-			ln = fit(ln+" …", wrapW) // more than fits: say so
+			// Only a window too small for the player's layout gets here:
+			// say that more follows.
+			ln = fit(ln+" …", wrapW)
 		}
 		b := &out[y]
 		if big {
@@ -273,7 +432,11 @@ func (v *frameCtx) renderMetrics(ri, w, h int, titled bool) []line {
 	r := v.tr.runs[ri]
 	y := 0
 	if titled {
-		v.p.span(&out[0], rPanelTitle, fit("metrics (live ones count as it plays)", w))
+		title := "metrics (• live: counts as it plays)"
+		if textWidth(title) > w {
+			title = "metrics (• live)"
+		}
+		v.p.span(&out[0], rPanelTitle, fit(title, w))
 		y = 1
 	}
 	for mi, m := range r.res.Metrics {
@@ -421,38 +584,75 @@ func (v *frameCtx) renderTimeline(w int) []line {
 	return append(out, b)
 }
 
-// verdictLine is the porcupine verdict in one line of plain words, once
-// the run has ended.
-func (v *frameCtx) verdictLine(ri, w int) line {
-	var b line
+// verdict is run ri's verdict at the cursor in plain words, its short
+// form (for a column too narrow for the whole explanation) and its role;
+// final is false until the run has ended.
+func (v *frameCtx) verdict(ri int) (text, short string, ro role, final bool) {
 	r := v.tr.runs[ri]
 	vd := r.res.Verdict
 	if v.tr.n(ri, v.c) < len(r.trace()) || v.c.t < r.res.End {
-		v.p.span(&b, rVerdictPending, fit("◌ the verdict comes at the end of the run", w))
-		b.pad(w)
-		return b
+		return "◌ the verdict comes at the end of the run", "◌ verdict at the end", rVerdictPending, false
 	}
 	if vd.Model == "" {
-		v.p.span(&b, rVerdictPending, fit("no history was checked in this run", w))
-		b.pad(w)
-		return b
+		text = "no history was checked in this run"
+		return text, text, rVerdictPending, false
 	}
 	what := vd.Model + " history of " + plural(vd.Checked, "operation")
 	if vd.Linearizable {
-		text := "✓ linearizable: " + what + " is consistent with one operation at a time"
+		short = "✓ linearizable: " + what
+		text = short + " is consistent with one operation at a time"
 		if vd.Explanation != "" {
 			text = "✓ linearizable: " + vd.Explanation
 		}
-		v.p.span(&b, rVerdictOK, fit(text, w))
-	} else {
-		text := "✗ not linearizable: " + vd.Explanation
-		if vd.Explanation == "" {
-			text = "✗ not linearizable: " + what
-		}
-		v.p.span(&b, rVerdictBad, fit(text, w))
+		return text, short, rVerdictOK, true
 	}
-	b.pad(w)
-	return b
+	short = "✗ not linearizable: " + what
+	text = short
+	if vd.Explanation != "" {
+		text = "✗ not linearizable: " + vd.Explanation
+	}
+	return text, short, rVerdictBad, true
+}
+
+// verdictHead is a verdict's first words, before its colon: the
+// shortest form, for the narrowest column.
+func verdictHead(short string) string {
+	head, _, _ := strings.Cut(short, ":")
+	return head
+}
+
+// verdictHint follows a final verdict when it fits: the key that shows
+// the operations behind it.
+const verdictHint = " (i: why)"
+
+// renderVerdict is the porcupine verdict wrapped to w in at most maxH
+// lines (the short form when the explanation needs more), followed by
+// the key that explains it.
+func (v *frameCtx) renderVerdict(ri, w, maxH int) []line {
+	text, short, ro, final := v.verdict(ri)
+	if !final {
+		maxH = 1 // what is still to come takes no room from the stage
+	}
+	var lines []string
+	for _, t := range []string{text, short, verdictHead(short)} {
+		if lines = wrap(t, w); len(lines) <= maxH {
+			break
+		}
+	}
+	if len(lines) > maxH {
+		lines = []string{fit(lines[0], w)}
+	}
+	out := make([]line, len(lines))
+	for i, ln := range lines {
+		v.p.span(&out[i], ro, ln)
+	}
+	if last := &out[len(out)-1]; final && last.w+textWidth(verdictHint) <= w {
+		v.p.span(last, rDim, verdictHint)
+	}
+	for i := range out {
+		out[i].pad(w)
+	}
+	return out
 }
 
 func plural(n int, noun string) string {

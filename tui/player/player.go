@@ -73,9 +73,11 @@ type Player struct {
 	c     cursor
 
 	playing   bool
+	stopAt    int // while playing on to a caption: its track position (0 none)
 	speed     int
 	tickGen   int
 	lanes     bool
+	goCode    bool // the code panel shows the Go the simulator runs
 	big       bool
 	compare   bool
 	skipQuiet bool
@@ -188,7 +190,7 @@ func runCmd(gen int, cfg Config, specs []RunSpec, keep time.Duration, note strin
 func (p *Player) rerun(specs []RunSpec, note string) tea.Cmd {
 	p.runGen++
 	p.running = true
-	p.playing = false
+	p.pause()
 	p.status = "running…"
 	keep := time.Duration(0)
 	if p.tr != nil {
@@ -202,6 +204,8 @@ type State struct {
 	Playing  bool
 	Compare  bool
 	Lanes    bool
+	GoCode   bool // the code panel shows Go, not JavaScript
+	NoMotion bool // no tweening (--no-motion)
 	Speed    float64
 	Runs     []RunSpec // one per run on screen
 	Variants []string  // the variant each run on screen ran
@@ -214,7 +218,7 @@ type State struct {
 
 // State reports what the player shows.
 func (p Player) State() State {
-	s := State{Playing: p.playing, Compare: p.compare, Lanes: p.lanes, Speed: speeds[p.speed],
+	s := State{Playing: p.playing, Compare: p.compare, Lanes: p.lanes, GoCode: p.goCode, NoMotion: p.cfg.NoMotion, Speed: speeds[p.speed],
 		Runs: p.cloneSpecs(), Running: p.running, Error: p.errText}
 	if p.tr != nil {
 		s.At, s.Events, s.Total = p.c.t, p.c.k, p.tr.len()
@@ -282,13 +286,16 @@ func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, km.Back):
-		p.playing = false
+		p.pause()
 		return p, func() tea.Msg { return common.BackMsg{} }
 	case key.Matches(k, km.Explain):
 		p.showInfo = true
 		return p, nil
 	case key.Matches(k, km.View):
 		p.lanes = !p.lanes
+		return p, nil
+	case key.Matches(k, km.Code):
+		p.goCode = !p.goCode
 		return p, nil
 	case key.Matches(k, km.BigCaptions):
 		p.big = !p.big
@@ -333,7 +340,7 @@ func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
 			p.status = "this demo has no parameters"
 			return p, nil
 		}
-		p.playing = false
+		p.pause()
 		p.edit = newParamEdit(p.cfg.Demo, p.specs[0].Set, p.styles)
 		p.edit.form = p.edit.form.WithWidth(p.formWidth())
 		init := p.edit.form.Init()
@@ -347,7 +354,7 @@ func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
 	switch {
 	case key.Matches(k, km.PlayPause):
 		if p.playing {
-			p.playing = false
+			p.pause()
 			return p, nil
 		}
 		if tr.atEnd(p.c) {
@@ -355,28 +362,27 @@ func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
 		}
 		return p, p.play()
 	case key.Matches(k, km.NextCaption):
-		p.playing = false
-		p.c = tr.nextCaption(p.c)
+		return p.toNextCaption()
 	case key.Matches(k, km.PrevCaption):
-		p.playing = false
+		p.pause()
 		p.c = tr.prevCaption(p.c)
 	case key.Matches(k, km.StepForward):
-		p.playing = false
+		p.pause()
 		p.c = tr.stepForward(p.c)
 	case key.Matches(k, km.StepBack):
-		p.playing = false
+		p.pause()
 		p.c = tr.stepBack(p.c)
 	case key.Matches(k, km.Start):
-		p.playing = false
+		p.pause()
 		p.c = tr.start()
 	case key.Matches(k, km.End):
-		p.playing = false
+		p.pause()
 		p.c = tr.finish()
 	case key.Matches(k, km.Restart):
 		p.c = tr.start()
 		return p, p.play()
 	case key.Matches(k, km.Seek):
-		p.playing = false
+		p.pause()
 		p.seeking = true
 		p.seek.SetValue("")
 		return p, p.seek.Focus()
@@ -387,9 +393,37 @@ func (p Player) onKey(k tea.KeyPressMsg) (Player, tea.Cmd) {
 // play starts the clock: the only place a tick chain begins.
 func (p *Player) play() tea.Cmd {
 	p.playing = true
+	p.stopAt = 0
 	p.tickGen++
 	p.status = ""
 	return p.nextTick()
+}
+
+// pause stops the clock; a tick already on its way finds it stopped.
+func (p *Player) pause() {
+	p.playing = false
+	p.stopAt = 0
+}
+
+// toNextCaption plays on to the next caption and stops on it, so the room
+// sees what leads up to it: presenter remotes send PgDn, and a jump would
+// skip the messages the caption talks about. Asked again on the way (or
+// with --no-motion) it goes straight there.
+func (p Player) toNextCaption() (Player, tea.Cmd) {
+	next := p.tr.nextCaption(p.c)
+	if p.stopAt > 0 || p.cfg.NoMotion || next.k <= p.c.k {
+		p.pause()
+		p.status = ""
+		p.c = next
+		return p, nil
+	}
+	var cmd tea.Cmd
+	if !p.playing {
+		cmd = p.play()
+	}
+	p.stopAt = next.k
+	p.status = "playing on to the next caption (pgdn again: straight there)"
+	return p, cmd
 }
 
 func (p *Player) nextTick() tea.Cmd {
@@ -417,8 +451,15 @@ func (p Player) onTick(msg tickMsg) (Player, tea.Cmd) {
 		}
 	}
 	p.c = p.tr.seek(t)
+	if p.stopAt > 0 && p.c.k >= p.stopAt {
+		// Arrived: exactly where the caption key would have jumped to.
+		p.c = p.tr.settle(p.stopAt)
+		p.pause()
+		p.status = ""
+		return p, nil
+	}
 	if p.tr.atEnd(p.c) {
-		p.playing = false
+		p.pause()
 		return p, nil
 	}
 	return p, tea.Batch(append(p.prefetch(), p.nextTick())...)

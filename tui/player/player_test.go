@@ -52,10 +52,10 @@ func tickOf(p Player, cmd tea.Cmd) (Player, tea.Msg) {
 func TestNoTickIsScheduledWhilePaused(t *testing.T) {
 	p := newTestPlayer(t, "race", "", 80, 24, true)
 	ticks := countTicks(&p)
-	// Every key but play and restart, pressed while paused, schedules
-	// nothing.
-	for _, k := range []string{"right", "left", "shift+right", "shift+left", "pgdown", "pgup", "home", "end",
-		"+", "-", "m", "b", "s", "i", "x", "right", "left"} {
+	// Every key but play, restart and the caption keys (which play on to
+	// the next caption), pressed while paused, schedules nothing.
+	for _, k := range []string{"right", "left", "shift+left", "pgup", "home", "end",
+		"+", "-", "m", "b", "s", "i", "x", "j", "right", "left"} {
 		p, _ = p.Update(keyMsg(k))
 	}
 	if *ticks != 0 || p.playing {
@@ -152,24 +152,75 @@ func TestPlaybackSkipsQuietGapsOnlyWhenNothingIsInFlight(t *testing.T) {
 	}
 }
 
-func TestCaptionKeysLandOnCaptionsAndPageKeysDoTheSame(t *testing.T) {
-	p := newTestPlayer(t, "propagation", "", 80, 24, true)
-	r := p.tr.runs[0]
-	var seen []int
-	for range len(r.res.Captions) + 2 {
-		p = press(t, p, "shift+right")
-		seen = append(seen, int(r.capCur[p.c.k]))
+// playOut feeds a playing player its ticks (run at once by countTicks)
+// until it stops.
+func playOut(t *testing.T, p Player, cmd tea.Cmd) Player {
+	t.Helper()
+	for range 1_000_000 {
+		var tick tea.Msg
+		if p, tick = tickOf(p, cmd); tick == nil {
+			return p
+		}
+		p, cmd = p.Update(tick)
 	}
+	t.Fatal("still playing after a million frames")
+	return p
+}
+
+// The caption keys play on to the next caption, so the room sees what
+// leads up to it, and stop exactly where a jump would land; pressed again
+// on the way, or with --no-motion, they go straight there.
+func TestCaptionKeysPlayOnToTheNextCaptionAndStopOnIt(t *testing.T) {
+	p := newTestPlayer(t, "propagation", "", 80, 24, true)
+	countTicks(&p)
+	r := p.tr.runs[0]
 	for i := range r.res.Captions {
-		if seen[i] != i {
-			t.Fatalf("caption step %d shows caption %d", i, seen[i])
+		want := p.tr.nextCaption(p.c)
+		var cmd tea.Cmd
+		p, cmd = p.Update(keyMsg("shift+right"))
+		if want.k > p.c.k+1 && (!p.playing || cmd == nil) {
+			t.Fatalf("caption %d: the key did not play on to it", i)
+		}
+		p = playOut(t, p, cmd)
+		if p.playing || p.c != want || int(r.capCur[p.c.k]) != i {
+			t.Fatalf("caption %d: stopped at %+v (caption %d, playing %v), want %+v", i, p.c, r.capCur[p.c.k], p.playing, want)
 		}
 	}
-	q := newTestPlayer(t, "propagation", "", 80, 24, true)
-	q = press(t, q, "pgdown", "pgdown", "pgdown", "pgup")
+	// At the last caption the key stays put.
+	if q, cmd := p.Update(keyMsg("pgdown")); cmd != nil || q.c != p.c || q.playing {
+		t.Fatalf("past the last caption: %+v, playing %v", q.c, q.playing)
+	}
+
+	// Twice: straight there.
 	p = newTestPlayer(t, "propagation", "", 80, 24, true)
+	countTicks(&p)
+	p = press(t, p, "pgdown", "pgdown") // on the first caption, paused
+	want := p.tr.nextCaption(p.c)
+	if p.playing || p.c != p.tr.nextCaption(p.tr.start()) {
+		t.Fatalf("pgdn twice from the start: at %+v, playing %v", p.c, p.playing)
+	}
+	p = press(t, p, "pgdown", "pgdown")
+	if p.playing || p.c != want {
+		t.Fatalf("pgdn twice: at %+v playing %v, want %+v", p.c, p.playing, want)
+	}
+	// With --no-motion: straight there at once.
+	q := newTestPlayer(t, "propagation", "", 80, 24, true)
+	q.cfg.NoMotion = true
+	ticks := countTicks(&q)
+	q = press(t, q, "pgdown")
+	if q.playing || *ticks != 0 || q.c != q.tr.nextCaption(q.tr.start()) {
+		t.Fatalf("no motion: at %+v, playing %v, %d ticks", q.c, q.playing, *ticks)
+	}
+}
+
+func TestPageKeysAreTheCaptionKeys(t *testing.T) {
+	q := newTestPlayer(t, "propagation", "", 80, 24, true)
+	q.cfg.NoMotion = true
+	q = press(t, q, "pgdown", "pgdown", "pgdown", "pgup")
+	p := newTestPlayer(t, "propagation", "", 80, 24, true)
+	p.cfg.NoMotion = true
 	p = press(t, p, "shift+right", "shift+right", "shift+right", "shift+left")
-	if p.c != q.c {
+	if p.c != q.c || p.c == p.tr.start() {
 		t.Fatalf("PageDown/PageUp at %+v, shift+arrows at %+v", q.c, p.c)
 	}
 }

@@ -53,30 +53,38 @@ type run struct {
 
 	// n-indexed tables, n = number of trace events applied (0..len).
 	capCur   []int32   // index of the caption on screen, -1 none
-	codeLine []int32   // source line of the latest event with a site, 0 none
+	goLine   []int32   // Go source line of the latest event with a site, 0 none
+	jsLine   []int32   // its JavaScript twin's line: the latest event with one, 0 none
 	laneRows []int32   // lane rows among the first n events
 	inFlight []int32   // messages sent and not yet arrived
 	live     [][]int32 // per metric (nil when final): matching events so far
 	capIdx   []int     // per caption: the trace index of its event
 
-	rowEvent []int   // per lane row: its trace index
-	rowOf    []int32 // per trace index: its lane row, -1 none
-	code     []codeLine
+	rowEvent []int      // per lane row: its trace index
+	rowOf    []int32    // per trace index: its lane row, -1 none
+	goCode   []codeLine // the handler source the simulator runs
+	jsCode   []codeLine // its JavaScript twin, what the audience writes; nil when none
+	twin     demos.Twin
 	state    *stateTrack
 
 	mapCache   map[[2]int]*mapLayout
-	codeCache  map[[3]int][]line // code panel by width, height and current line
+	codeCache  map[codeKey][]line // code panel by size, language and current line
 	sparkCache map[int][]uint8
+	capNeed    map[int]int // lines the longest caption takes, by width
 }
 
 // newRun prepares a Result for drawing; its actors carry their places.
 func newRun(d demos.Demo, res *demos.Result) *run {
 	r := &run{res: res, demo: d, actorCol: map[string]int{}, pointIdx: map[string]int{},
-		mapCache: map[[2]int]*mapLayout{}, sparkCache: map[int][]uint8{}, codeCache: map[[3]int][]line{}}
+		mapCache: map[[2]int]*mapLayout{}, sparkCache: map[int][]uint8{}, codeCache: map[codeKey][]line{},
+		capNeed: map[int]int{}}
+	r.goCode = highlightOnce("go", res.Source.Code)
+	if tw, err := demos.NewTwin(res.Source.File, res.Source.Code); err == nil {
+		r.twin, r.jsCode = tw, highlightOnce("javascript", tw.Code)
+	}
 	r.placeActors()
 	r.pairMessages()
-	r.buildTables()
-	r.code = highlightGo(res.Source.Code)
+	r.buildTables() // after the twin: its lines are tabled per cursor
 	r.state = newStateTrack(res, r.points, r.pointIdx)
 	return r
 }
@@ -189,7 +197,8 @@ func (r *run) buildTables() {
 	tr := r.trace()
 	n := len(tr)
 	r.capCur = make([]int32, n+1)
-	r.codeLine = make([]int32, n+1)
+	r.goLine = make([]int32, n+1)
+	r.jsLine = make([]int32, n+1)
 	r.laneRows = make([]int32, n+1)
 	r.inFlight = make([]int32, n+1)
 	r.rowOf = make([]int32, n)
@@ -221,7 +230,7 @@ func (r *run) buildTables() {
 		}
 	}
 	file := r.res.Source.File
-	cur, line, rows, fly := int32(-1), int32(0), int32(0), int32(0)
+	cur, line, js, rows, fly := int32(-1), int32(0), int32(0), int32(0), int32(0)
 	for i, ev := range tr {
 		if capAt[i] > 0 {
 			cur = int32(capAt[i] - 1)
@@ -229,6 +238,11 @@ func (r *run) buildTables() {
 		if f, l, ok := strings.Cut(ev.Site, ":"); ok && f == file {
 			if x, err := strconv.Atoi(l); err == nil {
 				line = int32(x)
+			}
+			// An event with no twin line (the kernel's own) keeps the
+			// line before it, as the Go side does.
+			if j, ok := r.twin.JSLine(ev.Site); ok {
+				js = int32(j)
 			}
 		}
 		r.rowOf[i] = -1
@@ -243,7 +257,7 @@ func (r *run) buildTables() {
 		if arrives[i] {
 			fly--
 		}
-		r.capCur[i+1], r.codeLine[i+1], r.laneRows[i+1], r.inFlight[i+1] = cur, line, rows, fly
+		r.capCur[i+1], r.goLine[i+1], r.jsLine[i+1], r.laneRows[i+1], r.inFlight[i+1] = cur, line, js, rows, fly
 		for mi, m := range r.res.Metrics {
 			if m.Live != nil {
 				v := r.live[mi][i]

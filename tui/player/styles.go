@@ -57,6 +57,17 @@ func NewStyles(cs *common.Styles) Styles {
 	text, muted, subtle := fg(p.Fg), fg(p.Muted), fg(p.Subtle)
 	accent, second := fg(p.Accent), fg(p.Secondary)
 	good, warn, bad := fg(p.Success), fg(p.Warning), fg(p.Error)
+	// The stage's quiet parts (land, lifelines, the timeline still to
+	// play) are thin glyphs, braille dots and rules, that a projector
+	// washes out in the palette's subtle grey: a step towards the text.
+	faint := subtle
+	if p.Subtle != nil {
+		if cs.IsDark {
+			faint = fg(lipgloss.Lighten(p.Subtle, 0.08))
+		} else {
+			faint = fg(lipgloss.Darken(p.Subtle, 0.25))
+		}
+	}
 	current := lipgloss.NewStyle().Bold(true)
 	if p.Accent != nil && p.AccentFg != nil {
 		current = current.Foreground(p.AccentFg).Background(p.Accent)
@@ -69,10 +80,10 @@ func NewStyles(cs *common.Styles) Styles {
 		Title: accent.Bold(true), Header: text.Bold(true), Status: muted,
 		PanelTitle: muted.Bold(true), Border: subtle, Error: bad.Bold(true),
 
-		Land: subtle, PoP: text.Bold(true), Current: good.Bold(true), Stale: bad.Bold(true), Absent: muted,
+		Land: faint, PoP: text.Bold(true), Current: good.Bold(true), Stale: bad.Bold(true), Absent: muted,
 		DO: accent.Bold(true), Central: second.Bold(true), Origin: warn.Bold(true),
 		MsgKV: second.Bold(true), MsgDO: accent.Bold(true), MsgOrigin: warn.Bold(true), MsgOther: text.Bold(true),
-		Route: muted, Lifeline: subtle, LaneEvent: text, LaneTime: muted, CursorLine: accent.Bold(true),
+		Route: muted, Lifeline: faint, LaneEvent: text, LaneTime: muted, CursorLine: accent.Bold(true),
 
 		CodeNo: muted, CodeText: text, CodeCurrent: current, CodeMarker: accent.Bold(true),
 		CodeKeyword: accent, CodeString: good, CodeComment: muted.Italic(true), CodeNum: warn, CodeFn: second,
@@ -80,7 +91,7 @@ func NewStyles(cs *common.Styles) Styles {
 		Caption: text.Bold(true), CaptionPrev: muted, CaptionBig: accent.Bold(true),
 		MetricName: text, MetricLive: second.Bold(true), MetricFinal: text.Bold(true),
 		MetricPending: muted, MetricHot: accent.Bold(true),
-		Played: accent, Future: subtle, Mark: second.Bold(true), Cursor: accent.Bold(true), Clock: text.Bold(true),
+		Played: accent, Future: faint, Mark: second.Bold(true), Cursor: accent.Bold(true), Clock: text.Bold(true),
 		VerdictOK: good.Bold(true), VerdictBad: bad.Bold(true), VerdictPending: muted,
 		FormBorder: accent,
 		Theme:      cs,

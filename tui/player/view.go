@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+
+	"github.com/kvdo/kvdo/edge"
 )
 
 // Minimum size of the full layout; below it the player says what it needs.
@@ -86,29 +88,59 @@ func (v *frameCtx) hjoin(gutter role, parts ...[]line) []line {
 	return out
 }
 
-// frame lays out the normal, big-caption and compare screens.
+// verdictMax is how many lines a verdict may take before it gives its
+// short form.
+const verdictMax = 3
+
+// frame lays out the normal, big-caption and compare screens. Captions
+// get every line they need (the longest caption of the run sets the
+// height, so the layout holds still while it plays); the stage takes
+// what is left.
 func (p Player) frame() []line {
-	v := &frameCtx{tr: p.tr, c: p.c, p: p.paint, noMotion: p.cfg.NoMotion}
+	v := &frameCtx{tr: p.tr, c: p.c, p: p.paint, noMotion: p.cfg.NoMotion, goCode: p.goCode}
 	w, h := p.w, p.h
 	out := []line{p.header(w)}
 	tlH := 1 + len(p.tr.runs)
-	bottom := tlH + 1 // timeline, verdict
 
 	if len(p.tr.runs) == 2 {
 		// Both runs get the same width, so their maps are drawn alike;
 		// an odd cell left over pads the right.
 		colW := (w - 1) / 2
-		colW2 := colW
-		capH := 3
+		need := 0
+		for _, r := range p.tr.runs {
+			need = max(need, r.captionNeed(captionWrap(colW, p.big)))
+		}
+		capH := need
+		if h >= 30 && !p.big {
+			capH++ // room for the caption before, when it is short
+		}
+		if p.big {
+			capH = max(capH, min(2*need+1, h*2/5))
+		}
+		verdicts := [2][]line{v.renderVerdict(0, colW, verdictMax), v.renderVerdict(1, colW, verdictMax)}
+		vH := max(len(verdicts[0]), len(verdicts[1]))
 		metH := min(p.maxMetrics(), 5)
 		if h < 30 {
 			metH = min(metH, 3)
 		}
-		bodyH := h - 1 - 1 - capH - metH - bottom
-		if bodyH < 3 {
-			metH, capH = 1, 2
-			bodyH = h - 1 - 1 - capH - metH - bottom
+		bodyH := func() int { return h - 1 - 1 - capH - metH - tlH - vH }
+		if bodyH() < 3 {
+			metH = min(metH, 1)
 		}
+		if bodyH() < 3 {
+			capH = max(need, capH-(3-bodyH()))
+		}
+		if bodyH() < 0 {
+			metH = 0
+		}
+		if bodyH() < 0 {
+			verdicts = [2][]line{v.renderVerdict(0, colW, 1), v.renderVerdict(1, colW, 1)}
+			vH = 1
+		}
+		if bodyH() < 0 {
+			capH = max(capH+bodyH(), 1) // a window too small to show it all
+		}
+		stageH := max(bodyH(), 0)
 		titles := []line{{}, {}}
 		for i := range 2 {
 			r := p.tr.runs[i]
@@ -119,19 +151,24 @@ func (p Player) frame() []line {
 			if len(r.res.Params) > 0 && p.paramsDiffer() {
 				label += " · " + paramsText(r)
 			}
-			v.p.span(&titles[i], rTitle, fit(label, []int{colW, colW2}[i]))
+			v.p.span(&titles[i], rTitle, fit(label, colW))
+			titles[i].pad(colW)
 		}
-		titles[0].pad(colW)
-		titles[1].pad(colW2)
 		out = append(out, v.hjoin(rBorder, titles[:1], titles[1:])...)
-		out = append(out, v.hjoin(rBorder, p.stage(v, 0, colW, bodyH), p.stage(v, 1, colW2, bodyH))...)
-		out = append(out, v.hjoin(rBorder, v.renderCaption(0, colW, capH, p.big), v.renderCaption(1, colW2, capH, p.big))...)
-		out = append(out, v.hjoin(rBorder, v.renderMetrics(0, colW, metH, false), v.renderMetrics(1, colW2, metH, false))...)
+		out = append(out, v.hjoin(rBorder, p.stage(v, 0, colW, stageH), p.stage(v, 1, colW, stageH))...)
+		out = append(out, v.hjoin(rBorder, v.renderCaption(0, colW, capH, p.big), v.renderCaption(1, colW, capH, p.big))...)
+		out = append(out, v.hjoin(rBorder, v.renderMetrics(0, colW, metH, false), v.renderMetrics(1, colW, metH, false))...)
 		out = append(out, v.renderTimeline(w)...)
 		if st, ok := p.statusLine(w); ok {
 			out = append(out, st)
+			out = append(out, blank(w, vH-1)...)
 		} else {
-			out = append(out, v.hjoin(rBorder, []line{v.verdictLine(0, colW)}, []line{v.verdictLine(1, colW2)})...)
+			for i := range verdicts {
+				for len(verdicts[i]) < vH {
+					verdicts[i] = append(verdicts[i], blank(colW, 1)...)
+				}
+			}
+			out = append(out, v.hjoin(rBorder, verdicts[0], verdicts[1])...)
 		}
 		for i := range out {
 			out[i].pad(w)
@@ -139,33 +176,47 @@ func (p Player) frame() []line {
 		return out
 	}
 
+	r := p.tr.runs[0]
 	side := w >= 70 && !p.big
-	capH := 3
+	need := r.captionNeed(captionWrap(w, p.big))
+	capH := max(need+1, 3) // a line for the caption before, when it is short
 	if h >= 30 {
-		capH = 4
+		capH = max(need+1, 4)
 	}
 	if p.big {
-		capH = max(h*2/5, 5)
+		// Double spaced with a line of air above and below, up to two
+		// fifths of the window: the map stays big enough to follow.
+		capH = max(min(2*need+1, h*2/5), 5, need)
 	}
 	strip := 0
 	if !side {
 		strip = 1
 	}
-	bodyH := h - 1 - capH - strip - bottom
-	if bodyH < 3 {
-		capH = 2
-		bodyH = h - 1 - capH - strip - bottom
+	verdict := v.renderVerdict(0, w, verdictMax)
+	bodyH := func() int { return h - 1 - capH - strip - tlH - len(verdict) }
+	if bodyH() < 3 {
+		capH = max(need, capH-(3-bodyH()))
 	}
+	if bodyH() < 0 && strip > 0 {
+		strip = 0
+	}
+	if bodyH() < 0 {
+		verdict = v.renderVerdict(0, w, 1)
+	}
+	if bodyH() < 0 {
+		capH = max(capH+bodyH(), 1) // a window too small to show it all
+	}
+	bodyH0 := max(bodyH(), 0)
 	if side {
-		sideW := min(max(w*3/10, 28), 48)
+		sideW := min(max(w*3/10, 28), 72)
 		stageW := w - sideW - 1
-		metH := min(len(p.tr.runs[0].res.Metrics)+1, bodyH/2)
-		sidePanel := make([]line, 0, bodyH)
-		sidePanel = append(sidePanel, v.renderCode(0, sideW, bodyH-metH)...)
+		metH := min(len(r.res.Metrics)+1, bodyH0/2)
+		sidePanel := make([]line, 0, bodyH0)
+		sidePanel = append(sidePanel, v.renderCode(0, sideW, bodyH0-metH)...)
 		sidePanel = append(sidePanel, v.renderMetrics(0, sideW, metH, true)...)
-		out = append(out, v.hjoin(rBorder, p.stage(v, 0, stageW, bodyH), sidePanel)...)
+		out = append(out, v.hjoin(rBorder, p.stage(v, 0, stageW, bodyH0), sidePanel)...)
 	} else {
-		out = append(out, p.stage(v, 0, w, bodyH)...)
+		out = append(out, p.stage(v, 0, w, bodyH0)...)
 	}
 	out = append(out, v.renderCaption(0, w, capH, p.big)...)
 	if strip > 0 {
@@ -173,9 +224,10 @@ func (p Player) frame() []line {
 	}
 	out = append(out, v.renderTimeline(w)...)
 	if st, ok := p.statusLine(w); ok {
-		return append(out, st)
+		out = append(out, st)
+		return append(out, blank(w, len(verdict)-1)...)
 	}
-	return append(out, v.verdictLine(0, w))
+	return append(out, verdict...)
 }
 
 // stage draws the map or the lanes of run ri with the event line under it.
@@ -195,7 +247,7 @@ func (v *frameCtx) eventLine(ri, w int) line {
 	r := v.tr.runs[ri]
 	n := v.tr.n(ri, v.c)
 	if n == 0 {
-		v.p.span(&b, rDim, fit("▸ space plays, → steps one event, ⇧→ one caption", w))
+		v.p.span(&b, rDim, fit(startHint, w))
 	} else {
 		ev := r.trace()[n-1]
 		v.p.span(&b, rAccent, "▸ ")
@@ -331,10 +383,45 @@ func (p Player) infoBox() string {
 		if vd.Explanation != "" {
 			b.WriteString(strings.Join(wrap(vd.Explanation, inner), "\n") + "\n")
 		}
+		if len(vd.Witness) > 0 {
+			b.WriteString(s.Text.Render("the operations that prove it:") + "\n")
+		}
 		for _, op := range vd.Witness {
-			b.WriteString(s.Dim.Render(fit("  "+op.String(), inner)) + "\n")
+			for i, ln := range wrap(witnessText(op), inner-4) {
+				lead := "  • "
+				if i > 0 {
+					lead = "    "
+				}
+				b.WriteString(lead + ln + "\n")
+			}
 		}
 	}
 	b.WriteString("\n" + s.Dim.Render("any key closes this"))
 	return b.String()
+}
+
+// witnessText tells one operation of a verdict's proof in plain words,
+// with its times written the one way the player writes them.
+func witnessText(op edge.Op) string {
+	var what string
+	switch op.Kind {
+	case edge.OpGet:
+		what = "read " + op.Key + ": got v" + strconv.FormatInt(op.Value, 10)
+		if !op.Found {
+			what = "read " + op.Key + ": not found"
+		}
+	case edge.OpPut:
+		what = "write " + op.Key + " = v" + strconv.FormatInt(op.Value, 10)
+		if !op.Found {
+			what = "delete " + op.Key
+		}
+	case edge.OpIncr:
+		what = "increment " + op.Key + ": returned " + strconv.FormatInt(op.Value, 10)
+	default:
+		what = string(op.Kind) + " " + op.Key
+	}
+	if l := strings.TrimSpace(op.Label); l != "" {
+		what += " (" + l + ")"
+	}
+	return what + ", from " + clock(op.Call) + " to " + clock(op.Return)
 }
