@@ -228,7 +228,7 @@ func TestAnEditMakesTheEvidenceStale(t *testing.T) {
 }
 
 // TestRandomInputOnTheEvidenceTabNeverPanics sends random keys (weighted
-// to the tab's own), resizes and theme changes to a recommendation with
+// to the tab's own), pastes and resizes to a recommendation with
 // its Evidence tab open, replays running and finishing in between, as
 // the soak does for the other screens.
 func TestRandomInputOnTheEvidenceTabNeverPanics(t *testing.T) {
@@ -265,6 +265,13 @@ func TestRandomInputOnTheEvidenceTabNeverPanics(t *testing.T) {
 			msg = press(tabKeys[rng.IntN(len(tabKeys))])
 		} else {
 			msg = randomMsg(rng)
+		}
+		if _, ok := msg.(tea.BackgroundColorMsg); ok {
+			// Glamour keeps the chroma style of the first record it renders
+			// for the whole process: a light record here would recolour the
+			// dark record goldens that run after this file. The soak, which
+			// runs last, covers theme changes.
+			continue
 		}
 		func() {
 			defer func() {
