@@ -169,7 +169,7 @@ func TestEveryOptionNotRuledOutIsMeasuredWithItsFrontLayer(t *testing.T) {
 
 func TestTheSameSeedGivesTheSameBytes(t *testing.T) {
 	pack, it := exampleItem(t, "seat-counter")
-	cfg := smallConfig(pack, 7, 30*time.Second)
+	cfg := smallConfig(pack, 7, 15*time.Second)
 	run := func(c Config) []byte {
 		return JSON(NewDoc([]Item{replay(t, pack, it, c)}, c, "examples/review.yaml"))
 	}
@@ -220,7 +220,7 @@ var numberRE = regexp.MustCompile(`\b[0-9]+(,[0-9]{3})*(\.[0-9]+)?`)
 func TestEveryVerdictLineMatchesItsNumbers(t *testing.T) {
 	pack, r := loadReview(t)
 	for _, it := range r.Items {
-		e := replay(t, pack, it, smallConfig(pack, 3, 20*time.Second))
+		e := replay(t, pack, it, smallConfig(pack, 3, 15*time.Second))
 		tol := it.Answers[qTolerance].(float64)
 		for _, o := range e.Options {
 			v := strings.TrimPrefix(o.Verdict, o.ID+": ")
@@ -388,7 +388,7 @@ func TestTheJSONDocumentValidatesAgainstTheCommittedSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	pack, r := loadReview(t)
-	cfg := smallConfig(pack, 1, 20*time.Second)
+	cfg := smallConfig(pack, 1, 10*time.Second)
 	items, err := RunReview(context.Background(), pack, r, advisor.EvaluateReview(pack, r), cfg)
 	if err != nil {
 		t.Fatal(err)
