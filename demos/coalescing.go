@@ -265,7 +265,7 @@ func (s *scenario) coalescingReport(w *edge.World, pops []edge.PoPID, visits map
 			// Each origin fetch writes its edition into the edge's copy of
 			// the page; each visit reads one.
 			ops = append(ops, edge.Op{Client: -e.Seq, Kind: edge.OpPut, Key: scoresPath, Value: e.Version, Found: true,
-				Call: e.At, Return: e.At, Label: "origin render " + e.Detail})
+				Call: e.At, Return: e.At, Label: "origin render for " + e.From})
 		case edge.EvKVPutDone:
 			switch e.Outcome {
 			case "accepted":

@@ -319,8 +319,9 @@ type scenario struct {
 	verdict edge.Verdict
 	outcome string
 	// watch, when set (by a replay), sees every trace event as it is
-	// recorded.
-	watch func(w *edge.World, e *edge.Event)
+	// recorded; traceCap is the length of the trace it expects.
+	watch    func(w *edge.World, e *edge.Event)
+	traceCap int
 }
 
 // world builds the run's World with tracing on.
@@ -331,7 +332,7 @@ func (s *scenario) world(mode edge.Mode, history bool) (*edge.World, error) {
 // worldWith builds the run's World from cfg, with the run's seed and
 // topology and tracing on.
 func (s *scenario) worldWith(cfg edge.Config) (*edge.World, error) {
-	cfg.Seed, cfg.Topology, cfg.Trace = s.seed, s.topo, true
+	cfg.Seed, cfg.Topology, cfg.Trace, cfg.TraceCap = s.seed, s.topo, true, s.traceCap
 	w, err := edge.New(cfg)
 	if err != nil {
 		return nil, err

@@ -61,6 +61,9 @@ type Config struct {
 	Topology Topology
 	// Trace records every observable event; off for batch runs.
 	Trace bool
+	// TraceCap, when known (a replay knows the trace it will record),
+	// reserves room for that many events at once.
+	TraceCap int
 	// History records KV and DO operations for linearizability checks.
 	History bool
 	KV      KVConfig
@@ -132,6 +135,9 @@ func New(cfg Config) (*World, error) {
 	}
 	for i, p := range w.pops {
 		w.popIdx[p.Code] = PoPID(i)
+	}
+	if cfg.Trace && cfg.TraceCap > 0 {
+		w.trace = make([]Event, 0, cfg.TraceCap)
 	}
 	w.netRand = w.Rand("net")
 	return w, nil
