@@ -22,7 +22,7 @@ func raceDemo() Demo {
 			{ID: "kv-from-isolates", Title: "KV from many isolates", Help: "Workers at several PoPs each read the count from KV, add one and write it back"},
 		},
 		Source: Source{File: "race_worker.go", Code: raceWorkerSource},
-		Emits:  kinds(requestKinds, kvKinds, doKinds),
+		Emits:  kinds(requestKinds, kvKinds, doKinds, doLifeKinds),
 		Notes:  []string{"clients", "lost-update", "retry", "increments-answered", "outcome"},
 		run:    runRace,
 	}

@@ -102,7 +102,7 @@ func (k DOKV) Get(key string, opt GetOptions, cb func(GetResult)) {
 	o := k.o
 	var got GetResult
 	wake := o.resume(awaitKVGet, func() { cb(got) })
-	k.ns.get(o.pop, key, opt, o.curReq, o.ns.w.callSite(1), func(g GetResult) { got = g; wake() })
+	k.ns.get(o.pop, key, opt, o.curReq, o.ns.w.callSite(1), false, func(g GetResult) { got = g; wake() })
 }
 
 // Put writes key to KV from the object's PoP; cb runs as a new event on

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -116,10 +117,11 @@ type doVal struct {
 }
 
 type doWrite struct {
-	key  string
-	val  doVal
-	call time.Duration
-	req  int
+	key   string
+	val   doVal
+	call  time.Duration
+	req   int
+	alarm bool // setAlarm or deleteAlarm: a write of the alarm, not of a key
 }
 
 type doBatch struct {
@@ -226,9 +228,10 @@ type doObject struct {
 	alarmSet bool
 	alarmSeq uint64
 
-	lastBusy  time.Duration
-	idleArmed bool
-	idleFor   time.Duration
+	lastBusy    time.Duration
+	lastRequest time.Duration // when a request was last in flight
+	idleArmed   bool
+	idleFor     time.Duration // the current idle spell's length (0: not drawn)
 
 	runFn, commitFn, idleFn, readFn func() // bound once: scheduling them does not allocate
 }
@@ -251,7 +254,11 @@ func (o *doObject) place(from PoPID, site string) {
 	if o.hint != "" {
 		// Best effort: a hint the topology does not serve falls back to
 		// the first caller.
-		if code, ok := w.cfg.Topology.LocationHints[o.hint]; ok {
+		code, ok := w.cfg.Topology.LocationHints[o.hint]
+		if !ok && strings.HasPrefix(o.hint, "apac-") {
+			code, ok = w.cfg.Topology.LocationHints["apac"] // the narrower hints fall back to Asia-Pacific
+		}
+		if ok {
 			o.pop, how, detail, hint = w.popIdx[code], "hint", "location hint "+o.hint, o.hint
 		}
 	}
@@ -371,12 +378,14 @@ func (o *doObject) startConstructing(t doTask) {
 // from this moment.
 func (o *doObject) startRunning(t doTask) {
 	o.become(PhaseRunning)
+	o.idleFor = 0 // a new idle spell starts when it next falls idle
 	switch t.kind {
 	case taskFetch:
 		r := t.r
 		r.gen, r.started = o.gen, o.ns.w.now
 		o.open++
 		o.live = append(o.live, r)
+		o.lastRequest = o.ns.w.now
 	case taskAlarm:
 		if t.seq == o.alarmSeq {
 			o.alarmSet = false
@@ -483,40 +492,86 @@ func (o *doObject) resume(what awaitKind, fn func()) func() {
 	}
 }
 
-func (o *doObject) idle() bool {
-	return o.phase == PhaseReady && o.head == len(o.inbox) && len(o.storageQ) == 0 &&
-		o.open == 0 && o.outstanding == 0 && len(o.held) == 0 &&
-		len(o.inflight) == 0 && len(o.batch) == 0 && len(o.reads) == 0
+// quiet reports that no request is in flight or waiting and the thread
+// is free, with nothing on its way to disk: only awaits (timers, I/O)
+// may still be pending.
+func (o *doObject) quiet() bool {
+	return o.phase == PhaseReady && o.head == len(o.inbox) && len(o.storageQ) == 0 && o.open == 0 &&
+		len(o.held) == 0 && len(o.inflight) == 0 && len(o.batch) == 0 && len(o.reads) == 0
 }
 
-// maybeIdle arms the eviction timer when the object has nothing to do.
-// One timer at a time: it re-checks when it fires rather than being
-// re-armed by every request.
+// idle reports that the object is quiet with no await pending either:
+// it meets the hibernation conditions, unless its class cannot hibernate.
+func (o *doObject) idle() bool { return o.quiet() && o.outstanding == 0 }
+
+// dueToLeave is when the object leaves memory if nothing happens first:
+// an idle one after its idle spell (10 s to hibernation, or 70-140 s to
+// eviction for a class that cannot hibernate), a quiet one with timers
+// or I/O pending PendingLimit after its last request.
+func (o *doObject) dueToLeave() (time.Duration, bool) {
+	cfg := o.ns.cfg
+	switch {
+	case o.idle():
+		if o.idleFor == 0 { // drawn once per idle spell
+			o.idleFor = cfg.HibernateAfter
+			if o.ns.class.NotHibernatable {
+				o.idleFor = cfg.IdleEvictMin + time.Duration(o.ns.rnd.Int64N(int64(cfg.IdleEvictMax-cfg.IdleEvictMin)+1))
+			}
+		}
+		return o.lastBusy + o.idleFor, true
+	case o.quiet():
+		return o.lastRequest + cfg.PendingLimit, true
+	}
+	return 0, false
+}
+
+// maybeIdle arms the timer that takes the object out of memory. One
+// timer at a time: it re-checks when it fires rather than being re-armed
+// by every request.
 func (o *doObject) maybeIdle() {
-	if o.idleArmed || !o.idle() {
+	if o.idleArmed {
 		return
 	}
-	cfg := o.ns.cfg
-	o.idleArmed = true
-	o.idleFor = cfg.IdleEvictMin + time.Duration(o.ns.rnd.Int64N(int64(cfg.IdleEvictMax-cfg.IdleEvictMin)+1))
-	o.ns.w.At(o.lastBusy+o.idleFor, o.idleFn)
+	if due, ok := o.dueToLeave(); ok {
+		o.idleArmed = true
+		o.ns.w.At(due, o.idleFn)
+	}
 }
 
 func (o *doObject) idleCheck() {
 	w := o.ns.w
 	o.idleArmed = false
-	if !o.idle() {
-		return // armed again when it next falls idle
+	due, ok := o.dueToLeave()
+	if !ok {
+		return // armed again when it next falls quiet
 	}
-	if due := o.lastBusy + o.idleFor; w.now < due {
+	if w.now < due {
 		o.idleArmed = true
 		w.At(due, o.idleFn)
 		return
 	}
-	o.evict("idle", fmt.Sprintf("idle for %v: memory dropped, storage kept", w.now-o.lastBusy))
+	switch {
+	case !o.idle():
+		o.evict("pending-limit", fmt.Sprintf("timers or I/O pending %s after its last request: memory dropped, storage kept", o.ns.cfg.PendingLimit))
+	case o.ns.class.NotHibernatable:
+		o.evict("idle", fmt.Sprintf("idle for %v and not hibernatable: memory dropped, storage kept", w.now-o.lastBusy))
+	default:
+		o.hibernate()
+	}
 }
 
-// evict is the transition ready -> evicted after an idle spell.
+// hibernate is the transition ready -> hibernated: an idle object that
+// meets the hibernation conditions leaves memory; storage stays.
+func (o *doObject) hibernate() {
+	w := o.ns.w
+	o.ns.mHibernate.Add(1)
+	o.become(PhaseHibernated)
+	o.drop()
+	o.emit(Event{Kind: EvDOHibernate, Detail: fmt.Sprintf("idle for %v: hibernated, memory dropped, storage kept", w.now-o.lastBusy)})
+}
+
+// evict is the transition ready -> evicted: a long idle spell, or timers
+// and I/O pending past the limit (their continuations are lost).
 func (o *doObject) evict(outcome, why string) {
 	o.ns.mEvict.Add(1)
 	o.become(PhaseEvicted)
@@ -617,6 +672,7 @@ func (r *DORequest) Respond(status int, body string) {
 		return // the incarnation that got it is gone; the caller was told
 	}
 	o.open--
+	o.lastRequest = w.now
 	if o.liveDone++; o.liveDone > 32 && o.liveDone*2 > len(o.live) {
 		n := 0
 		for _, x := range o.live {

@@ -442,11 +442,47 @@ func TestDOFetchFromAnObjectWaitsForItsWritesButNotOthers(t *testing.T) {
 	}
 }
 
-func TestDOEvictionLosesMemoryButKeepsStorage(t *testing.T) {
+// Fact do-hibernate-idle-s (lifecycle page, last updated October 2026,
+// checked 2026-11-30): an idle object that meets the hibernation
+// conditions leaves memory after about 10 s, HTTP-only objects too.
+func TestDOIdleObjectHibernatesAfterTenSecondsLosingMemoryKeepingStorage(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		w := newDOWorld(t, Production, seed, true)
 		ns := w.DurableObjects("C", counterClass)
 		stub := ns.GetByName("c")
+		first := callAt(w, stub, "LHR", "/both", 0)
+		second := callAt(w, stub, "LHR", "/both", time.Second)
+		stillWarm := callAt(w, stub, "LHR", "/both", 9*time.Second)
+		afterSleep := callAt(w, stub, "LHR", "/both", 9*time.Second+12*time.Second)
+		w.Run()
+		got := []string{first.body, second.body, stillWarm.body, afterSleep.body}
+		if strings.Join(got, " ") != "1,1 2,2 3,3 1,4" {
+			t.Errorf("seed %d: hits,count = %v; want memory kept within 10 s, lost after hibernation, storage kept", seed, got)
+		}
+		var naps []Event
+		for _, e := range w.Trace() {
+			if e.Kind == EvDOHibernate {
+				naps = append(naps, e)
+			}
+		}
+		// The third request ends about 9.03 s in; hibernation follows 10 s later.
+		if len(naps) < 1 || naps[0].At < 19*time.Second || naps[0].At > 19*time.Second+100*time.Millisecond || naps[0].Phase != PhaseHibernated {
+			t.Errorf("seed %d: hibernations %v; want the first about 10 s after the request at 9 s", seed, naps)
+		}
+		if n := w.Metrics().Counter("do.C.evictions").Value(); n != 0 {
+			t.Errorf("seed %d: %d evictions; a hibernatable object hibernates", seed, n)
+		}
+	}
+}
+
+// Fact do-evict-s (lifecycle page, checked 2026-11-30): an object that
+// does not meet the hibernation conditions stays in memory 70-140 s.
+func TestDONonHibernatableObjectIsEvictedAfter70To140Seconds(t *testing.T) {
+	class := counterClass
+	class.NotHibernatable = true
+	for seed := uint64(1); seed <= 5; seed++ {
+		w := newDOWorld(t, Production, seed, true)
+		stub := w.DurableObjects("C", class).GetByName("c")
 		first := callAt(w, stub, "LHR", "/both", 0)
 		second := callAt(w, stub, "LHR", "/both", time.Second)
 		stillWarm := callAt(w, stub, "LHR", "/both", 65*time.Second)
@@ -465,6 +501,38 @@ func TestDOEvictionLosesMemoryButKeepsStorage(t *testing.T) {
 		if len(evicts) < 1 || evicts[0] < 65*time.Second+70*time.Second || evicts[0] > 65*time.Second+140*time.Second+50*time.Millisecond {
 			t.Errorf("seed %d: evictions at %v; want the first 70-140 s after the request at 65 s", seed, evicts)
 		}
+	}
+}
+
+// sleeperObject answers at once and then waits on a long timer: a
+// pending timer with no request in flight.
+type sleeperObject struct{ woke *bool }
+
+func (s *sleeperObject) Fetch(o *DOContext, r *DORequest) {
+	r.Respond(200, "ok")
+	o.Sleep(time.Hour, func() { *s.woke = true })
+}
+
+// Fact do-pending-limit-min (lifecycle page, checked 2026-11-30): a
+// pending timer or I/O keeps an object in memory for at most 15 minutes.
+func TestDOPendingTimerKeepsAnObjectAtMostFifteenMinutes(t *testing.T) {
+	w := newDOWorld(t, Production, 1, true)
+	woke := false
+	stub := w.DurableObjects("S", DOClass{Name: "Sleeper", New: func(*DOContext) DOInstance { return &sleeperObject{woke: &woke} }}).GetByName("s")
+	callAt(w, stub, "LHR", "/", 0)
+	w.RunUntil(2 * time.Hour)
+	var left []Event
+	for _, e := range w.Trace() {
+		if e.Kind == EvDOEvict || e.Kind == EvDOHibernate {
+			left = append(left, e)
+		}
+	}
+	if len(left) != 1 || left[0].Kind != EvDOEvict || left[0].Outcome != "pending-limit" ||
+		left[0].At < 15*time.Minute || left[0].At > 15*time.Minute+time.Second {
+		t.Fatalf("left memory: %+v; want one eviction for the pending timer 15 minutes after the request", left)
+	}
+	if woke {
+		t.Errorf("the hour-long timer fired in an instance evicted at 15 minutes")
 	}
 }
 

@@ -326,13 +326,14 @@ type message struct {
 	key, path string
 	req       int
 	site      string
+	extra     time.Duration // time spent on top of the network hop (replication, push)
 }
 
 // send delivers m after the network delay and then runs fn; with
 // tracing on, the send and the arrival are both recorded, with one
 // message id, so a player can draw the message in flight.
 func (w *World) send(m message, fn func()) {
-	d := w.OneWay(m.from, m.to)
+	d := w.OneWay(m.from, m.to) + m.extra
 	if !w.cfg.Trace {
 		w.After(d, fn)
 		return
