@@ -77,7 +77,7 @@ type cacheEntry struct {
 // CacheAPI is the Workers Cache API (caches.default) across the simulated
 // network. Every PoP has its own store and an operation touches only the
 // store of the PoP it runs at: nothing is shared, nothing replicates, and
-// a delete purges one location only (FACTS.md, Cache API).
+// a delete purges one location only (docs/FACTS.md, cache-api-per-location).
 type CacheAPI struct {
 	w     *World
 	cfg   CacheConfig

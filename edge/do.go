@@ -10,7 +10,7 @@ import (
 )
 
 // DOConfig holds the Durable Object model's parameters. Zero fields take
-// the defaults below (FACTS.md, checked 2026-11-22). Production and local
+// the defaults below (docs/FACTS.md, checked 2026-11-30). Production and local
 // mode share them: wrangler dev runs objects on workerd, gates and all.
 type DOConfig struct {
 	// CPUPerEvent is the time the object's single thread spends on each

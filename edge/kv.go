@@ -10,7 +10,7 @@ import (
 )
 
 // KVConfig holds the Workers KV model's parameters. Zero fields take the
-// documented defaults (FACTS.md, checked 2026-11-22).
+// documented defaults (docs/FACTS.md, checked 2026-11-30).
 type KVConfig struct {
 	DefaultCacheTTL time.Duration // cacheTtl when a read names none: 60 s
 	MinCacheTTL     time.Duration // lowest accepted cacheTtl: 30 s since 2026-01-30
