@@ -37,6 +37,7 @@ func configFanoutDemo() Demo {
 		Variants: []Variant{
 			{ID: "do-plus-kv", Title: "DO writes, KV serves", Help: "edits go to one Durable Object, which commits each with a changelog entry and publishes the whole config as one KV value"},
 			{ID: "kv-direct", Title: "Editors write KV directly", Help: "each editor's Worker reads the version from KV and writes version, flag and percent as three KV keys"},
+			{ID: "do-plus-kv-instant", Title: "DO writes, KV Instant serves (beta)", Help: "as do-plus-kv, but the config lives in a KV Instant namespace (private beta since 2026-10-01): each publish is pushed to every PoP within about a quarter of a second"},
 		},
 		Source: Source{File: "configfanout_worker.go", Code: configFanoutWorkerSource},
 		// Everything a KV run emits, plus the config's Durable Object.
@@ -146,10 +147,10 @@ func playConfigFanout(s *scenario) (*fanoutRun, error) {
 		return nil, err
 	}
 	f := &fanoutRun{s: s, w: w, direct: s.variant == "kv-direct", every: s.p.Duration("publish_every"),
-		ttl: s.p.Duration("cache_ttl"), kv: w.KV("CONFIG"), editors: editors, readers: readerPoPs, settled: -1,
+		ttl: s.p.Duration("cache_ttl"), kv: kvFor(w, s.variant), editors: editors, readers: readerPoPs, settled: -1,
 		editByReq: map[int]*fanoutEdit{}, readByReq: map[int]*fanoutRead{}, txVersion: map[int]int{},
 		previous: make([]*fanoutRead, readers)}
-	worker := &fanoutWorker{kv: f.kv, cacheTTL: f.ttl, random: w.Rand("worker")}
+	worker := &fanoutWorker{kv: f.kv.Binding(), cacheTTL: f.ttl, random: w.Rand("worker")}
 	edit, read := worker.editViaDO, worker.readConfig
 	if f.direct {
 		edit, read = worker.editDirect, worker.readDirect
@@ -195,6 +196,15 @@ func playConfigFanout(s *scenario) (*fanoutRun, error) {
 	w.Run()
 	f.report()
 	return f, nil
+}
+
+// kvFor is the config's namespace: KV Instant (beta) for the instant
+// variant, classic KV otherwise.
+func kvFor(w *edge.World, variant string) *edge.KVNamespace {
+	if variant == "do-plus-kv-instant" {
+		return w.KVInstant("CONFIG")
+	}
+	return w.KV("CONFIG")
 }
 
 // startEditors schedules every editor's edits: each sends its next edit a

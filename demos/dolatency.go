@@ -67,7 +67,7 @@ func runDOLatency(s *scenario) error {
 	if err != nil {
 		return err
 	}
-	worker := &profileWorker{kv: w.KV("PROFILES_KV"), object: stub}
+	worker := &profileWorker{kv: w.KV("PROFILES_KV").Binding(), object: stub}
 	stats := make([]callerReads, n)
 	for i := range stats {
 		stats[i].pop = pops[i]
@@ -105,7 +105,7 @@ func runDOLatency(s *scenario) error {
 	var begin func()
 	published := w.Now()
 	begin = func() {
-		if !worker.kv.Replicated("profile") || worker.kv.Latest("profile") == 0 {
+		if !w.KV("PROFILES_KV").Replicated("profile") || w.KV("PROFILES_KV").Latest("profile") == 0 {
 			w.After(100*time.Millisecond, begin)
 			return
 		}

@@ -48,6 +48,10 @@ func CheckNarration(n content.Narration) error {
 				return fmt.Errorf("%s:%d:%d: demo %s never emits %q: expected one of %s",
 					n.File, c.OnPos.Line, c.OnPos.Col, id, c.On, strings.Join(kinds, ", "))
 			}
+			if _, ok := d.Conditions[c.When]; c.When != "" && !ok {
+				return fmt.Errorf("%s:%d:%d: demo %s has no condition %q: expected one of %s",
+					n.File, c.Pos.Line, c.Pos.Col, id, c.When, strings.Join(sortedKeys(d.Conditions), ", "))
+			}
 			if c.Note != "" && !d.makesNote(c.Note) {
 				return fmt.Errorf("%s:%d:%d: demo %s never makes a note %q: expected one of %s",
 					n.File, c.Pos.Line, c.Pos.Col, id, c.Note, strings.Join(d.Notes, ", "))
@@ -101,6 +105,7 @@ var eventOps = map[edge.EventKind][]string{
 	edge.EvDOResume: {edge.ResumeStorage, edge.ResumeKVGet, edge.ResumeKVPut, edge.ResumeFetch, edge.ResumeOrigin,
 		edge.ResumeTimer},
 	edge.EvDOGate: {edge.ResumeStorage, "blockConcurrencyWhile"},
+	edge.EvKVFill: {"write", "revalidate", "push"},
 }
 
 func init() { eventOps[edge.EvArrive] = eventOps[edge.EvSend] }
@@ -170,8 +175,9 @@ func (d Demo) emits(k edge.EventKind) bool {
 }
 
 // narrate attaches captions to trace events: for each event, the first
-// caption in file order whose matchers all hold.
-func narrate(variant string, caps []content.NarrationCaption, trace []edge.Event) []Caption {
+// caption in file order whose matchers all hold, and whose condition, if
+// it names one, holds on the trace.
+func narrate(d Demo, variant string, caps []content.NarrationCaption, trace []edge.Event) []Caption {
 	out := []Caption{}
 	fired := make([]bool, len(caps))
 	for _, ev := range trace {
@@ -182,8 +188,11 @@ func narrate(variant string, caps []content.NarrationCaption, trace []edge.Event
 			if !captionMatches(c, variant, ev) {
 				continue
 			}
+			if cond := d.Conditions[c.When]; c.When != "" && (cond == nil || !cond(trace, ev.Seq)) {
+				continue
+			}
 			fired[i] = true
-			out = append(out, Caption{Seq: ev.Seq, At: ev.At, Text: fillCaption(c.Text, ev)})
+			out = append(out, Caption{Seq: ev.Seq, At: ev.At, Text: fillCaption(c.Text, ev), Claim: c.When})
 			break
 		}
 	}

@@ -67,7 +67,7 @@ func runPropagation(s *scenario) error {
 		// shown against the write it missed.
 		w.History().Add(edge.Op{Client: 0, Kind: edge.OpPut, Key: key, Value: ns.Latest(key), Found: true, Label: "written before the run"})
 	}
-	worker := &bannerWorker{kv: ns, key: key, cacheTTL: ttl}
+	worker := &bannerWorker{kv: ns.Binding(), key: key, cacheTTL: ttl}
 	stats := make([]popReads, n)
 	var written time.Duration = -1
 

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"testing"
@@ -248,7 +249,7 @@ func TestKVListAndBulkReadCountAsOneOperationEach(t *testing.T) {
 type alarmSetter struct{}
 
 func (alarmSetter) Fetch(o *DOContext, r *DORequest) {
-	o.Storage().SetAlarm(o.o.ns.w.Now() + time.Hour)
+	o.Storage().SetAlarm(o.Now() + time.Hour)
 	r.Respond(200, "set")
 }
 
@@ -280,7 +281,7 @@ func TestDOSetAlarmIsAStorageWriteBehindTheOutputGate(t *testing.T) {
 type flakyAlarm struct{}
 
 func (flakyAlarm) Fetch(o *DOContext, r *DORequest) {
-	o.Storage().SetAlarm(o.o.ns.w.Now() + time.Second)
+	o.Storage().SetAlarm(o.Now() + time.Second)
 	r.Respond(200, "ok")
 }
 
@@ -346,5 +347,37 @@ func TestDOLocationHintsIncludeTheNarrowerAsiaPacificOnes(t *testing.T) {
 	}
 	if _, err := ns.Get(ns.IDFromName("x"), DOGetOptions{LocationHint: "apac-sw"}); err == nil {
 		t.Errorf("an unknown hint was accepted")
+	}
+}
+
+// Fact do-overload-error (durable-objects/platform/limits): a request to
+// an overloaded object fails with an error the calling Worker sees, one
+// errors.Is recognises as overload, so it is not retried.
+func TestDOOverloadIsAnErrorTheCallingWorkerSees(t *testing.T) {
+	w, err := New(Config{Seed: 1, Topology: kvTopology(), DO: DOConfig{MaxQueue: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub := w.DurableObjects("HOT", counterClass).Binding().GetByName("hot")
+	var overloaded, other int
+	for i := range 50 {
+		w.Request(time.Duration(i)*10*time.Microsecond, w.MustPoP("LHR"), "/increment", func(r *Request) {
+			stub.Call(r, r.Path, "", func(res Response, err error) {
+				switch {
+				case errors.Is(err, ErrDOOverloaded):
+					overloaded++
+					r.Respond(503, err.Error())
+				case err != nil:
+					other++
+					r.Respond(500, err.Error())
+				default:
+					r.Respond(res.Status, res.Body)
+				}
+			})
+		}, nil)
+	}
+	w.Run()
+	if overloaded == 0 || other != 0 {
+		t.Errorf("50 requests at once to an object that queues 5: %d overload errors, %d other errors; want overload errors only", overloaded, other)
 	}
 }

@@ -131,8 +131,11 @@ func (c *CacheAPI) fresh(pop PoPID, url string, req int, site string) *cacheEntr
 // lookup's local latency with Hit false when pop holds no fresh copy,
 // whatever other PoPs hold.
 func (c *CacheAPI) Match(pop PoPID, url string, req int, cb func(CacheMatch)) {
+	c.match(pop, url, req, c.w.callSite(1), cb)
+}
+
+func (c *CacheAPI) match(pop PoPID, url string, req int, site string, cb func(CacheMatch)) {
 	w := c.w
-	site := w.callSite(1)
 	res := CacheMatch{URL: url}
 	if e := c.fresh(pop, url, req, site); e != nil {
 		res.Hit, res.Response, res.Age = true, e.resp, w.now-e.storedAt
@@ -158,8 +161,11 @@ func (c *CacheAPI) Match(pop PoPID, url string, req int, cb func(CacheMatch)) {
 // accepted and silently not stored, as the runtime does; cb, if not nil,
 // learns which happened. The copy becomes visible when the put completes.
 func (c *CacheAPI) Put(pop PoPID, url string, resp CachedResponse, req int, cb func(stored bool)) {
+	c.put(pop, url, resp, req, c.w.callSite(1), cb)
+}
+
+func (c *CacheAPI) put(pop PoPID, url string, resp CachedResponse, req int, site string, cb func(stored bool)) {
 	w := c.w
-	site := w.callSite(1)
 	why := ""
 	life := resp.MaxAge
 	if life == 0 {
@@ -203,8 +209,11 @@ func (c *CacheAPI) Put(pop PoPID, url string, resp CachedResponse, req int, cb f
 // copy until that copy's max-age runs out. cb, if not nil, learns whether
 // there was a fresh copy to remove (the runtime's boolean).
 func (c *CacheAPI) Delete(pop PoPID, url string, req int, cb func(deleted bool)) {
+	c.del(pop, url, req, c.w.callSite(1), cb)
+}
+
+func (c *CacheAPI) del(pop PoPID, url string, req int, site string, cb func(deleted bool)) {
 	w := c.w
-	site := w.callSite(1)
 	w.After(c.latency(), func() {
 		deleted := c.fresh(pop, url, req, site) != nil
 		if deleted {
@@ -247,8 +256,11 @@ func DefaultEdgeTTL(status int) time.Duration {
 // each PoP after the network hop (kvdo's model of its propagation); done,
 // if not nil, runs once every PoP has purged, with how many copies went.
 func (c *CacheAPI) PurgeEverywhere(from PoPID, url string, req int, done func(purged int)) {
+	c.purge(from, url, req, c.w.callSite(1), done)
+}
+
+func (c *CacheAPI) purge(from PoPID, url string, req int, site string, done func(purged int)) {
 	w := c.w
-	site := w.callSite(1)
 	left, purged := len(w.pops), 0
 	for p := range w.pops {
 		w.send(message{from: from, to: PoPID(p), kind: MsgCachePurge, key: url, req: req, site: site}, func() {

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
@@ -90,6 +91,13 @@ type DOError struct {
 
 func (e *DOError) Error() string { return e.Msg }
 
+// Is makes errors.Is(err, ErrDOOverloaded) (or any DOError) match a
+// DOError of the same code, however it was wrapped.
+func (e *DOError) Is(target error) bool {
+	t, ok := target.(*DOError)
+	return ok && t.Code == e.Code
+}
+
 // ErrDOOverloaded is what a request fails with when too many requests are
 // already queued for the object.
 var ErrDOOverloaded = &DOError{Code: "overloaded", Overloaded: true,
@@ -100,10 +108,11 @@ var ErrDOOverloaded = &DOError{Code: "overloaded", Overloaded: true,
 var ErrDOReset = &DOError{Code: "reset", Retryable: true,
 	Msg: "Durable Object reset because its code failed or blocked for too long."}
 
-// IsDOError reports whether err is a DOError with the given code.
+// IsDOError reports whether err is, or wraps, a DOError with the given
+// code.
 func IsDOError(err error, code string) bool {
-	de, ok := err.(*DOError)
-	return ok && de.Code == code
+	var de *DOError
+	return errors.As(err, &de) && de.Code == code
 }
 
 // locationHints are the hints Cloudflare accepts on a first get

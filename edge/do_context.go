@@ -18,9 +18,6 @@ func (c *DOContext) ID() DOID { return c.o.id }
 // PoP is where the object lives.
 func (c *DOContext) PoP() PoPID { return c.o.pop }
 
-// World is the simulation the object runs in.
-func (c *DOContext) World() *World { return c.o.ns.w }
-
 // Storage is the object's transactional storage.
 func (c *DOContext) Storage() *DOStorage { return &c.storage }
 
@@ -31,18 +28,20 @@ func (c *DOContext) KV(binding string) DOKV {
 	return DOKV{o: c.o, ns: c.o.ns.w.KV(binding)}
 }
 
-// Sleep runs fn after d (setTimeout): the input gate stays open meanwhile.
-func (c *DOContext) Sleep(d time.Duration, fn func()) {
+// SetTimeout runs fn after d (setTimeout): the input gate stays open
+// meanwhile, so other events may run on the object before fn does.
+func (c *DOContext) SetTimeout(d time.Duration, fn func()) {
 	c.o.ns.w.After(d, c.o.resume(awaitTimer, fn))
 }
 
 // Fetch sends a request to another object. It leaves through the output
-// gate, and awaiting it leaves the input gate open.
-func (c *DOContext) Fetch(stub *DOStub, path, body string, cb func(Response)) {
+// gate, and awaiting it leaves the input gate open. cb gets the response,
+// or the error the call failed with (overload, reset).
+func (c *DOContext) Fetch(stub *DOStub, path, body string, cb func(Response, error)) {
 	o := c.o
 	site := o.ns.w.callSite(1)
 	var res Response
-	wake := o.resume(awaitFetch, func() { cb(res) })
+	wake := o.resume(awaitFetch, func() { cb(res, res.Err) })
 	req := o.curReq
 	o.output(doHeld{req: req, site: site, fn: func() {
 		stub.ns.fetch(stub.o, o.pop, o.actor, path, body, req, site, func(r Response) { res = r; wake() })

@@ -53,7 +53,7 @@ func (kvCounterObject) Fetch(o *DOContext, r *DORequest) {
 		put = func() {
 			kv.Put("count", next, PutOptions{}, func(err error) {
 				if IsKVError(err, "429") {
-					o.Sleep(1100*time.Millisecond, put) // the documented advice: back off, retry
+					o.SetTimeout(1100*time.Millisecond, put) // the documented advice: back off, retry
 					return
 				}
 				r.Respond(200, next)
@@ -408,7 +408,7 @@ func (x *relayObject) Fetch(o *DOContext, r *DORequest) {
 		return
 	}
 	o.Storage().Put("last", "relay")
-	o.Fetch(x.peer, "/hits", "", func(res Response) { r.Respond(res.Status, "peer:"+res.Body) })
+	o.Fetch(x.peer, "/hits", "", func(res Response, _ error) { r.Respond(res.Status, "peer:"+res.Body) })
 }
 
 func TestDOFetchFromAnObjectWaitsForItsWritesButNotOthers(t *testing.T) {
@@ -510,7 +510,7 @@ type sleeperObject struct{ woke *bool }
 
 func (s *sleeperObject) Fetch(o *DOContext, r *DORequest) {
 	r.Respond(200, "ok")
-	o.Sleep(time.Hour, func() { *s.woke = true })
+	o.SetTimeout(time.Hour, func() { *s.woke = true })
 }
 
 // Fact do-pending-limit-min (lifecycle page, checked 2026-11-30): a
@@ -586,7 +586,7 @@ type alarmObject struct {
 
 func (a *alarmObject) Fetch(o *DOContext, r *DORequest) {
 	st := o.Storage()
-	st.SetAlarm(o.World().Now() + 10*time.Second)
+	st.SetAlarm(o.Now() + 10*time.Second)
 	if r.Path == "/cancel" {
 		at, set := st.GetAlarm()
 		st.DeleteAlarm()
@@ -598,7 +598,7 @@ func (a *alarmObject) Fetch(o *DOContext, r *DORequest) {
 }
 
 func (a *alarmObject) Alarm(o *DOContext, al *DOAlarm) {
-	*a.runs = append(*a.runs, o.World().Now())
+	*a.runs = append(*a.runs, o.Now())
 	st := o.Storage()
 	st.Get("runs", func(v string, _ bool) {
 		n, _ := strconv.Atoi(v)

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
@@ -117,13 +118,21 @@ type KVError struct {
 
 func (e *KVError) Error() string { return e.Msg }
 
+// Is makes errors.Is(err, ErrTooManyRequests) (or any KVError) match a
+// KVError of the same code, however it was wrapped.
+func (e *KVError) Is(target error) bool {
+	t, ok := target.(*KVError)
+	return ok && t.Code == e.Code
+}
+
 // ErrTooManyRequests is what a put past the per-key write limit fails with.
 var ErrTooManyRequests = &KVError{Code: "429", Msg: "KV PUT failed: 429 Too Many Requests"}
 
-// IsKVError reports whether err is a KVError with the given code.
+// IsKVError reports whether err is, or wraps, a KVError with the given
+// code.
 func IsKVError(err error, code string) bool {
-	ke, ok := err.(*KVError)
-	return ok && ke.Code == code
+	var ke *KVError
+	return errors.As(err, &ke) && ke.Code == code
 }
 
 // kvTruth is the newest accepted state of a key anywhere: what a perfectly
