@@ -52,12 +52,12 @@ type NarrationCaption struct {
 	Tier    string // only for events served from this tier (hit, tier, central, local)
 	// When names a condition the demo evaluates on the trace: a caption
 	// that claims something about the run is shown only where it holds.
-	When    string
-	Once    bool // only the first matching event of a run
-	Text    string
-	Pos     NarrationPos // of the caption's mapping
-	OnPos   NarrationPos // of its "on" value, for kind errors
-	VarPos  NarrationPos // of its "variant" value
+	When   string
+	Once   bool // only the first matching event of a run
+	Text   string
+	Pos    NarrationPos // of the caption's mapping
+	OnPos  NarrationPos // of its "on" value, for kind errors
+	VarPos NarrationPos // of its "variant" value
 }
 
 // NarrationPlaceholders are the names a caption text may use in braces;
