@@ -81,7 +81,7 @@ var eventOutcomes = map[edge.EventKind][]string{
 	edge.EvDOGate:      {"input-closed", "input-open", "output-held", "output-released"},
 	edge.EvDOStorage:   {"found", "not-found", "committed", "rolled-back"},
 	edge.EvDOAlarm:     {"ok", "retry", "gave-up", "replaced"},
-	edge.EvDOEvict:     {"idle", "reset", "max-lifetime"},
+	edge.EvDOEvict:     {"idle", "reset", "pending-limit"},
 	edge.EvKVExpired:   {"cache-ttl", "expiration"},
 	edge.EvDOOverload:  {"503"},
 	edge.EvDOFinish:    {"ok", "429", "client-error", "error"},

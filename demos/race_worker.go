@@ -49,7 +49,7 @@ func (c *counterWorker) putWithRetry(r *edge.Request, value string, attempt int,
 	c.kv.Put(r, "count", value, edge.PutOptions{}, func(err error) {
 		if errors.Is(err, edge.ErrTooManyRequests) && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			r.Log("put count=" + value + " refused with 429; retrying in " + wait.Round(time.Millisecond).String())
+			r.Log("put count=" + value + " refused with 429; retrying in " + strconv.FormatInt(wait.Milliseconds(), 10) + " ms")
 			r.SetTimeout(wait, func() { c.putWithRetry(r, value, attempt+1, done) })
 			return
 		}
@@ -110,7 +110,7 @@ func (c *kvCounterObject) putFromObject(o *edge.DOContext, kv edge.DOKV, value s
 	kv.Put("count", value, edge.PutOptions{}, func(err error) {
 		if errors.Is(err, edge.ErrTooManyRequests) && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			o.Log("put count=" + value + " refused with 429; retrying in " + wait.Round(time.Millisecond).String())
+			o.Log("put count=" + value + " refused with 429; retrying in " + strconv.FormatInt(wait.Milliseconds(), 10) + " ms")
 			o.SetTimeout(wait, func() { c.putFromObject(o, kv, value, attempt+1, done) })
 			return
 		}

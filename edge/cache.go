@@ -192,8 +192,7 @@ func (c *CacheAPI) put(pop PoPID, url string, resp CachedResponse, req int, site
 		}
 		if w.cfg.Trace {
 			ev := Event{Kind: EvCachePut, Actor: w.pops[pop].Code, Req: req, Key: url, Value: resp.Body,
-				Version: resp.Version, Outcome: "stored", Site: site, Expires: w.now + life,
-				Detail: fmt.Sprintf("kept for %v", life)}
+				Version: resp.Version, Outcome: "stored", Site: site, Expires: w.now + life}
 			if !stored {
 				ev.Outcome, ev.Detail = "skipped", why
 			}

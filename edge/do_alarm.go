@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -114,7 +113,7 @@ func (a *DOAlarm) fail(err error) {
 	o.ns.mAlarmRetry.Add(1)
 	o.alarmAt, o.alarmSet = w.now+delay, true
 	o.emit(Event{Kind: EvDOAlarm, Outcome: "retry", Count: a.Retry + 1, Expires: o.alarmAt,
-		Detail: fmt.Sprintf("%v; retry %d in %v", err, a.Retry+1, delay)})
+		Latency: delay, Detail: err.Error()})
 	seq, retry := a.seq, a.Retry+1
 	w.After(delay, func() { o.fireAlarm(seq, retry) })
 }

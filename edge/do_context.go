@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -61,7 +60,7 @@ func (c *DOContext) BlockConcurrencyWhile(fn func(done func(error))) {
 	o.emit(Event{Kind: EvDOGate, Req: o.curReq, Outcome: "input-closed", Op: "blockConcurrencyWhile", Site: site})
 	w.After(o.ns.cfg.BlockTimeout, func() {
 		if o.gen == gen && o.blocking && o.bcwSeq == seq {
-			o.reset(fmt.Sprintf("blockConcurrencyWhile did not finish within %v", o.ns.cfg.BlockTimeout))
+			o.reset("blockConcurrencyWhile did not finish in time")
 			o.pump()
 		}
 	})

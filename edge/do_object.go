@@ -552,9 +552,9 @@ func (o *doObject) idleCheck() {
 	}
 	switch {
 	case !o.idle():
-		o.evict("pending-limit", fmt.Sprintf("timers or I/O pending %s after its last request: memory dropped, storage kept", o.ns.cfg.PendingLimit))
+		o.evict("pending-limit", "timers or I/O pending too long after its last request: memory dropped, storage kept", w.now-o.lastRequest)
 	case o.ns.class.NotHibernatable:
-		o.evict("idle", fmt.Sprintf("idle for %v and not hibernatable: memory dropped, storage kept", w.now-o.lastBusy))
+		o.evict("idle", "idle and not hibernatable: memory dropped, storage kept", w.now-o.lastBusy)
 	default:
 		o.hibernate()
 	}
@@ -567,16 +567,16 @@ func (o *doObject) hibernate() {
 	o.ns.mHibernate.Add(1)
 	o.become(PhaseHibernated)
 	o.drop()
-	o.emit(Event{Kind: EvDOHibernate, Detail: fmt.Sprintf("idle for %v: hibernated, memory dropped, storage kept", w.now-o.lastBusy)})
+	o.emit(Event{Kind: EvDOHibernate, Latency: w.now - o.lastBusy, Detail: "idle: hibernated, memory dropped, storage kept"})
 }
 
 // evict is the transition ready -> evicted: a long idle spell, or timers
 // and I/O pending past the limit (their continuations are lost).
-func (o *doObject) evict(outcome, why string) {
+func (o *doObject) evict(outcome, why string, idle time.Duration) {
 	o.ns.mEvict.Add(1)
 	o.become(PhaseEvicted)
 	o.drop()
-	o.emit(Event{Kind: EvDOEvict, Outcome: outcome, Detail: why})
+	o.emit(Event{Kind: EvDOEvict, Outcome: outcome, Latency: idle, Detail: why})
 }
 
 // drop ends the in-memory incarnation; storage stays.

@@ -71,7 +71,7 @@ const (
 	// EvDOHibernate: an idle object that met the hibernation conditions
 	// is removed from memory (Phase hibernated); storage stays.
 	EvDOHibernate EventKind = "do.hibernate"
-	EvDOEvict     EventKind = "do.evict"      // the object is evicted: memory lost, storage kept (Outcome idle|reset|max-lifetime)
+	EvDOEvict     EventKind = "do.evict"      // the object is evicted: memory lost, storage kept (Outcome idle|reset|pending-limit; Latency = how long it was idle)
 	EvDOOverload  EventKind = "do.overloaded" // a request is refused: too many queued (Queue = requests waiting)
 
 	EvCacheMatch  EventKind = "cache.match"  // Cache API lookup (Outcome hit|miss; Version, Latency = the copy's age on a hit)
