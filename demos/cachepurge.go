@@ -24,7 +24,7 @@ func cachePurgeDemo() Demo {
 	return Demo{
 		ID:      "cache-purge",
 		Title:   "Purging a page: one PoP, or every PoP through KV",
-		Teaches: "cache.delete() empties the cache of the PoP it runs at and nowhere else; a version stamp kept in KV and used in the cache key moves every PoP to the new page within KV's cacheTtl.",
+		Teaches: "cache.delete() empties the cache of the PoP it runs at and nowhere else; the zone purge API empties every PoP's; a version stamp kept in KV and used in the cache key moves every PoP to the new page once KV gives it the new stamp, usually within a cacheTtl.",
 		Params: []Param{
 			intParam("pops", "4", "2", "8", "PoPs serving the page"),
 			intParam("purge_at", "0", "0", "7", "which of those PoPs (0 = the first) runs the purge or the stamp bump"),

@@ -25,7 +25,7 @@ func configFanoutDemo() Demo {
 	return Demo{
 		ID:      "config-fanout",
 		Title:   "One writer, many readers: a config fanned out through KV",
-		Teaches: "A Durable Object applies concurrent edits one at a time, with a changelog, and publishes the whole config to KV as one value: edge reads lag by a bounded window, never mix two edits, and converge.",
+		Teaches: "A Durable Object applies concurrent edits one at a time, with a changelog, and publishes the whole config to KV as one value: edge reads lag (usually by about a cacheTtl, with no hard cap), never mix two edits, and converge; KV Instant (beta) shrinks the lag to about a quarter of a second.",
 		Params: []Param{
 			intParam("writers", "3", "1", "8", "editors changing the config at the same time, each from its own PoP"),
 			intParam("edits", "3", "1", "6", "edits each editor makes, one after another"),
