@@ -6,7 +6,6 @@ package demos
 // every cache key includes.
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +31,7 @@ func (p *pageWorker) servePage(r *edge.Request) {
 // cache key: a new stamp is a key no PoP has cached, so every PoP misses
 // and fetches the new page as soon as it reads the new stamp.
 func (p *pageWorker) serveStamped(r *edge.Request) {
-	p.kv.Get(r, "page-version", edge.GetOptions{CacheTTL: p.cacheTTL}, func(stamp edge.GetResult) {
+	p.kv.Get(r, "page-version", edge.GetOptions{CacheTTL: p.cacheTTL}, func(stamp edge.GetResult) { // step: read-stamp
 		p.serveCached(r, r.Path+"?v="+stamp.Value)
 	})
 }
@@ -41,17 +40,17 @@ func (p *pageWorker) serveStamped(r *edge.Request) {
 // origin, answers, and keeps the page under key for max-age in the
 // background (ctx.waitUntil), so the visitor does not wait for the put.
 func (p *pageWorker) serveCached(r *edge.Request, key string) {
-	p.cache.Match(r, key, func(hit edge.CacheMatch) {
+	p.cache.Match(r, key, func(hit edge.CacheMatch) { // step: cache-match
 		if hit.Hit {
-			r.Respond(200, hit.Response.Body)
+			r.Respond(200, hit.Response.Body) // step: answer-cached
 			return
 		}
-		p.origin.Fetch(r, r.Path, func(res edge.OriginResponse) {
+		p.origin.Fetch(r, r.Path, func(res edge.OriginResponse) { // step: origin-fetch
 			page := edge.CachedResponse{Status: res.Status, Body: res.Body, Version: res.Version, MaxAge: p.maxAge}
 			r.WaitUntil(func(done func()) {
-				p.cache.Put(r, key, page, func(bool) { done() })
+				p.cache.Put(r, key, page, func(bool) { done() }) // step: cache-put
 			})
-			r.Respond(res.Status, res.Body)
+			r.Respond(res.Status, res.Body) // step: answer-fetched
 		})
 	})
 }
@@ -60,12 +59,12 @@ func (p *pageWorker) serveCached(r *edge.Request, key string) {
 // page from the cache of the PoP that runs it, and no other.
 func (p *pageWorker) purgePage(r *edge.Request) {
 	page := strings.TrimPrefix(r.Path, "/purge")
-	p.cache.Delete(r, page, func(deleted bool) {
+	p.cache.Delete(r, page, func(deleted bool) { // step: cache-delete
 		if !deleted {
-			r.Respond(200, "not cached here")
+			r.Respond(200, "not cached here") // step: answer-not-cached
 			return
 		}
-		r.Respond(200, "purged")
+		r.Respond(200, "purged") // step: answer-purged
 	})
 }
 
@@ -73,8 +72,8 @@ func (p *pageWorker) purgePage(r *edge.Request) {
 // to the zone purge API, which removes the URL from every PoP's cache.
 func (p *pageWorker) purgeEverywhere(r *edge.Request) {
 	page := strings.TrimPrefix(r.Path, "/purge-all")
-	p.cache.PurgeEverywhere(r, page, func(purged int) {
-		r.Respond(200, "purged "+strconv.Itoa(purged)+" copies")
+	p.cache.PurgeEverywhere(r, page, func() { // step: zone-purge
+		r.Respond(200, "purged everywhere") // step: answer-zone-purged
 	})
 }
 
@@ -82,11 +81,11 @@ func (p *pageWorker) purgeEverywhere(r *edge.Request) {
 // new stamp, from the PoP that runs it.
 func (p *pageWorker) bumpStamp(r *edge.Request) {
 	stamp := strings.TrimPrefix(r.Path, "/publish?v=")
-	p.kv.Put(r, "page-version", stamp, edge.PutOptions{}, func(err error) {
+	p.kv.Put(r, "page-version", stamp, edge.PutOptions{}, func(err error) { // step: write-stamp
 		if err != nil {
-			r.Respond(500, err.Error())
+			r.Respond(500, err.Error()) // step: answer-stamp-failed
 			return
 		}
-		r.Respond(200, "published")
+		r.Respond(200, "published") // step: answer-stamp-published
 	})
 }

@@ -25,18 +25,18 @@ type pageCache struct {
 // serveStampede answers GET /scores from KV; on a miss this isolate
 // fetches the page and writes it back, whatever other isolates are doing.
 func (c *pageCache) serveStampede(r *edge.Request) {
-	c.kv.Get(r, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, func(got edge.GetResult) {
+	c.kv.Get(r, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, func(got edge.GetResult) { // step: stampede-read
 		if got.Found {
-			r.Respond(200, got.Value)
+			r.Respond(200, got.Value) // step: stampede-hit
 			return
 		}
-		c.origin.Fetch(r, r.Path, func(page edge.OriginResponse) {
+		c.origin.Fetch(r, r.Path, func(page edge.OriginResponse) { // step: stampede-origin
 			// Write back in the background (ctx.waitUntil). A 429 is
 			// dropped: the visitor already has the page.
 			r.WaitUntil(func(done func()) {
-				c.kv.Put(r, r.Path, page.Body, edge.PutOptions{ExpirationTTL: c.lifetime}, func(error) { done() })
+				c.kv.Put(r, r.Path, page.Body, edge.PutOptions{ExpirationTTL: c.lifetime}, func(error) { done() }) // step: stampede-write-back
 			})
-			r.Respond(page.Status, page.Body)
+			r.Respond(page.Status, page.Body) // step: stampede-answer
 		})
 	})
 }
@@ -44,18 +44,18 @@ func (c *pageCache) serveStampede(r *edge.Request) {
 // serveCoordinated answers GET /scores from KV; on a miss it asks the
 // key's Durable Object for the page instead of going to the origin.
 func (c *pageCache) serveCoordinated(r *edge.Request) {
-	c.kv.Get(r, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, func(got edge.GetResult) {
+	c.kv.Get(r, r.Path, edge.GetOptions{CacheTTL: c.cacheTTL}, func(got edge.GetResult) { // step: coordinated-read
 		if got.Found {
-			r.Respond(200, got.Value)
+			r.Respond(200, got.Value) // step: coordinated-hit
 			return
 		}
-		stub := c.refresh.GetByName(r.Path) // idFromName(key): every PoP reaches the same object
-		stub.Call(r, "/refresh", r.Path, func(res edge.Response, err error) {
+		stub := c.refresh.GetByName(r.Path)                                   // idFromName(key): every PoP reaches the same object
+		stub.Call(r, "/refresh", r.Path, func(res edge.Response, err error) { // step: ask-refresher
 			if err != nil {
-				r.Respond(503, err.Error())
+				r.Respond(503, err.Error()) // step: coordinated-error
 				return
 			}
-			r.Respond(res.Status, res.Body)
+			r.Respond(res.Status, res.Body) // step: coordinated-answer
 		})
 	})
 }
@@ -87,30 +87,30 @@ func (f *refresher) Fetch(o *edge.DOContext, r *edge.DORequest) {
 		// A fetch is already out. The input gate did not stop this request
 		// (awaiting fetch() leaves it open); this map entry does.
 		p.waiting = append(p.waiting, r)
-		o.Log("joins the refresh in flight: " + strconv.Itoa(len(p.waiting)) + " waiting")
+		o.Log("joins the refresh in flight: " + strconv.Itoa(len(p.waiting)) + " waiting") // step: refresher-join
 		return
 	}
 	st := o.Storage()
-	st.Get("page:"+key, func(stored string, found bool) {
+	st.Get("page:"+key, func(stored string, found bool) { // step: refresher-read-stored
 		// The storage read closed the input gate: no request ran meanwhile.
 		if until, status, body, ok := decodePage(stored); found && ok && o.Now() < until {
 			// Written during this lifetime: KV has it, but the caller's PoP
 			// still caches the "not found" it read before the write.
-			r.Respond(status, body)
+			r.Respond(status, body) // step: refresher-recent
 			return
 		}
 		p := &pendingRefresh{waiting: []*edge.DORequest{r}}
-		f.inflight[key] = p // set before the await, or the next request would fetch too
-		o.FetchOrigin(key, func(page edge.OriginResponse) {
+		f.inflight[key] = p                                 // set before the await, or the next request would fetch too
+		o.FetchOrigin(key, func(page edge.OriginResponse) { // step: refresher-origin
 			delete(f.inflight, key)
-			st.Put("page:"+key, encodePage(o.Now()+f.lifetime, page.Status, page.Body))
-			o.KV("PAGES").Put(key, page.Body, edge.PutOptions{ExpirationTTL: f.lifetime}, func(err error) {
+			st.Put("page:"+key, encodePage(o.Now()+f.lifetime, page.Status, page.Body))                     // step: refresher-store-page
+			o.KV("PAGES").Put(key, page.Body, edge.PutOptions{ExpirationTTL: f.lifetime}, func(err error) { // step: refresher-write
 				if err != nil {
-					st.Delete("page:" + key) // not in KV after all: the next miss refreshes again
+					st.Delete("page:" + key) // step: refresher-forget-page (not in KV after all: the next miss refreshes again)
 				}
 			})
 			for _, w := range p.waiting {
-				w.Respond(page.Status, page.Body) // held until the stored page is durable
+				w.Respond(page.Status, page.Body) // step: refresher-answer (held until the stored page is durable)
 			}
 		})
 	})

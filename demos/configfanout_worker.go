@@ -59,24 +59,24 @@ type fanoutWorker struct {
 // it forwards the edit to the one object that owns the config and answers
 // with the config the edit produced.
 func (f *fanoutWorker) editViaDO(r *edge.Request) {
-	f.config.Call(r, "/edit", strings.TrimPrefix(r.Path, "/edit?"), func(res edge.Response, err error) {
+	f.config.Call(r, "/edit", strings.TrimPrefix(r.Path, "/edit?"), func(res edge.Response, err error) { // step: forward-edit
 		if err != nil {
-			r.Respond(503, err.Error())
+			r.Respond(503, err.Error()) // step: relay-edit-error
 			return
 		}
-		r.Respond(res.Status, res.Body)
+		r.Respond(res.Status, res.Body) // step: relay-edit
 	})
 }
 
 // readConfig handles a visitor's request at any PoP: one KV read gives the
 // whole config, which was published as one value.
 func (f *fanoutWorker) readConfig(r *edge.Request) {
-	f.kv.Get(r, "config", edge.GetOptions{CacheTTL: f.cacheTTL}, func(got edge.GetResult) {
+	f.kv.Get(r, "config", edge.GetOptions{CacheTTL: f.cacheTTL}, func(got edge.GetResult) { // step: read-config
 		if _, err := decodeConfig(got.Value); err != nil {
-			r.Respond(500, "unreadable config")
+			r.Respond(500, "unreadable config") // step: answer-unreadable
 			return
 		}
-		r.Respond(200, got.Value)
+		r.Respond(200, got.Value) // step: answer-config
 	})
 }
 
@@ -96,7 +96,7 @@ func (c *configObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	pct, _ := strconv.Atoi(q.Get("percent"))
 	var made flagConfig
 	st := o.Storage()
-	st.Transaction(func(tx *edge.DOTxn) error {
+	st.Transaction(func(tx *edge.DOTxn) error { // step: apply-edit
 		v, _ := tx.Get("version")
 		n, _ := strconv.Atoi(v)
 		made = flagConfig{Version: n + 1, Edit: q.Get("id"), Flag: q.Get("flag"), Percent: pct}
@@ -107,7 +107,7 @@ func (c *configObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	}, func(error) {
 		c.schedulePublish(o)
 		// The output gate holds this answer until the transaction is durable.
-		r.Respond(200, made.encode())
+		r.Respond(200, made.encode()) // step: answer-edit
 	})
 }
 
@@ -119,7 +119,7 @@ func (c *configObject) schedulePublish(o *edge.DOContext) {
 	if _, due := o.Storage().GetAlarm(); due || c.publishing {
 		return
 	}
-	o.Storage().SetAlarm(o.Now() + c.every)
+	o.Storage().SetAlarm(o.Now() + c.every) // step: arm-publish
 }
 
 // Alarm publishes the newest config to KV as one value. If edits were
@@ -127,21 +127,21 @@ func (c *configObject) schedulePublish(o *edge.DOContext) {
 func (c *configObject) Alarm(o *edge.DOContext, a *edge.DOAlarm) {
 	c.publishing = true
 	st := o.Storage()
-	st.Get("config", func(cfg string, _ bool) {
+	st.Get("config", func(cfg string, _ bool) { // step: alarm-read-config
 		sent, _ := decodeConfig(cfg)
-		o.KV("CONFIG").Put("config", cfg, edge.PutOptions{}, func(err error) {
+		o.KV("CONFIG").Put("config", cfg, edge.PutOptions{}, func(err error) { // step: alarm-publish
 			c.publishing = false
 			if err != nil {
 				a.Fail(err) // retried with backoff; the retry sends the newest config
 				return
 			}
 			c.lastPublish = o.Now()
-			st.Put("published", strconv.Itoa(sent.Version))
-			st.Get("version", func(v string, _ bool) {
+			st.Put("published", strconv.Itoa(sent.Version)) // step: alarm-mark-published
+			st.Get("version", func(v string, _ bool) {      // step: alarm-read-version
 				if n, _ := strconv.Atoi(v); n > sent.Version {
-					st.SetAlarm(c.lastPublish + c.every)
+					st.SetAlarm(c.lastPublish + c.every) // step: alarm-rearm
 				}
-				a.Done()
+				a.Done() // step: alarm-done
 			})
 		})
 	})
@@ -162,7 +162,7 @@ const maxDirectAttempts = 6
 func (f *fanoutWorker) editDirect(r *edge.Request) {
 	q, _ := url.ParseQuery(strings.TrimPrefix(r.Path, "/edit?"))
 	id := q.Get("id")
-	f.kv.Get(r, "config:version", edge.GetOptions{CacheTTL: f.cacheTTL}, func(got edge.GetResult) {
+	f.kv.Get(r, "config:version", edge.GetOptions{CacheTTL: f.cacheTTL}, func(got edge.GetResult) { // step: direct-read-version
 		n, _ := strconv.Atoi(fieldValue(got.Value))
 		next := strconv.Itoa(n + 1)
 		values := []string{next, q.Get("flag"), q.Get("percent")}
@@ -176,10 +176,10 @@ func (f *fanoutWorker) editDirect(r *edge.Request) {
 					return
 				}
 				if failed != nil {
-					r.Respond(503, failed.Error())
+					r.Respond(503, failed.Error()) // step: direct-edit-failed
 					return
 				}
-				r.Respond(200, next)
+				r.Respond(200, next) // step: direct-edit-done
 			})
 		}
 	})
@@ -188,7 +188,7 @@ func (f *fanoutWorker) editDirect(r *edge.Request) {
 // putWithBackoff writes one field and, on 429, waits (doubling, plus
 // jitter) and writes the same value again.
 func (f *fanoutWorker) putWithBackoff(r *edge.Request, key, value string, attempt int, done func(error)) {
-	f.kv.Put(r, key, value, edge.PutOptions{}, func(err error) {
+	f.kv.Put(r, key, value, edge.PutOptions{}, func(err error) { // step: direct-write-field
 		if errors.Is(err, edge.ErrTooManyRequests) && attempt < maxDirectAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(f.random.Int64N(int64(time.Second)))
 			r.SetTimeout(wait, func() { f.putWithBackoff(r, key, value, attempt+1, done) })
@@ -204,10 +204,10 @@ func (f *fanoutWorker) readDirect(r *edge.Request) {
 	got := make([]string, len(directFields))
 	left := len(directFields)
 	for i, key := range directFields {
-		f.kv.Get(r, key, edge.GetOptions{CacheTTL: f.cacheTTL}, func(g edge.GetResult) {
+		f.kv.Get(r, key, edge.GetOptions{CacheTTL: f.cacheTTL}, func(g edge.GetResult) { // step: direct-read-fields
 			got[i] = g.Value
 			if left--; left == 0 {
-				r.Respond(200, got[0]+" "+got[1]+" "+got[2])
+				r.Respond(200, got[0]+" "+got[1]+" "+got[2]) // step: direct-answer
 			}
 		})
 	}

@@ -16,36 +16,36 @@ type profileWorker struct {
 // publish handles PUT /profile: the object stores the new profile and
 // copies it to KV.
 func (p *profileWorker) publish(r *edge.Request) {
-	p.object.Call(r, "/publish", "profile v1", func(res edge.Response, err error) {
+	p.object.Call(r, "/publish", "profile v1", func(res edge.Response, err error) { // step: ask-publish
 		if err != nil {
-			r.Respond(503, err.Error())
+			r.Respond(503, err.Error()) // step: answer-publish-error
 			return
 		}
-		r.Respond(res.Status, res.Body)
+		r.Respond(res.Status, res.Body) // step: answer-publish
 	})
 }
 
 // readFromObject handles GET /profile/do. There is one object in the
 // world: from here to it and back is a round trip, however far it is.
 func (p *profileWorker) readFromObject(r *edge.Request) {
-	p.object.Call(r, "/profile", "", func(res edge.Response, err error) {
+	p.object.Call(r, "/profile", "", func(res edge.Response, err error) { // step: ask-object
 		if err != nil {
-			r.Respond(503, err.Error())
+			r.Respond(503, err.Error()) // step: answer-object-error
 			return
 		}
-		r.Respond(res.Status, res.Body)
+		r.Respond(res.Status, res.Body) // step: answer-from-object
 	})
 }
 
 // readFromKV handles GET /profile/kv: once this PoP has cached the key,
 // the read never leaves the PoP.
 func (p *profileWorker) readFromKV(r *edge.Request) {
-	p.kv.Get(r, "profile", edge.GetOptions{}, func(got edge.GetResult) {
+	p.kv.Get(r, "profile", edge.GetOptions{}, func(got edge.GetResult) { // step: read-kv
 		if !got.Found {
-			r.Respond(404, "no profile")
+			r.Respond(404, "no profile") // step: answer-kv-missing
 			return
 		}
-		r.Respond(200, got.Value)
+		r.Respond(200, got.Value) // step: answer-kv
 	})
 }
 
@@ -57,21 +57,21 @@ type profileObject struct{}
 func (profileObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	st := o.Storage()
 	if r.Path == "/publish" {
-		st.Put("profile", r.Body)
-		o.KV("PROFILES_KV").Put("profile", r.Body, edge.PutOptions{}, func(err error) {
+		st.Put("profile", r.Body)                                                       // step: store-profile
+		o.KV("PROFILES_KV").Put("profile", r.Body, edge.PutOptions{}, func(err error) { // step: copy-to-kv
 			if err != nil {
-				r.Respond(500, err.Error())
+				r.Respond(500, err.Error()) // step: answer-copy-failed
 				return
 			}
-			r.Respond(200, "published")
+			r.Respond(200, "published") // step: answer-published
 		})
 		return
 	}
-	st.Get("profile", func(v string, found bool) {
+	st.Get("profile", func(v string, found bool) { // step: read-storage
 		if !found {
-			r.Respond(404, "no profile")
+			r.Respond(404, "no profile") // step: answer-storage-missing
 			return
 		}
-		r.Respond(200, v)
+		r.Respond(200, v) // step: answer-storage
 	})
 }

@@ -29,15 +29,15 @@ const maxPutAttempts = 6
 // add one, write it back. Between the read and the write anything may
 // happen, and on KV a read may already be stale when it returns.
 func (c *counterWorker) incrementInKV(r *edge.Request) {
-	c.kv.Get(r, "count", edge.GetOptions{}, func(got edge.GetResult) {
+	c.kv.Get(r, "count", edge.GetOptions{}, func(got edge.GetResult) { // step: worker-read-count
 		n, _ := strconv.Atoi(got.Value)
 		next := strconv.Itoa(n + 1)
 		c.putWithRetry(r, next, 1, func(err error) {
 			if err != nil {
-				r.Respond(503, err.Error())
+				r.Respond(503, err.Error()) // step: worker-give-up
 				return
 			}
-			r.Respond(200, next)
+			r.Respond(200, next) // step: worker-answer-count
 		})
 	})
 }
@@ -46,10 +46,10 @@ func (c *counterWorker) incrementInKV(r *edge.Request) {
 // with exponential backoff plus jitter and tries again, as the KV docs
 // advise. It retries the same value: a retry cannot repair a stale read.
 func (c *counterWorker) putWithRetry(r *edge.Request, value string, attempt int, done func(error)) {
-	c.kv.Put(r, "count", value, edge.PutOptions{}, func(err error) {
+	c.kv.Put(r, "count", value, edge.PutOptions{}, func(err error) { // step: worker-write-count
 		if errors.Is(err, edge.ErrTooManyRequests) && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			r.Log("put count=" + value + " refused with 429; retrying in " + strconv.FormatInt(wait.Milliseconds(), 10) + " ms")
+			r.Log("put count=" + value + " refused with 429; retrying in " + strconv.FormatInt(wait.Milliseconds(), 10) + " ms") // step: worker-log-retry
 			r.SetTimeout(wait, func() { c.putWithRetry(r, value, attempt+1, done) })
 			return
 		}
@@ -59,8 +59,8 @@ func (c *counterWorker) putWithRetry(r *edge.Request, value string, attempt int,
 
 // readCount answers GET /count with whatever KV returns at this PoP.
 func (c *counterWorker) readCount(r *edge.Request) {
-	c.kv.Get(r, "count", edge.GetOptions{}, func(got edge.GetResult) {
-		r.Respond(200, got.Value)
+	c.kv.Get(r, "count", edge.GetOptions{}, func(got edge.GetResult) { // step: check-read-count
+		r.Respond(200, got.Value) // step: check-answer
 	})
 }
 
@@ -71,12 +71,12 @@ func (c *counterWorker) readCount(r *edge.Request) {
 // forwardToCounter is the Worker in front of the object: it passes the
 // request on and relays the object's answer.
 func (c *counterWorker) forwardToCounter(r *edge.Request) {
-	c.counter.Call(r, r.Path, "", func(res edge.Response, err error) {
+	c.counter.Call(r, r.Path, "", func(res edge.Response, err error) { // step: forward-to-object
 		if err != nil {
-			r.Respond(503, err.Error())
+			r.Respond(503, err.Error()) // step: relay-error
 			return
 		}
-		r.Respond(res.Status, res.Body)
+		r.Respond(res.Status, res.Body) // step: relay-answer
 	})
 }
 
@@ -91,15 +91,15 @@ type kvCounterObject struct {
 // Fetch handles /increment: read, add one, write back, as incrementInKV.
 func (c *kvCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	kv := o.KV("COUNTER")
-	kv.Get("count", edge.GetOptions{}, func(got edge.GetResult) {
+	kv.Get("count", edge.GetOptions{}, func(got edge.GetResult) { // step: object-read-count
 		n, _ := strconv.Atoi(got.Value)
 		next := strconv.Itoa(n + 1)
 		c.putFromObject(o, kv, next, 1, func(err error) {
 			if err != nil {
-				r.Respond(503, err.Error())
+				r.Respond(503, err.Error()) // step: object-give-up
 				return
 			}
-			r.Respond(200, next)
+			r.Respond(200, next) // step: object-answer-count
 		})
 	})
 }
@@ -107,10 +107,10 @@ func (c *kvCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 // putFromObject writes the count to KV, backing off on 429 as
 // putWithRetry does; the wait is a timer, which leaves the gate open too.
 func (c *kvCounterObject) putFromObject(o *edge.DOContext, kv edge.DOKV, value string, attempt int, done func(error)) {
-	kv.Put("count", value, edge.PutOptions{}, func(err error) {
+	kv.Put("count", value, edge.PutOptions{}, func(err error) { // step: object-write-count
 		if errors.Is(err, edge.ErrTooManyRequests) && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			o.Log("put count=" + value + " refused with 429; retrying in " + strconv.FormatInt(wait.Milliseconds(), 10) + " ms")
+			o.Log("put count=" + value + " refused with 429; retrying in " + strconv.FormatInt(wait.Milliseconds(), 10) + " ms") // step: object-log-retry
 			o.SetTimeout(wait, func() { c.putFromObject(o, kv, value, attempt+1, done) })
 			return
 		}
@@ -126,14 +126,14 @@ type storedCounterObject struct{}
 // Fetch handles /increment and /count.
 func (storedCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	st := o.Storage()
-	st.Get("count", func(v string, _ bool) {
+	st.Get("count", func(v string, _ bool) { // step: storage-read-count
 		if r.Path == "/count" {
-			r.Respond(200, v)
+			r.Respond(200, v) // step: storage-answer-count
 			return
 		}
 		n, _ := strconv.Atoi(v)
 		next := strconv.Itoa(n + 1)
-		st.Put("count", next)
-		r.Respond(200, next) // held by the output gate until the put is durable
+		st.Put("count", next) // step: storage-write-count
+		r.Respond(200, next)  // step: storage-answer-increment (held by the output gate until the put is durable)
 	})
 }

@@ -64,9 +64,15 @@ func (b CacheBinding) Delete(r *Request, url string, cb func(deleted bool)) {
 }
 
 // PurgeEverywhere is a call to the zone purge API for url: it removes the
-// URL from every PoP's cache. cb runs once every PoP has purged.
-func (b CacheBinding) PurgeEverywhere(r *Request, url string, cb func(purged int)) {
-	b.c.purge(r.PoP, url, r.ID, b.c.w.callSite(1), cb)
+// URL from every PoP's cache. cb runs once every PoP has purged. Like the
+// API's answer, it says only that the purge succeeded, not how many copies
+// it removed: the cache.purge events of the trace say that.
+func (b CacheBinding) PurgeEverywhere(r *Request, url string, cb func()) {
+	b.c.purge(r.PoP, url, r.ID, b.c.w.callSite(1), func(int) {
+		if cb != nil {
+			cb()
+		}
+	})
 }
 
 // OriginBinding is fetch() to the customer's origin.

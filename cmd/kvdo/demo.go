@@ -13,6 +13,7 @@ import (
 
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/demos"
+	"github.com/kvdo/kvdo/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -25,6 +26,7 @@ func newDemoCmd() *cobra.Command {
 		sets     []string
 		format   string
 		captions bool
+		pf       playerFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "demo [NAME]",
@@ -81,6 +83,12 @@ a kvdo.demo.result document, version 1 (schema: demos/schema/result.v1.schema.js
 			if list {
 				return printDemoDetails(out, d)
 			}
+			if !headless && onTerminal(cmd) {
+				return openPlayer(cmd, tui.OpenDemoMsg{ID: d.ID, Variant: variant, Seed: seed, Set: set}, pf)
+			}
+			if pf.record != "" {
+				return badInput("--record needs the player: run kvdo demo %s on a terminal, without --headless", d.ID)
+			}
 			pack, err := loadContent(cmd)
 			if err != nil {
 				return err
@@ -100,7 +108,7 @@ a kvdo.demo.result document, version 1 (schema: demos/schema/result.v1.schema.js
 				return err
 			}
 			if !headless {
-				fmt.Fprintln(cmd.ErrOrStderr(), "note: the animated player comes with the TUI; printing the narrated timeline (--headless skips this note)")
+				fmt.Fprintln(cmd.ErrOrStderr(), "note: not a terminal, so no player; printing the narrated timeline (--headless skips this note)")
 			}
 			if format == "json" {
 				b, err := res.JSON()
@@ -122,6 +130,7 @@ a kvdo.demo.result document, version 1 (schema: demos/schema/result.v1.schema.js
 	f.StringArrayVar(&sets, "set", nil, "set a demo parameter, name=value (repeatable)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.BoolVar(&captions, "captions", false, "print only the narrated lines and the outcome (text format)")
+	pf.register(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

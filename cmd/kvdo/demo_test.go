@@ -94,9 +94,9 @@ func TestDemoHeadlessPrintsTheNarratedTimelineAndJSON(t *testing.T) {
 	}
 }
 
-func TestDemoWithoutHeadlessSaysThePlayerComesWithTheTUI(t *testing.T) {
+func TestDemoWithoutHeadlessOffATerminalSaysThereIsNoPlayer(t *testing.T) {
 	code, _, errOut := runDemoCmd(t, "demo", "race")
-	if code != 0 || !strings.Contains(errOut, "player comes with the TUI") {
+	if code != 0 || !strings.Contains(errOut, "not a terminal, so no player") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
+	"github.com/kvdo/kvdo/internal/app"
 	"github.com/spf13/cobra"
 )
 
@@ -114,6 +115,7 @@ shows why through demos that run on a deterministic simulation of the edge.`,
 		newDemoCmd(),
 		newSimulateCmd(),
 		newContentCmd(),
+		newVerifyCmd(),
 	)
 	return root
 }
@@ -131,7 +133,7 @@ func badInput(format string, a ...any) error {
 
 func exitCode(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || app.IsBadInput(err) {
 		return 2
 	}
 	// cobra reports unknown commands and argument-count errors as plain

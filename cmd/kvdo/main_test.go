@@ -18,3 +18,15 @@ func TestErrorsKeepTheFilePathAsWritten(t *testing.T) {
 		t.Fatalf("error output %q changed the path's case", b.String())
 	}
 }
+
+func TestKvdoWithoutATerminalPrintsWhatToRunAndExitsZero(t *testing.T) {
+	code, out, errs := runCapture(t)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"needs a terminal", "kvdo advise --answers", "kvdo demo --list"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the hint lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strconv"
 	"syscall"
 	"time"
 
-	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/demos"
 	"github.com/kvdo/kvdo/edge"
 	"github.com/spf13/cobra"
@@ -170,22 +168,6 @@ func maxRSS() int64 {
 		return ru.Maxrss
 	}
 	return ru.Maxrss * 1024
-}
-
-// loadContent loads the embedded content pack, or --content DIR.
-func loadContent(cmd *cobra.Command) (*content.Pack, error) {
-	dir, _ := cmd.Flags().GetString("content")
-	if dir == "" {
-		return content.LoadDefault()
-	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, badInput("--content %s: expected a directory holding a content pack", dir)
-	}
-	p, err := content.Load(os.DirFS(dir))
-	if err != nil {
-		return nil, badInput("%v", err)
-	}
-	return p, nil
 }
 
 // secondsFlag is a duration flag that prints whole seconds as people write

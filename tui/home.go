@@ -1,0 +1,109 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/kvdo/kvdo/tui/common"
+)
+
+// homeEntry is one line of the home menu.
+type homeEntry struct {
+	title, desc string
+	key         key.Binding
+	to          state // stateQuit leaves
+}
+
+// homeScreen is the menu kvdo opens on.
+type homeScreen struct {
+	com     *common.Common
+	entries []homeEntry
+	cursor  int
+}
+
+func newHome(com *common.Common) homeScreen {
+	k := com.Keys
+	return homeScreen{com: com, entries: []homeEntry{
+		{"Advise", "a new review: answer questions, watch the leaning form", k.Home.Advise, stateInterview},
+		{"Open review", "continue a saved review file", k.Home.Open, stateOpen},
+		{"Demos", "lost updates, stale reads, stampedes on a simulated edge", k.Home.Demos, stateDemos},
+		{"Learn", "the decision table, glossary, every fact and its source", k.Home.Learn, stateLearn},
+		{"Quit", "", k.Global.Quit, stateQuit},
+	}}
+}
+
+// gotoMsg asks the root to open a screen from home.
+type gotoMsg struct{ to state }
+
+func (s homeScreen) update(msg tea.Msg) (homeScreen, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return s, nil
+	}
+	nav := s.com.Keys.Nav
+	switch {
+	case key.Matches(km, nav.Up):
+		s.cursor = (s.cursor + len(s.entries) - 1) % len(s.entries)
+	case key.Matches(km, nav.Down):
+		s.cursor = (s.cursor + 1) % len(s.entries)
+	case key.Matches(km, nav.Top):
+		s.cursor = 0
+	case key.Matches(km, nav.Bottom):
+		s.cursor = len(s.entries) - 1
+	case key.Matches(km, nav.Select):
+		return s, goTo(s.entries[s.cursor].to)
+	default:
+		for i, e := range s.entries {
+			if key.Matches(km, e.key) {
+				s.cursor = i
+				return s, goTo(e.to)
+			}
+		}
+	}
+	return s, nil
+}
+
+func goTo(to state) tea.Cmd {
+	return func() tea.Msg { return gotoMsg{to} }
+}
+
+func (s homeScreen) view(w, h int) string {
+	st := s.com.Styles
+	var b strings.Builder
+	b.WriteString("\n")
+	b.WriteString(st.Title.Render("kvdo") + "  " + st.Subtitle.Render("where should this edge state live?") + "\n")
+	b.WriteString(st.Muted.Render(wrap("Workers KV, a Durable Object, or both: an interview that ends in a decision record, and demos that show why.", w-2)) + "\n\n")
+	titleW := 0
+	for _, e := range s.entries {
+		titleW = max(titleW, len(e.title))
+	}
+	for i, e := range s.entries {
+		marker, title, desc := "  ", st.Menu.Item.Render(e.title), st.Menu.Desc.Render(e.desc)
+		if i == s.cursor {
+			marker, title, desc = st.Accent.Render("› "), st.Menu.Selected.Render(e.title), st.Menu.SelectedDesc.Render(e.desc)
+		}
+		hot := st.Menu.Key.Render(e.key.Help().Key)
+		line := marker + hot + "  " + title + strings.Repeat(" ", titleW-len(e.title))
+		if e.desc != "" && w >= 70 {
+			line += "  " + desc
+		}
+		b.WriteString(line + "\n")
+		if e.desc != "" && w < 70 && i == s.cursor {
+			b.WriteString("      " + desc + "\n")
+		}
+	}
+	return indent(b.String(), 2)
+}
+
+func (s homeScreen) help() common.Help {
+	k := s.com.Keys
+	return common.Help{
+		Short: []key.Binding{k.Nav.Select, k.Home.Advise, k.Home.Open, k.Home.Demos, k.Home.Learn, k.Global.Help, k.Global.Quit},
+		Full: [][]key.Binding{
+			{k.Nav.Up, k.Nav.Down, k.Nav.Top, k.Nav.Bottom, k.Nav.Select},
+			{k.Home.Advise, k.Home.Open, k.Home.Demos, k.Home.Learn},
+			{k.Global.Help, k.Global.Back, k.Global.Quit, k.Global.ForceQuit},
+		},
+	}
+}
