@@ -206,7 +206,7 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 		}
 		after := "never"
 		if p.sawNew {
-			after = strconv.FormatFloat(secs(p.newAfter), 'f', 1, 64) + " s"
+			after = fmtDur(p.newAfter)
 			if p.newAfter > worst {
 				worst, worstPoP = p.newAfter, w.Code(pops[i])
 			}

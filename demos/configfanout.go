@@ -574,13 +574,13 @@ func (f *fanoutRun) report() {
 
 	t := Table{Title: "per reader PoP", Columns: []string{"PoP", "reads", "stale", "torn", "longest stale window", "final config after"}}
 	for i, p := range pops {
-		win := strconv.FormatFloat(secs(p.window), 'f', 1, 64) + " s"
+		win := fmtDur(p.window)
 		if p.windowOpen {
 			win = "over " + win
 		}
 		after := "never"
 		if p.finalAfter >= 0 {
-			after = strconv.FormatFloat(secs(p.finalAfter), 'f', 1, 64) + " s"
+			after = fmtDur(p.finalAfter)
 		}
 		t.Rows = append(t.Rows, []string{w.Code(f.readers[i]), strconv.Itoa(p.reads), strconv.Itoa(p.stale),
 			strconv.Itoa(p.torn), win, after})
@@ -662,8 +662,8 @@ func (f *fanoutRun) outcome(pops []popSummary, acked, lost, entries, finalVersio
 			fmt.Fprintf(&b, " (%s refused with 429, then retried)", plural(refused, "write"))
 		}
 		if stale > 0 {
-			fmt.Fprintf(&b, "; readers lagged for at most %.1f s after a commit (%s; publish every %s, cacheTtl %s)",
-				secs(worst), worstPoP, fmtDur(f.every), fmtDur(f.ttl))
+			fmt.Fprintf(&b, "; readers lagged for at most %s after a commit (%s; publish every %s, cacheTtl %s)",
+				fmtDur(worst), worstPoP, fmtDur(f.every), fmtDur(f.ttl))
 		} else {
 			b.WriteString("; no reader read a config older than KV's")
 		}
@@ -673,7 +673,7 @@ func (f *fanoutRun) outcome(pops []popSummary, acked, lost, entries, finalVersio
 			fmt.Fprintf(&b, "; read-add-write gave them only %s, so %d reused a version another edit had taken",
 				plural(acked-lost, "distinct version"), lost)
 		}
-		fmt.Fprintf(&b, "; readers lagged for up to %.1f s (%s)", secs(worst), worstPoP)
+		fmt.Fprintf(&b, "; readers lagged for up to %s (%s)", fmtDur(worst), worstPoP)
 	}
 	switch {
 	case torn == 0:

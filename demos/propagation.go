@@ -136,7 +136,7 @@ func (s *scenario) propagationReport(w *edge.World, pops []edge.PoPID, stats []p
 		warms = append(warms, p.warm)
 		after := "never"
 		if p.sawNew {
-			after = strconv.FormatFloat(secs(p.visibleAfter), 'f', 1, 64) + " s"
+			after = fmtDur(p.visibleAfter)
 			if p.visibleAfter > worst {
 				worst, worstPoP = p.visibleAfter, w.Code(pops[i])
 			}
@@ -165,7 +165,7 @@ func (s *scenario) propagationReport(w *edge.World, pops []edge.PoPID, stats []p
 	if stats[0].firstAfterIsOK {
 		fmt.Fprintf(&b, "%s saw the write at once", writer)
 	} else {
-		fmt.Fprintf(&b, "even %s, the writing PoP, read the old answer for %.1f s (visibility at the writer is usual, not guaranteed)", writer, secs(stats[0].visibleAfter))
+		fmt.Fprintf(&b, "even %s, the writing PoP, read the old answer for %s (visibility at the writer is usual, not guaranteed)", writer, fmtDur(stats[0].visibleAfter))
 	}
 	old := "the old value"
 	if !exists {
@@ -175,7 +175,7 @@ func (s *scenario) propagationReport(w *edge.World, pops []edge.PoPID, stats []p
 	case stale == 0:
 		fmt.Fprintf(&b, "; no PoP had a cached copy, so every read after the write fetched the new value")
 	case worstPoP != "":
-		fmt.Fprintf(&b, "; other PoPs served %s for up to %.1f s (%s, cacheTtl %s)", old, secs(worst), worstPoP, fmtDur(ttl))
+		fmt.Fprintf(&b, "; other PoPs served %s for up to %s (%s, cacheTtl %s)", old, fmtDur(worst), worstPoP, fmtDur(ttl))
 	}
 	if converged {
 		b.WriteString(", then every PoP converged")

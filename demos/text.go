@@ -3,6 +3,7 @@ package demos
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -101,7 +102,7 @@ func (r *Result) TextWith(opt TextOptions) string {
 		fmt.Fprintf(&b, "\n%s\n", t.Title)
 		writeTable(&b, t)
 	}
-	fmt.Fprintf(&b, "\nverdict  %s\n", verdictText(r.Verdict))
+	b.WriteString("\nverdict  " + verdictText(r.Verdict, width))
 	writeWrapped(&b, "outcome  ", "         ", r.Outcome, width)
 	return b.String()
 }
@@ -172,7 +173,7 @@ func fmtMetric(m Metric, v float64) string {
 	case "%":
 		return strconv.FormatFloat(v, 'f', 0, 64) + "%"
 	case "x":
-		return groupThousands(strconv.FormatFloat(v, 'f', 0, 64)) + "x"
+		return FormatCount(int64(math.Round(v))) + "x"
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64) + " " + m.Unit
 }
