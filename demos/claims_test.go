@@ -4,7 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/edge"
 )
 
@@ -318,5 +320,19 @@ func TestAConditionalCaptionIsWithheldWhereItsClaimIsFalse(t *testing.T) {
 	t.Logf("the second read had no other increment in flight in %d of %d seeds", moved, claimSeeds)
 	if moved == 0 {
 		t.Fatal("in no seed was the second read free of another increment: the test checks nothing")
+	}
+}
+
+// Every placeholder the content loader accepts is filled, and braces that
+// name none are kept as written.
+func TestEveryNarrationPlaceholderIsFilled(t *testing.T) {
+	ev := &edge.Event{Actor: "LHR", Version: 3, At: 1500 * time.Millisecond}
+	for _, name := range content.NarrationPlaceholders {
+		if _, ok := placeholder(name, ev); !ok {
+			t.Errorf("placeholder {%s} is accepted in narration.yaml but never filled", name)
+		}
+	}
+	if got, want := fillCaption("{actor} has v{version} at {at}; {unknown} stays", ev), "LHR has v3 at +1.50 s; {unknown} stays"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

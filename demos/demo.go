@@ -359,6 +359,9 @@ func (s *scenario) worldWith(cfg edge.Config) (*edge.World, error) {
 		if s.watch != nil {
 			s.watch(w, e)
 		}
+		if len(s.observers) == 0 {
+			return
+		}
 		ev := *e // a note made below may move the trace in memory
 		for _, fn := range s.observers {
 			fn(&ev)

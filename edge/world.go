@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 )
 
@@ -88,6 +89,7 @@ type World struct {
 	queue   []event
 	events  int64 // events executed
 	oneWay  [][]time.Duration
+	sites   map[uintptr]string // callSite: a program counter's "file.go:LINE"
 	pops    []PoP
 	popIdx  map[string]PoPID
 	netRand *rand.Rand
@@ -366,6 +368,14 @@ func (w *World) emit(e Event) {
 	if e.ActorKind == "" {
 		e.ActorKind = w.actorKind(e.Actor)
 	}
+	if len(w.trace) == cap(w.trace) {
+		// Double, as append does only for small slices: past a few hundred
+		// events it grows by a quarter at a time, copying the trace (328
+		// bytes an event) over and over.
+		grown := make([]Event, len(w.trace), max(2*cap(w.trace), 256))
+		copy(grown, w.trace)
+		w.trace = grown
+	}
 	w.trace = append(w.trace, e)
 	if w.watch != nil {
 		w.watch(&w.trace[e.Seq])
@@ -401,11 +411,25 @@ func (w *World) callSite(skip int) string {
 	if !w.cfg.Trace {
 		return ""
 	}
-	_, file, line, ok := runtime.Caller(skip + 1)
-	if !ok {
+	var pc [1]uintptr
+	if runtime.Callers(skip+2, pc[:]) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s:%d", filepath.Base(file), line)
+	// Naming a program counter is the costly part, and a run calls from
+	// a few dozen lines: each is named once.
+	if site, ok := w.sites[pc[0]]; ok {
+		return site
+	}
+	f, _ := runtime.CallersFrames(pc[:]).Next()
+	site := ""
+	if f.File != "" {
+		site = filepath.Base(f.File) + ":" + strconv.Itoa(f.Line)
+	}
+	if w.sites == nil {
+		w.sites = map[uintptr]string{}
+	}
+	w.sites[pc[0]] = site
+	return site
 }
 
 // recordOp appends an operation to the history when it is on.
