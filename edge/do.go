@@ -292,7 +292,7 @@ func (ns *DONamespace) newObject(id DOID) *doObject {
 	o := &doObject{ns: ns, id: id, actor: objectPrefix + name, phase: PhaseCold, data: map[string]doVal{}, durable: map[string]doVal{}}
 	o.ctx = &DOContext{o: o}
 	o.ctx.storage = DOStorage{o: o}
-	o.runFn, o.commitFn, o.idleFn, o.readFn = o.runCur, o.commit, o.idleCheck, o.readDone
+	o.runFn, o.commitFn, o.readFn = o.runCur, o.commit, o.readDone
 	ns.objects[id.hex] = o
 	ns.order = append(ns.order, o)
 	return o

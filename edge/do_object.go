@@ -230,10 +230,12 @@ type doObject struct {
 
 	lastBusy    time.Duration
 	lastRequest time.Duration // when a request was last in flight
-	idleArmed   bool
+	idleArmed   bool          // a check on leaving memory is due at idleDue
+	idleDue     time.Duration
+	idleTimer   uint64        // the armed check, withdrawn when an earlier one replaces it
 	idleFor     time.Duration // the current idle spell's length (0: not drawn)
 
-	runFn, commitFn, idleFn, readFn func() // bound once: scheduling them does not allocate
+	runFn, commitFn, readFn func() // bound once: scheduling them does not allocate
 }
 
 // emit records an event of the object, stamped with its phase.
@@ -525,17 +527,25 @@ func (o *doObject) dueToLeave() (time.Duration, bool) {
 	return 0, false
 }
 
-// maybeIdle arms the timer that takes the object out of memory. One
-// timer at a time: it re-checks when it fires rather than being re-armed
-// by every request.
+// maybeIdle arms the check that takes the object out of memory. One
+// check at a time, which re-checks when it fires rather than being
+// re-armed by every request; but a due time that moves earlier replaces
+// it: an object quiet with I/O pending (due 15 minutes after its last
+// request) that becomes idle when the I/O returns is due 10 s later.
 func (o *doObject) maybeIdle() {
-	if o.idleArmed {
+	due, ok := o.dueToLeave()
+	if !ok || (o.idleArmed && o.idleDue <= due) {
 		return
 	}
-	if due, ok := o.dueToLeave(); ok {
-		o.idleArmed = true
-		o.ns.w.At(due, o.idleFn)
+	o.armIdle(due)
+}
+
+func (o *doObject) armIdle(due time.Duration) {
+	if o.idleArmed {
+		o.ns.w.cancel(o.idleTimer) // replaced by an earlier check
 	}
+	o.idleArmed, o.idleDue = true, due
+	o.idleTimer = o.ns.w.timer(due, o.idleCheck)
 }
 
 func (o *doObject) idleCheck() {
@@ -546,8 +556,7 @@ func (o *doObject) idleCheck() {
 		return // armed again when it next falls quiet
 	}
 	if w.now < due {
-		o.idleArmed = true
-		w.At(due, o.idleFn)
+		o.armIdle(due)
 		return
 	}
 	switch {

@@ -536,6 +536,44 @@ func TestDOPendingTimerKeepsAnObjectAtMostFifteenMinutes(t *testing.T) {
 	}
 }
 
+// napperObject answers at once, then waits on a short timer: quiet with a
+// timer pending, then idle once it fires.
+type napperObject struct{ nap time.Duration }
+
+func (s *napperObject) Fetch(o *DOContext, r *DORequest) {
+	r.Respond(200, "ok")
+	o.SetTimeout(s.nap, func() {})
+}
+
+// Facts do-hibernate-idle-s and do-pending-limit-min: the 15 minutes a
+// pending timer or I/O may keep an object are a ceiling, not a sentence.
+// Once the last await returns the object meets the hibernation
+// conditions, and it hibernates about 10 s later.
+func TestDOObjectHibernatesTenSecondsAfterItsLastAwaitReturns(t *testing.T) {
+	for _, nap := range []time.Duration{100 * time.Millisecond, 5 * time.Second, 3 * time.Minute} {
+		w := newDOWorld(t, Production, 1, true)
+		stub := w.DurableObjects("N", DOClass{Name: "Napper", New: func(*DOContext) DOInstance { return &napperObject{nap: nap} }}).GetByName("n")
+		callAt(w, stub, "LHR", "/", 0)
+		w.Run()
+		var left []Event
+		for _, e := range w.Trace() {
+			if e.Kind == EvDOEvict || e.Kind == EvDOHibernate {
+				left = append(left, e)
+			}
+		}
+		// The request reaches the object within a few ms; the timer fires
+		// nap later; hibernation follows 10 s after that.
+		due := nap + 10*time.Second
+		if len(left) != 1 || left[0].Kind != EvDOHibernate || left[0].At < due || left[0].At > due+100*time.Millisecond {
+			t.Errorf("timer of %v: left memory %+v; want one hibernation about %v in", nap, left, due)
+		} else if w.Now() != left[0].At {
+			// The 15-minute check armed while the timer was pending was
+			// withdrawn: it must not drag the run's clock along.
+			t.Errorf("timer of %v: the run ended at %v, after its last event at %v", nap, w.Now(), left[0].At)
+		}
+	}
+}
+
 func TestDOOverloadedPastTheSoftLimit(t *testing.T) {
 	run := func(rate float64, d time.Duration) (ok, over int, errs []error) {
 		w := newDOWorld(t, Production, 1, false)

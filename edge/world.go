@@ -83,16 +83,18 @@ type event struct {
 
 // World is one simulation run.
 type World struct {
-	cfg     Config
-	now     time.Duration
-	seq     uint64
-	queue   []event
-	events  int64 // events executed
-	oneWay  [][]time.Duration
-	sites   map[uintptr]string // callSite: a program counter's "file.go:LINE"
-	pops    []PoP
-	popIdx  map[string]PoPID
-	netRand *rand.Rand
+	cfg    Config
+	now    time.Duration
+	seq    uint64
+	queue  []event
+	events int64 // events executed
+	oneWay [][]time.Duration
+	sites  map[uintptr]string // callSite: a program counter's "file.go:LINE"
+	// cancelled are timers withdrawn before their time (see cancel).
+	cancelled map[uint64]struct{}
+	pops      []PoP
+	popIdx    map[string]PoPID
+	netRand   *rand.Rand
 
 	trace   []Event
 	history History
@@ -208,6 +210,23 @@ func (w *World) At(t time.Duration, fn func()) {
 	w.push(event{at: t, seq: w.seq, fn: fn})
 }
 
+// timer schedules fn at t, as At does, and returns the number by which
+// cancel withdraws it.
+func (w *World) timer(t time.Duration, fn func()) uint64 {
+	w.At(t, fn)
+	return w.seq
+}
+
+// cancel withdraws a timer that has not run: when its time comes it
+// neither runs nor moves the clock, so a run whose last timer was
+// withdrawn ends with its last real event.
+func (w *World) cancel(seq uint64) {
+	if w.cancelled == nil {
+		w.cancelled = map[uint64]struct{}{}
+	}
+	w.cancelled[seq] = struct{}{}
+}
+
 // After schedules fn d after now.
 func (w *World) After(d time.Duration, fn func()) { w.At(w.now+d, fn) }
 
@@ -224,6 +243,12 @@ func (w *World) RunUntil(t time.Duration) {
 			return
 		}
 		ev := w.pop()
+		if len(w.cancelled) > 0 {
+			if _, gone := w.cancelled[ev.seq]; gone {
+				delete(w.cancelled, ev.seq)
+				continue // withdrawn: it neither runs nor moves the clock
+			}
+		}
 		w.now = ev.at
 		w.events++
 		ev.fn()
