@@ -8,18 +8,27 @@ import (
 	"github.com/kvdo/kvdo/content"
 )
 
-// Confidence levels, from the score margin between the primary and the
-// best other viable option.
+// Confidence levels.
 const (
 	ConfidenceHigh   = "high"
 	ConfidenceMedium = "medium"
 	ConfidenceLow    = "low"
 
-	// A margin of this many points or more is high confidence; of
-	// mediumMargin or more, medium. Rule scores run from 1 to 6, so high
-	// means at least one strong rule separates the two.
+	// A margin of this many points or more over the runner-up is high
+	// confidence; of mediumMargin or more, medium. Rule scores run from 1
+	// to 6, so high means at least one strong rule separates the two. An
+	// option that wins without a runner-up (the only viable one, or one an
+	// answer settles) is judged by its own score on the same scale.
 	highMargin   = 5
 	mediumMargin = 2
+)
+
+// What a confidence rests on (Recommendation.ConfidenceBasis).
+const (
+	BasisMargin     = "margin"
+	BasisPreferred  = "preferred"
+	BasisOnlyViable = "only-viable"
+	BasisLeastBad   = "least-bad"
 )
 
 // NoViableOption is the id of the warning raised when every option is
@@ -34,6 +43,8 @@ type tally struct {
 	fired    []*content.Rule
 }
 
+// runRules applies the pack's rules to a, which must already hold the
+// derived quantities (withDerived).
 func runRules(pack *content.Pack, a Answers) tally {
 	n := len(pack.Options)
 	t := tally{score: make(map[string]int, n), prefer: make(map[string]bool, n), ruledOut: make(map[string]*content.Rule, n)}
@@ -86,13 +97,77 @@ func boolFirst(a bool) int {
 	return 1
 }
 
-// primary is the best option for a, without the rest of the report: the
-// flip search calls it once per alternative answer. viable is false when
-// every option is ruled out and the primary is only the least bad.
-func primary(pack *content.Pack, a Answers) (id string, viable bool) {
-	t := runRules(pack, a)
-	id = t.order(pack)[0]
-	return id, t.ruledOut[id] == nil
+// primaryOf is the best option for answers that already hold their
+// derived quantities, without the rest of the report; viable is false when
+// every option is ruled out and the primary is only the least bad. The
+// flip search calls it hundreds of times per item, so it
+// keeps its tallies in slices indexed like pack.Options rather than maps,
+// and ranks exactly as tally.order does.
+func primaryOf(pack *content.Pack, a Answers) (id string, viable bool) {
+	n := len(pack.Options)
+	var buf [8]int
+	score := buf[:0]
+	if n > len(buf) {
+		score = make([]int, 0, n)
+	}
+	score = score[:n]
+	var flags [8]uint8 // bit 1: ruled out, bit 2: preferred
+	fl := flags[:0]
+	if n > len(flags) {
+		fl = make([]uint8, 0, n)
+	}
+	fl = fl[:n]
+	for i := range score {
+		score[i], fl[i] = 0, 0
+	}
+	for i := range pack.Rules {
+		r := &pack.Rules[i]
+		if !r.When.Holds(a) {
+			continue
+		}
+		for _, e := range r.Effects {
+			j := optionIndex(pack, e.Option)
+			if j < 0 {
+				continue
+			}
+			switch {
+			case e.RuleOut:
+				fl[j] |= 1
+			default:
+				score[j] += e.Score
+				if e.Prefer {
+					fl[j] |= 2
+				}
+			}
+		}
+	}
+	best := 0
+	better := func(x, y int) bool { // does option x rank ahead of option y?
+		vx, vy := fl[x]&1 == 0, fl[y]&1 == 0
+		if vx != vy {
+			return vx
+		}
+		px, py := vx && fl[x]&2 != 0, vy && fl[y]&2 != 0
+		if px != py {
+			return px
+		}
+		return score[x] > score[y] // ties keep options.yaml order
+	}
+	for j := 1; j < n; j++ {
+		if better(j, best) {
+			best = j
+		}
+	}
+	return pack.Options[best].ID, fl[best]&1 == 0
+}
+
+func optionIndex(pack *content.Pack, id string) int {
+	for i := range pack.Options {
+		if pack.Options[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // EvaluateReview evaluates every item of r, in the file's order.
@@ -106,42 +181,78 @@ func EvaluateReview(pack *content.Pack, r Review) []Recommendation {
 
 // Evaluate runs the pack's rules on one item and builds its
 // recommendation. It is deterministic: the same pack and item give the
-// same Recommendation, down to the order of every list.
+// same Recommendation, down to the order of every list. Partial answers
+// are fine (the interview calls it after every answer): a rule whose
+// questions are unanswered does not fire.
 func Evaluate(pack *content.Pack, item Item) Recommendation {
-	a := item.Answers
-	if a == nil {
-		a = Answers{}
+	raw := item.Answers
+	if raw == nil {
+		raw = Answers{}
 	}
+	a := withDerived(pack, raw)
 	t := runRules(pack, a)
 	order := t.order(pack)
 	best := order[0]
 	opt := pack.Option(best)
+	viable := t.ruledOut[best] == nil
 
 	rec := Recommendation{
-		Item:      item.Name,
-		Primary:   OptionID(best),
-		Ranking:   ranking(pack, t, order),
-		Reasons:   reasons(t),
-		Flips:     flips(pack, a, best),
-		Warnings:  warnings(pack, a, t, best),
-		Pitfalls:  slices.Clone(opt.Pitfalls),
-		Checklist: slices.Clone(opt.Checklist),
-		Sketch:    Sketch{Language: "typescript", Code: opt.Sketch},
+		Item:    item.Name,
+		Primary: OptionID(best),
+		Ranking: ranking(pack, t, order),
+		Reasons: reasons(pack, t, a),
+		Flips:   flips(pack, raw, best),
 	}
-	rec.Confidence = confidence(t, order)
-	rec.Summary = summary(pack, t, rec)
+	if len(order) > 1 {
+		rec.RunnerUp = OptionID(order[1])
+	}
+	rec.Kind, rec.KindInferred = kindOf(raw)
+	rec.Warnings = warnings(pack, a, t, best)
+	rec.Confidence, rec.ConfidenceBasis, rec.ConfidenceText = confidence(pack, t, order, rec.Warnings)
+	if viable {
+		rec.Layer = layer(pack, a, best)
+	}
+	for i := range opt.Pitfalls {
+		if opt.Pitfalls[i].Holds(a) {
+			rec.Pitfalls = append(rec.Pitfalls, pack.Explain(opt.Pitfalls[i].Text, a))
+		}
+	}
+	for i := range opt.Checklist {
+		if opt.Checklist[i].Holds(a) {
+			rec.Checklist = append(rec.Checklist, pack.Explain(opt.Checklist[i].Text, a))
+		}
+	}
+	rec.Sketch = sketch(pack, opt, a, rec.Kind, "", viable)
+	if rec.Layer != nil {
+		rec.Layer.Sketch = sketch(pack, opt, a, rec.Kind, rec.Layer.Kind, viable)
+	}
+	rec.Design = design(pack, a, best, rec.Layer)
+	rec.Summary = summary(pack, rec)
 	for _, p := range opt.Providers {
 		rec.Providers = append(rec.Providers, Provider{Platform: p.Platform, Equivalent: p.Equivalent})
 	}
 	var prices []priceRef
 	for _, r := range rec.Ranking {
-		if r.Viable {
-			c, used := estimate(pack, string(r.Option), a)
-			rec.Costs = append(rec.Costs, c)
-			prices = append(prices, used...)
+		// Every viable option, and the primary even when it is only the
+		// least bad: a choice is never left unpriced.
+		if !r.Viable && r.Option != rec.Primary {
+			continue
 		}
+		var l *Layer
+		if r.Option == rec.Primary {
+			l = rec.Layer
+		} else if r.Viable {
+			// An alternative is priced as the design it would be, front
+			// layer included, so the comparison is like with like.
+			l = layer(pack, a, string(r.Option))
+		}
+		c, used := estimate(pack, string(r.Option), a, l)
+		c.Viable = r.Viable
+		c.Sources = costSources(pack, used)
+		rec.Costs = append(rec.Costs, c)
+		prices = append(prices, used...)
 	}
-	rec.Sources = sources(pack, t, opt, a, len(rec.Costs) > 0, prices)
+	rec.Sources = sources(pack, t, opt, a, best, rec.Layer, prices)
 	emptyNotNil(&rec)
 	return rec
 }
@@ -187,24 +298,32 @@ func ranking(pack *content.Pack, t tally, order []string) []Ranked {
 			Summary: o.Summary,
 			Pros:    []string{},
 			Cons:    []string{},
+			For:     []string{},
+			Against: []string{},
 		}
-		// Reasons from these answers come first, the option's general
-		// traits after them.
+		// What these answers make matter comes first, the option's
+		// general traits after it. Each effect speaks for its option: a
+		// rule's title would read as a pro of one option and a con of
+		// another.
 		for _, rule := range t.fired {
 			for _, e := range rule.Effects {
 				if e.Option != id {
 					continue
 				}
-				label := rule.Title + " (" + rule.ID + ")"
-				if e.Prefer || e.Score > 0 {
-					r.Pros = append(r.Pros, label)
+				text := e.Text
+				if text == "" {
+					text = rule.Title
+				}
+				text = capitalise(text) + " (" + rule.ID + ")"
+				if e.Good() {
+					r.For = append(r.For, text)
 				} else {
-					r.Cons = append(r.Cons, label)
+					r.Against = append(r.Against, text)
 				}
 			}
 		}
-		r.Pros = append(r.Pros, o.Strengths...)
-		r.Cons = append(r.Cons, o.Costs...)
+		r.Pros = append(append(r.Pros, r.For...), o.Strengths...)
+		r.Cons = append(append(r.Cons, r.Against...), o.Costs...)
 		if rule := t.ruledOut[id]; rule != nil {
 			r.RuledOut = rule.Rationale + " (rule " + rule.ID + ")"
 		}
@@ -213,13 +332,44 @@ func ranking(pack *content.Pack, t tally, order []string) []Ranked {
 	return out
 }
 
-func reasons(t tally) []Reason {
+func capitalise(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+func reasons(pack *content.Pack, t tally, a Answers) []Reason {
 	out := make([]Reason, 0, len(t.fired))
 	for _, r := range t.fired {
-		qs := r.When.QuestionIDs()
-		out = append(out, Reason{Rule: r.ID, Text: r.Rationale, Questions: qs, Effect: effectText(r)})
+		rs := Reason{
+			Rule: r.ID, Title: r.Title, Text: r.Rationale, Questions: answerIDs(pack, &r.When),
+			Effect: effectText(r), Because: pack.Explain(r.Because, a), Effects: []ReasonEffect{},
+			Facts: orEmpty(r.Facts),
+		}
+		if rs.Because == "" {
+			rs.Because = r.Title + "."
+		}
+		for _, e := range r.Effects {
+			rs.Effects = append(rs.Effects, ReasonEffect{Option: OptionID(e.Option), Score: e.Score, RuleOut: e.RuleOut, Prefer: e.Prefer, Text: e.Text})
+		}
+		out = append(out, rs)
 	}
 	return out
+}
+
+// answerIDs lists the answers a condition reads, derived quantities
+// replaced by the answers they come from, once each in order.
+func answerIDs(pack *content.Pack, c *content.Condition) []string {
+	var ids []string
+	for _, q := range c.QuestionIDs() {
+		for _, id := range pack.Sources(q) {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
 }
 
 // effectText summarises a rule's effects: "prefers durable-object (+5);
@@ -247,39 +397,75 @@ func effectText(r *content.Rule) string {
 	return strings.Join(parts, "; ")
 }
 
-func confidence(t tally, order []string) string {
+// confidence judges the primary by its margin over the runner-up; with no
+// runner-up standing (the only viable option) or an answer that settles
+// it (preferred), by its own score on the same scale. A warning on the
+// primary lowers it one step. A least-bad primary is always low.
+func confidence(pack *content.Pack, t tally, order []string, ws []Warning) (level, basis, text string) {
 	best := order[0]
 	if t.ruledOut[best] != nil {
+		return ConfidenceLow, BasisLeastBad, "every option is ruled out by some answer; this is the least bad"
+	}
+	grade := func(points int) string {
+		switch {
+		case points >= highMargin:
+			return ConfidenceHigh
+		case points >= mediumMargin:
+			return ConfidenceMedium
+		}
 		return ConfidenceLow
 	}
-	if len(order) < 2 || t.ruledOut[order[1]] != nil {
-		return ConfidenceHigh // the only option left standing
-	}
-	switch margin := t.score[best] - t.score[order[1]]; {
-	case margin >= highMargin:
-		return ConfidenceHigh
-	case margin >= mediumMargin:
-		return ConfidenceMedium
-	}
-	return ConfidenceLow
-}
-
-func summary(pack *content.Pack, t tally, rec Recommendation) string {
-	opt := pack.Option(string(rec.Primary))
-	var deciding []string
-	for _, r := range t.fired {
-		for _, e := range r.Effects {
-			if e.Option == opt.ID && (e.Prefer || e.Score > 0) {
-				deciding = append(deciding, r.ID)
-			}
+	switch {
+	case len(order) < 2 || t.ruledOut[order[1]] != nil:
+		basis = BasisOnlyViable
+		level = grade(t.score[best])
+		text = fmt.Sprintf("the only option no answer rules out, with a score of %d", t.score[best])
+		if t.score[best] <= 0 {
+			text = fmt.Sprintf("won by elimination: the only option no answer rules out, though nothing in the answers favours it (score %d)", t.score[best])
+		}
+	case t.prefer[best] && !t.prefer[order[1]]:
+		basis = BasisPreferred
+		level = grade(t.score[best])
+		text = fmt.Sprintf("an answer settles it ahead of %s, with a score of %d", pack.Option(order[1]).Title, t.score[best])
+	default:
+		basis = BasisMargin
+		margin := t.score[best] - t.score[order[1]]
+		level = grade(margin)
+		text = fmt.Sprintf("%d %s ahead of %s", margin, plural(margin, "point", "points"), pack.Option(order[1]).Title)
+		if margin == 0 {
+			text = fmt.Sprintf("tied with %s, ahead only by the order of the options", pack.Option(order[1]).Title)
 		}
 	}
-	s := fmt.Sprintf("%s (%s confidence): %s", opt.Title, rec.Confidence, opt.Summary)
-	if t.ruledOut[opt.ID] != nil {
-		s += " Every option is ruled out by some answer; this is the least bad."
+	for _, w := range ws {
+		if w.Level == content.LevelWarning {
+			if level == ConfidenceHigh {
+				level = ConfidenceMedium
+			} else {
+				level = ConfidenceLow
+			}
+			text += "; lowered by a warning on it"
+			break
+		}
 	}
-	if len(deciding) > 0 {
-		s += " Favoured by " + strings.Join(deciding, ", ") + "."
+	return level, basis, text
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 || n == -1 {
+		return one
+	}
+	return many
+}
+
+func summary(pack *content.Pack, rec Recommendation) string {
+	opt := pack.Option(string(rec.Primary))
+	title := opt.Title
+	if rec.Layer != nil {
+		title += ", with the " + pack.Option(rec.Layer.Kind).Title + " in front"
+	}
+	s := fmt.Sprintf("%s (%s confidence: %s). %s", title, rec.Confidence, rec.ConfidenceText, rec.Design)
+	if rec.ConfidenceBasis == BasisLeastBad {
+		s += " Every option is ruled out by some answer; this is the least bad."
 	}
 	return s
 }
@@ -290,19 +476,21 @@ func warnings(pack *content.Pack, a Answers, t tally, best string) []Warning {
 		out = append(out, Warning{
 			ID:        NoViableOption,
 			Text:      "Every option is ruled out by at least one answer; the primary is only the least bad. Revisit the answers named in the ruled-out reasons, or split the state into parts with different needs.",
-			Questions: t.ruledOut[best].When.QuestionIDs(),
+			Questions: answerIDs(pack, &t.ruledOut[best].When),
+			Level:     content.LevelWarning,
+			Facts:     orEmpty(t.ruledOut[best].Facts),
 		})
 	}
 	for i := range pack.Warnings {
 		w := &pack.Warnings[i]
-		if w.When.Holds(a) {
-			out = append(out, Warning{ID: w.ID, Text: w.Text, Questions: w.When.QuestionIDs()})
+		if w.Applies(best) && w.When.Holds(a) {
+			out = append(out, Warning{ID: w.ID, Text: pack.Explain(w.Text, a), Questions: answerIDs(pack, &w.When), Level: w.Level, Facts: orEmpty(w.Facts)})
 		}
 	}
 	return out
 }
 
-func sources(pack *content.Pack, t tally, opt *content.Option, a Answers, costed bool, prices []priceRef) []Source {
+func sources(pack *content.Pack, t tally, opt *content.Option, a Answers, best string, l *Layer, prices []priceRef) []Source {
 	want := map[string]bool{}
 	for _, r := range t.fired {
 		for _, f := range r.Facts {
@@ -310,17 +498,29 @@ func sources(pack *content.Pack, t tally, opt *content.Option, a Answers, costed
 		}
 	}
 	for i := range pack.Warnings {
-		if pack.Warnings[i].When.Holds(a) {
-			for _, f := range pack.Warnings[i].Facts {
+		w := &pack.Warnings[i]
+		if w.Applies(best) && w.When.Holds(a) {
+			for _, f := range w.Facts {
 				want[f] = true
+			}
+		}
+	}
+	if l != nil {
+		for _, lr := range pack.Layers {
+			if lr.ID == l.Rule {
+				for _, f := range lr.Facts {
+					want[f] = true
+				}
 			}
 		}
 	}
 	for _, f := range opt.Facts {
 		want[f] = true
 	}
-	if costed {
-		want[monthFact] = true
+	for _, p := range prices {
+		if p.fact != "" {
+			want[p.fact] = true
+		}
 	}
 	var out []Source
 	for _, f := range pack.Facts { // pack order: stable
@@ -335,7 +535,7 @@ func sources(pack *content.Pack, t tally, opt *content.Option, a Answers, costed
 	}
 	for _, it := range plan.Items { // plan order: stable
 		for _, p := range prices {
-			if p.item == it.ID && !seen[it.ID] {
+			if p.item != "" && p.item == it.ID && !seen[it.ID] {
 				seen[it.ID] = true
 				out = append(out, Source{
 					ID:     "price:" + plan.ID + ":" + it.ID,
@@ -343,6 +543,39 @@ func sources(pack *content.Pack, t tally, opt *content.Option, a Answers, costed
 					Source: it.Source,
 					AsOf:   it.AsOf,
 				})
+			}
+		}
+	}
+	return out
+}
+
+// orEmpty keeps an empty list from encoding as null.
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// costSources are the source ids an estimate rests on: the facts it
+// assumed, in pack order, then the prices it used, in plan order.
+func costSources(pack *content.Pack, used []priceRef) []string {
+	out := []string{}
+	for _, f := range pack.Facts {
+		for _, u := range used {
+			if u.fact == f.ID {
+				out = append(out, f.ID)
+				break
+			}
+		}
+	}
+	if plan := pack.Pricing.Plan(costPlan); plan != nil {
+		for _, it := range plan.Items {
+			for _, u := range used {
+				if u.item == it.ID {
+					out = append(out, "price:"+plan.ID+":"+it.ID)
+					break
+				}
 			}
 		}
 	}

@@ -8,118 +8,132 @@ import (
 	"github.com/kvdo/kvdo/content"
 )
 
-// boundary is a threshold some rule compares a number question against.
-// When inclusive, t itself lies on the upper side (lt, gte: "< 60" versus
-// ">= 60"); otherwise on the lower side (lte, gt: "<= 1" versus "> 1").
-type boundary struct {
-	t         float64
-	inclusive bool // the upper side includes t (lt, gte, eq)
-}
-
 // flips finds the single answer changes that would change the primary:
 // the other value of a bool, every other choice, and for numbers the
-// nearest rule threshold on each side of the current value. Questions go
-// in pack order, lower values before higher, so the list is stable.
+// nearest threshold on each side of the current value. A number's
+// thresholds are those rules compare it with, and those they compare a
+// quantity derived from it with (reads per key moves with reads_per_s),
+// turned back into the answer's terms. Questions go in pack order, lower
+// values before higher, so the list is stable.
 func flips(pack *content.Pack, a Answers, base string) []Flip {
 	var out []Flip
 	// One scratch copy, each answer changed and restored in turn: the
 	// search evaluates dozens of variants per item.
 	alt := maps.Clone(a)
+	derive(pack, alt)
+	derived := maps.Clone(alt)
 	for i := range pack.Questions {
 		q := &pack.Questions[i]
 		cur, has := a[q.ID]
-		try := func(to any, text func() string) bool {
+		try := func(to any, threshold string) bool {
 			alt[q.ID] = to
-			p, viable := primary(pack, alt)
+			derive(pack, alt)
+			p, viable := primaryOf(pack, alt)
 			if has {
 				alt[q.ID] = cur
 			} else {
 				delete(alt, q.ID)
 			}
+			derive(pack, alt)
 			if p == base {
 				return false
 			}
-			msg := fmt.Sprintf("If %s were %s, the primary would be %s (%s)", q.ID, text(), p, pack.Option(p).Title)
+			was := " instead of " + show(pack, q.ID, cur)
+			if !has {
+				was = " (it is unanswered)"
+			}
+			msg := fmt.Sprintf("If %s were %s%s, the primary would be %s (%s)", q.ID, threshold, was, p, pack.Option(p).Title)
 			if !viable {
 				// Not a way out: say so rather than suggest an option
 				// those answers rule out.
 				msg += ", but only as the least bad: every option would be ruled out"
 			}
-			out = append(out, Flip{Question: q.ID, From: cur, To: to, Primary: OptionID(p), Text: msg + ".", LeastBad: !viable})
+			out = append(out, Flip{Question: q.ID, From: cur, To: to, Primary: OptionID(p), Text: msg + ".",
+				LeastBad: !viable, Threshold: threshold, Answered: has})
 			return true
-		}
-		was := func(v any) string {
-			if !has {
-				return " (it is unanswered)"
-			}
-			return " instead of " + show(v)
 		}
 		switch q.Type {
 		case content.TypeBool:
 			for _, v := range []bool{false, true} {
 				if !has || cur != v {
-					try(v, func() string { return show(v) + was(cur) })
+					try(v, show(pack, q.ID, v))
 				}
 			}
 		case content.TypeChoice:
 			for _, v := range q.Options {
 				if !has || cur != v {
-					try(v, func() string { return v + was(cur) })
+					try(v, v)
 				}
 			}
 		default:
-			numericFlips(pack, q, cur, has, try, was)
+			numericFlips(pack, q, cur, has, derived, try)
 		}
 	}
 	return out
 }
 
-func numericFlips(pack *content.Pack, q *content.Question, cur any, has bool, try func(any, func() string) bool, was func(any) string) {
-	bs := boundaries(pack, q.ID)
-	x, _ := cur.(float64)
-	below := func(b boundary) (float64, string) {
-		if b.inclusive {
-			return step(q, b.t, -1), "< " + show(b.t)
-		}
-		return b.t, "<= " + show(b.t)
-	}
-	above := func(b boundary) (float64, string) {
-		if b.inclusive {
-			return b.t, ">= " + show(b.t)
-		}
-		return step(q, b.t, +1), "> " + show(b.t)
-	}
-	attempt := func(v float64, rel string) bool {
-		if !q.InRange(v) {
+func numericFlips(pack *content.Pack, q *content.Question, cur any, has bool, derived Answers, try func(any, string) bool) {
+	bs := thresholds(pack, q, derived)
+	unit := q.Unit
+	at := func(v float64, b float64, up bool) bool {
+		if !q.InRange(v) || (q.Type == content.TypeInteger && v != float64(int64(v))) {
 			return false
 		}
-		return try(v, func() string { return fmt.Sprintf("%s (e.g. %s%s)", rel, show(v), was(cur)) })
+		var rel string
+		switch {
+		case up && v == b:
+			rel = content.FormatAnswer(unit, b) + " or more"
+		case up:
+			rel = "over " + content.FormatAnswer(unit, b)
+		case v == b:
+			rel = content.FormatAnswer(unit, b) + " or less"
+		default:
+			rel = "under " + content.FormatAnswer(unit, b)
+		}
+		return try(v, rel)
 	}
-	if !has {
-		// Unanswered: the first value, from the bottom, that changes the
-		// outcome.
-		for _, b := range bs {
-			v, rel := below(b)
-			if attempt(v, rel) {
+	x, _ := cur.(float64)
+	if !has && q.ID != qEntities {
+		// Unanswered, there is no current value to move from: one flip,
+		// the widest "under" bound that changes the outcome, else the
+		// lowest "or more".
+		for i := len(bs) - 1; i >= 0; i-- {
+			if at(step(q, bs[i], -1), bs[i], false) {
 				return
 			}
-			v, rel = above(b)
-			if attempt(v, rel) {
+		}
+		for _, b := range bs {
+			if at(b, b, true) || at(step(q, b, +1), b, true) {
 				return
 			}
 		}
 		return
 	}
-	// Downwards: the nearest threshold below the current value first.
-	for i := len(bs) - 1; i >= 0; i-- {
-		v, rel := below(bs[i])
-		if v < x && attempt(v, rel) {
+	if !has {
+		x = defaultEntityOnly // an unanswered entities counts as one key
+	}
+	// Downwards: the nearest threshold below the current value first;
+	// each tried at itself and just below it.
+	for i := len(bs) - 1; i >= 0 && has; i-- {
+		b := bs[i]
+		if b > x {
+			continue
+		}
+		if b < x && at(b, b, false) {
+			break
+		}
+		if v := step(q, b, -1); v < x && at(v, b, false) {
 			break
 		}
 	}
 	for _, b := range bs {
-		v, rel := above(b)
-		if v > x && attempt(v, rel) {
+		if b < x {
+			continue
+		}
+		if b > x && at(b, b, true) {
+			break
+		}
+		if v := step(q, b, +1); v > x && at(v, b, true) {
 			break
 		}
 	}
@@ -135,48 +149,50 @@ func step(q *content.Question, t float64, dir float64) float64 {
 	return t + dir*d
 }
 
-// boundaries lists the distinct thresholds the rules compare question id
-// against, ascending. Only rules count: warnings do not move the primary.
-func boundaries(pack *content.Pack, id string) []boundary {
-	seen := map[boundary]bool{}
-	var out []boundary
+// thresholds lists, ascending and once each, the values of question q at
+// which some rule's comparison changes: its own thresholds, and those of
+// the derived quantities it feeds, inverted at the other answers. Only
+// rules count: warnings do not move the primary.
+func thresholds(pack *content.Pack, q *content.Question, derived Answers) []float64 {
+	var out []float64
+	addT := func(t float64) {
+		if q.Type == content.TypeInteger {
+			t = float64(int64(t))
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	from := map[string]bool{}
+	for _, d := range pack.Derived {
+		if slices.Contains(d.From, q.ID) {
+			from[d.ID] = true
+		}
+	}
 	for i := range pack.Rules {
 		for _, c := range pack.Rules[i].When.Comparisons() {
 			t, ok := c.Value.(float64)
-			if c.Question != id || !ok {
+			if !ok {
 				continue
 			}
-			b := boundary{t: t, inclusive: c.Op == content.OpLt || c.Op == content.OpGte || c.Op == content.OpEq || c.Op == content.OpNe}
-			if !seen[b] {
-				seen[b] = true
-				out = append(out, b)
+			switch {
+			case c.Question == q.ID:
+				addT(t)
+			case from[c.Question]:
+				if v, ok := invert(c.Question, q.ID, t, derived); ok {
+					addT(v)
+				}
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b boundary) int {
-		switch {
-		case a.t < b.t:
-			return -1
-		case a.t > b.t:
-			return 1
-		case a.inclusive == b.inclusive:
-			return 0
-		case a.inclusive:
-			return -1
-		}
-		return 1
-	})
+	slices.Sort(out)
 	return out
 }
 
-func show(v any) string {
-	switch x := v.(type) {
-	case float64:
-		return content.FormatNumber(x)
-	case bool:
-		return fmt.Sprint(x)
-	case string:
-		return x
+// show prints an answer for a flip's text, with its unit.
+func show(pack *content.Pack, id string, v any) string {
+	if v == nil {
+		return "unanswered"
 	}
-	return "unanswered"
+	return content.FormatAnswer(pack.Unit(id), v)
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -122,14 +123,14 @@ func TestAnswersFileErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		} {
 			_, err := ParseReview("review.yaml", []byte(c.src), p)
 			var pe *content.PosError
-			if err == nil || err.Error() != c.want || !errors.As(err, &pe) {
-				t.Errorf("%s: error %v\nwant %s", c.name, err, c.want)
+			if err == nil || strings.Split(err.Error(), "\n")[0] != c.want || !errors.As(err, &pe) {
+				t.Errorf("%s: error %v\nwant first %s", c.name, err, c.want)
 			}
 		}
 	})
 	t.Run("an empty item list", func(t *testing.T) {
 		_, err := ParseReview("review.yaml", []byte("version: 1\nitems: []\n"), p)
-		if err == nil || err.Error() != "review.yaml:1:1: items: expected at least one item (- name: ..., answers: {...})" {
+		if err == nil || err.Error() != "review.yaml:2:8: items: expected at least one item (- name: ..., answers: {...})" {
 			t.Errorf("error %v", err)
 		}
 	})
@@ -185,7 +186,7 @@ func TestARequiredQuestionIsOnlyRequiredWhenItsAskIfHolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := strings.Replace(string(good), "    required: false\n    ask_if:", "    required: true\n    ask_if:", 1)
+	src := strings.Replace(string(good), "    required: false\n    ask_if: {question: reader_regions", "    required: true\n    ask_if: {question: reader_regions", 1)
 	if src == string(good) {
 		t.Fatal("edit did not apply")
 	}
@@ -208,4 +209,110 @@ func TestARequiredQuestionIsOnlyRequiredWhenItsAskIfHolds(t *testing.T) {
 func contentFS(t *testing.T) fs.FS {
 	t.Helper()
 	return os.DirFS("../content")
+}
+
+// The template kvdo advise --template prints is an answers file that
+// parses as it is, names every question with its unit and range, and each
+// optional one, uncommented, still parses.
+func TestTheTemplateIsAValidAnswersFileWithEveryQuestion(t *testing.T) {
+	p := pack(t)
+	tmpl := Template(p)
+	r, err := ParseReview("template.yaml", tmpl, p)
+	if err != nil {
+		t.Fatalf("the template does not parse:\n%v\n%s", err, tmpl)
+	}
+	if len(r.Items) != 1 || len(r.DecidedBy) != 2 {
+		t.Errorf("%+v", r)
+	}
+	for _, q := range p.Questions {
+		if !strings.Contains(string(tmpl), q.Prompt[:min(len(q.Prompt), 40)]) {
+			t.Errorf("%s: prompt missing", q.ID)
+		}
+		if q.Required {
+			if _, ok := r.Items[0].Answers[q.ID]; !ok {
+				t.Errorf("required %s is not answered", q.ID)
+			}
+			continue
+		}
+		if !strings.Contains(string(tmpl), "      # "+q.ID+": ") {
+			t.Errorf("optional %s is not offered commented out", q.ID)
+		}
+	}
+	joined := regexp.MustCompile(`\n\s*#\s+`).ReplaceAllString(string(tmpl), " ")
+	for _, want := range []string{"(reads/s)", "(bytes), or a size such as 4kB or 25MiB", "(totals)", "busiest single key"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("the template does not say %q", want)
+		}
+	}
+	uncommented := regexp.MustCompile(`(?m)^      # ([a-z_]+: .*)$`).ReplaceAll(tmpl, []byte("      $1"))
+	if _, err := ParseReview("template.yaml", uncommented, p); err != nil {
+		t.Errorf("with every optional answer uncommented: %v", err)
+	}
+}
+
+// One run reports every problem of a file, in file order, each with its
+// position, and suggests the id a typo meant.
+func TestEveryProblemInOneRun(t *testing.T) {
+	src := `version: 1
+decided-by: Ana
+items:
+  - name: a
+    answers:
+      read_your_writes: maybe
+      concurrent_writers: false
+      atomic_update: false
+      staleness_tolerance_s: 60
+      reads_per_sec: 100
+      writes_per_s_per_key: 1
+      value_bytes: 4 parsecs
+      reader_regions: globl
+  - name: a
+    answers: {}
+`
+	_, err := ParseReview("r.yaml", []byte(src), pack(t))
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("error %T %v, want Problems", err, err)
+	}
+	want := []string{
+		`r.yaml:2:1: unknown field "decided-by": did you mean decided_by? expected one of decided_by, items, title, version`,
+		`r.yaml:6:7: missing answer reads_per_s: expected a number >= 0 and <= 1000000000 (reads/s)`,
+		`r.yaml:6:25: read_your_writes: "maybe": expected true or false`,
+		`r.yaml:10:7: unknown question "reads_per_sec": did you mean reads_per_s? expected one of`,
+		`r.yaml:12:20: value_bytes: "4 parsecs": expected a whole number >= 0 and <= 5000000000000 (bytes), or a size such as 4kB or 25MiB`,
+		`r.yaml:13:23: reader_regions: "globl": did you mean global? expected one of one, few, global`,
+		`r.yaml:14:5: item name "a" is used twice (first at line 4): expected unique names`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for _, w := range want {
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, w) }) {
+			t.Errorf("no problem %q in\n%s", w, err)
+		}
+	}
+	if !slices.IsSortedFunc(ps, func(a, b *content.PosError) int { return a.Pos.Line - b.Pos.Line }) {
+		t.Errorf("problems out of file order:\n%s", err)
+	}
+	var pe *content.PosError
+	if !errors.As(err, &pe) || pe.Pos.Line != 2 {
+		t.Errorf("errors.As finds %+v, want the first problem", pe)
+	}
+}
+
+func TestSizesAndADecisionMakerAsOneString(t *testing.T) {
+	src := strings.Replace(strings.Replace(seatCounter, "value_bytes: 64", "value_bytes: 25MiB", 1), "decided_by: [Ana, Ravi]", "decided_by: Ana Lima", 1)
+	r, err := ParseReview("review.yaml", []byte(src), pack(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Items[0].Answers["value_bytes"]; got != float64(25<<20) {
+		t.Errorf("value_bytes %v, want 26214400", got)
+	}
+	if !slices.Equal(r.DecidedBy, []string{"Ana Lima"}) {
+		t.Errorf("decided_by %q", r.DecidedBy)
+	}
+	for _, bad := range []string{"value_bytes: 1.5B", "value_bytes: 6TiB"} {
+		if _, err := ParseReview("review.yaml", []byte(strings.Replace(seatCounter, "value_bytes: 64", bad, 1)), pack(t)); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
 }

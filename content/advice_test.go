@@ -26,8 +26,12 @@ var contractQuestions = map[string]string{
 
 func TestTheEmbeddedPackHasTheElevenContractQuestionsWithTheirTypes(t *testing.T) {
 	p := mustLoad(t)
-	if len(p.Questions) != len(contractQuestions) {
-		t.Errorf("%d questions, want %d", len(p.Questions), len(contractQuestions))
+	// The contract is additive: the eleven stay, and every question added
+	// since is optional, so a version 1 file written before it stays valid.
+	for _, q := range p.Questions {
+		if _, inV1 := contractQuestions[q.ID]; !inV1 && q.Required {
+			t.Errorf("question %s was added after version 1 but is required", q.ID)
+		}
 	}
 	optional := []string{"read_latency_budget_ms", "expires", "audit_trail"}
 	for id, typ := range contractQuestions {
@@ -177,28 +181,28 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		name, file, from, to, want string
 	}{
 		{"an unknown field in a rule", RulesFile, "    title: \"Question 2", "    colour: red\n    title: \"Question 2",
-			`rules.yaml:31:5: unknown field "colour": expected one of`},
+			`rules.yaml:68:5: unknown field "colour": expected one of because, effects, facts, id, rationale, title, when`},
 		{"a wrong type in a question", QuestionsFile, "    order: 1\n    type: bool\n    required: true\n    default: false\n    prompt: \"Must", "    order: first\n    type: bool\n    required: true\n    default: false\n    prompt: \"Must",
 			`questions.yaml:12:12: order: "first": expected a whole number`},
 		{"a rule naming a question that does not exist", RulesFile, "{question: read_your_writes, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
 			"{question: read_your_writs, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
-			`rules.yaml:20:11: condition: unknown question "read_your_writs": expected one of`},
-		{"a rule naming an option that does not exist", RulesFile, "      - {option: durable-object, score: 5, prefer: true}", "      - {option: durable-objects, score: 5, prefer: true}",
-			`rules.yaml:22:9: rule q1-read-your-writes: unknown option "durable-objects": expected one of kv, durable-object`},
+			`rules.yaml:57:11: condition: unknown question "read_your_writs": expected one of`},
+		{"a rule naming an option that does not exist", RulesFile, "      - {option: durable-object, score: 5, prefer: true,", "      - {option: durable-objects, score: 5, prefer: true,",
+			`rules.yaml:59:9: rule q1-read-your-writes: unknown option "durable-objects": expected one of kv, durable-object`},
 		{"a rule citing a fact that does not exist", RulesFile, "facts: [kv-read-own-write,", "facts: [kv-read-own-wrote,",
-			`rules.yaml:18:5: rule q1-read-your-writes: unknown fact "kv-read-own-wrote"`},
-		{"a threshold from a fact that does not exist", RulesFile, "op: lt, fact: kv-propagation-s}\n    effects:\n      - {option: kv, rule_out: true}\n      - {option: do-plus-kv, rule_out: true}",
-			"op: lt, fact: kv-propagation}\n    effects:\n      - {option: kv, rule_out: true}\n      - {option: do-plus-kv, rule_out: true}",
+			`rules.yaml:55:5: rule q1-read-your-writes: unknown fact "kv-read-own-wrote"`},
+		{"a threshold from a fact that does not exist", RulesFile, "{question: staleness_tolerance_s, op: lt, fact: kv-propagation-s}\n    effects:\n      - {option: kv, rule_out: true,",
+			"{question: staleness_tolerance_s, op: lt, fact: kv-propagation}\n    effects:\n      - {option: kv, rule_out: true,",
 			`unknown fact "kv-propagation"`},
 		{"a duplicate rule id", RulesFile, "  - id: q2-concurrent-writers", "  - id: q1-read-your-writes",
-			`rules.yaml:30:5: rule "q1-read-your-writes" is listed twice`},
+			`rules.yaml:67:5: rule "q1-read-your-writes" is listed twice`},
 		{"a duplicate question id", QuestionsFile, "  - id: concurrent_writers", "  - id: read_your_writes",
 			`questions.yaml:19:5: question "read_your_writes" is listed twice`},
 		{"a duplicate fact id", FactsFile, "  - id: kv-read-own-write", "  - id: kv-propagation-s",
 			`facts.yaml:14:5: fact "kv-propagation-s" is listed twice`},
 		{"a number compared with a bool question", RulesFile, "{question: read_your_writes, op: eq, value: true}\n    effects:\n      - {option: durable-object, score: 5",
 			"{question: read_your_writes, op: eq, value: 1}\n    effects:\n      - {option: durable-object, score: 5",
-			`rules.yaml:20:55: condition on read_your_writes (bool question): op eq: value "1": expected true or false`},
+			`rules.yaml:57:55: condition on read_your_writes (bool question): op eq: value "1": expected true or false`},
 		{"a string compared with a number question", RulesFile, "{question: staleness_tolerance_s, op: lt, value: 1}", "{question: staleness_tolerance_s, op: lt, value: soon}",
 			`op lt: value "soon": expected a number`},
 		{"an order comparison on a choice question", RulesFile, "{question: reader_regions, op: eq, value: global}", "{question: reader_regions, op: gt, value: global}",
@@ -208,9 +212,9 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		{"an unknown operator", RulesFile, "{question: expires, op: eq, value: true}", "{question: expires, op: is, value: true}",
 			`op "is": expected one of eq, ne`},
 		{"an ask_if naming a question that does not exist", QuestionsFile, "ask_if: {question: reader_regions,", "ask_if: {question: regions,",
-			`questions.yaml:112:13: condition: unknown question "regions"`},
+			`questions.yaml:166:13: condition: unknown question "regions"`},
 		{"a default of the wrong type", QuestionsFile, "    default: global", "    default: mars",
-			`questions.yaml:99:14: question reader_regions: default: expected one of one, few, global`},
+			`questions.yaml:153:14: question reader_regions: default: expected one of one, few, global`},
 		{"an option id outside the contract", OptionsFile, "  - id: cache-api", "  - id: cdn",
 			`option "cdn": expected one of the fixed ids`},
 		{"a fact without a date", FactsFile, "    unit: s\n    source: \"developers.cloudflare.com/kv/concepts/how-kv-works/; developers.cloudflare.com/kv/api/write-key-value-pairs/\"\n    as_of: \"2026-11-22\"",
@@ -236,7 +240,27 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 			`rule q2-concurrent-writers: title or rationale is empty: expected the words a record shows as the reason`},
 		{"a warning with an empty text", RulesFile, `    text: "No reads are expected.`, `    text: " " # "No reads are expected.`,
 			`warning nothing-reads-it: text is empty: expected what a record tells the reader`},
-		{"malformed YAML", RulesFile, "version: 1\nrules:\n", "version: 1\nrules: [\n", "rules.yaml:"},
+		{"a because naming an answer that does not exist", RulesFile, "{staleness_tolerance_s} old and the busiest", "{staleness_tolerence_s} old and the busiest",
+			`rules.yaml:80:5: rule q3-read-mostly-staleness-ok: because: {staleness_tolerence_s}: expected a question or derived quantity id`},
+		{"a derived quantity from an answer that does not exist", RulesFile, "    from: [reads_per_s_per_key, reads_per_s, entities]\n    text: \"Reads per second reaching", "    from: [reads_per_s_per_kee, reads_per_s, entities]\n    text: \"Reads per second reaching",
+			`rules.yaml:26:5: derived quantity key_reads_per_s: from "reads_per_s_per_kee": expected a question id`},
+		{"a derived quantity named like a question", RulesFile, "  - id: key_reads_per_s\n", "  - id: reads_per_s\n",
+			`rules.yaml:26:5: derived quantity reads_per_s: a question has that id: expected a name of its own`},
+		{"a layer over an option that does not exist", RulesFile, "    over: [durable-object]", "    over: [durable-objects]",
+			`rules.yaml:488:5: layer cache-in-front-of-object: over "durable-objects": expected one of kv, durable-object`},
+		{"a layer of an unknown kind", RulesFile, "    layer: cache-api\n    over: [kv]", "    layer: cdn\n    over: [kv]",
+			`layer cache-in-front-of-kv: layer "cdn": expected one of cache-api`},
+		{"a layer over an option with no sketch for it", RulesFile, "    over: [kv]", "    over: [do-plus-kv]",
+			`options.yaml:295:5: option do-plus-kv: no sketch for layer cache-api, which layer cache-in-front-of-kv may put in front of it`},
+		{"a warning of an unknown level", RulesFile, "  - id: budget-given-for-one-region\n    level: note", "  - id: budget-given-for-one-region\n    level: info",
+			`warning budget-given-for-one-region: level "info": expected warning or note`},
+		{"a warning about an option that does not exist", RulesFile, "    options: [durable-object]", "    options: [durable-objekt]",
+			`warning ryw-reads-beyond-one-object: option "durable-objekt": expected one of kv, durable-object`},
+		{"a pitfall whose condition names an unknown question", OptionsFile, "when: {question: atomic_update, op: eq, value: true}", "when: {question: atomic_updat, op: eq, value: true}",
+			`options.yaml:34:15: condition: unknown question "atomic_updat"`},
+		{"a sketch with a misspelt field", OptionsFile, "      // {{.CacheTTL}} s old there", "      // {{.CacheTL}} s old there",
+			`options.yaml:19:5: option kv: sketch: template: sketch:4:5: executing "sketch" at <.CacheTL>: can't evaluate field CacheTL`},
+		{"malformed YAML", RulesFile, "version: 1\n", "version: [1\n", "rules.yaml:"},
 		{"a wrong version", FactsFile, "version: 1\nfacts:", "version: 2\nfacts:", "facts.yaml:5:1: version 2: expected 1"},
 	}
 	for _, c := range cases {
@@ -312,4 +336,129 @@ func FuzzLoadContent(f *testing.F) {
 			t.Fatalf("error without a position: %v", err)
 		}
 	})
+}
+
+// The per-entity and shape questions of the advisor's second pass: their
+// ids and types are what issue 12's workload replay reads, so they are
+// pinned here like the eleven of version 1.
+func TestThePerEntityQuestionsAreOptionalWithTheirTypes(t *testing.T) {
+	p := mustLoad(t)
+	want := map[string]string{
+		"entities": TypeInteger, "keyed_by": TypeChoice, "entity_traffic_local": TypeBool,
+		"reads_per_s_per_key": TypeNumber, "writes_per_s": TypeNumber,
+		"kind": TypeChoice, "origin_owned": TypeBool, "websocket": TypeBool,
+	}
+	for id, typ := range want {
+		q := p.Question(id)
+		if q == nil {
+			t.Errorf("question %s missing", id)
+			continue
+		}
+		if q.Type != typ || q.Required {
+			t.Errorf("%s: type %s required %v, want optional %s", id, q.Type, q.Required, typ)
+		}
+	}
+	if q := p.Question("entities"); q.Min == nil || *q.Min != 1 {
+		t.Error("entities must be at least 1: one key is a single shared value")
+	}
+	for _, id := range []string{"keyed_by", "entity_traffic_local", "reads_per_s_per_key", "writes_per_s"} {
+		q := p.Question(id)
+		if q.AskIf == nil || q.AskIf.Holds(map[string]any{"entities": 1.0}) || !q.AskIf.Holds(map[string]any{"entities": 2.0}) {
+			t.Errorf("%s should be asked only when the state splits into more than one key", id)
+		}
+	}
+}
+
+func TestSizesReadWithTheirUnits(t *testing.T) {
+	for in, want := range map[string]float64{
+		"4kb": 4000, "4kB": 4000, "4 KiB": 4096, "25MiB": 25 << 20, "2.5MB": 2500000, "120": 120, "1 byte": 1, "1_000 bytes": 1000, "2GB": 2e9,
+	} {
+		if got, ok := ParseSize(in); !ok || got != want {
+			t.Errorf("ParseSize(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "kb", "4 parsecs", "four kB", "-4kB", "4kB5"} {
+		if _, ok := ParseSize(bad); ok {
+			t.Errorf("ParseSize(%q) accepted", bad)
+		}
+	}
+}
+
+// The facts of the advisor's second pass, each checked against
+// shared/docs/FACTS.md (its section added 2026-11-30) and each cited by
+// something the advisor shows: a fact nothing cites teaches nothing.
+func TestSecondPassFacts(t *testing.T) {
+	p := mustLoad(t)
+	cited := map[string]bool{}
+	for _, r := range p.Rules {
+		for _, f := range r.Facts {
+			cited[f] = true
+		}
+	}
+	for _, w := range p.Warnings {
+		for _, f := range w.Facts {
+			cited[f] = true
+		}
+	}
+	for _, l := range p.Layers {
+		for _, f := range l.Facts {
+			cited[f] = true
+		}
+	}
+	for _, o := range p.Options {
+		for _, f := range o.Facts {
+			cited[f] = true
+		}
+	}
+	for _, q := range p.Questions {
+		for _, f := range q.Facts {
+			cited[f] = true
+		}
+	}
+	// Cited by the cost estimates themselves (advisor/cost.go).
+	for _, f := range []string{"do-duration-billing", "cache-fill-locations", "do-websocket-billing-ratio"} {
+		cited[f] = true
+	}
+	cases := []struct {
+		id, source string
+		value      float64 // 0: a behaviour with no number
+		unit, says string
+	}{
+		{"cache-purge-api", "developers.cloudflare.com/cache/how-to/purge-cache/", 0, "", "every location"},
+		{"cache-default-edge-ttl", "developers.cloudflare.com/cache/concepts/how-the-cache-works/", 0, "", "default edge TTL"},
+		{"r2-strong-consistency", "developers.cloudflare.com/r2/reference/consistency/", 0, "", "read after a write"},
+		{"rate-limiting-binding", "developers.cloudflare.com/workers/runtime-apis/bindings/rate-limit/", 0, "", "per location"},
+		{"kv-instant-p99-ms", "blog.cloudflare.com/workers-kv-instant/", 256, "ms", "private beta"},
+		{"kv-instant-namespace-max-bytes", "developers.cloudflare.com/kv/platform/limits/", 1e6, "bytes", "1 MB"},
+		{"kv-instant-max-pairs", "developers.cloudflare.com/kv/platform/limits/", 10000, "pairs", "10,000"},
+		{"kv-instant-writes-per-s", "developers.cloudflare.com/kv/platform/limits/", 1, "writes/s/namespace", "per namespace"},
+		{"kv-classic-p99-read-ms", "blog.cloudflare.com/workers-kv-instant/", 287, "ms", "287 ms"},
+		{"kv-cold-read-min-ms", "third-party", 100, "ms", "100 ms"},
+		{"do-websocket-billing-ratio", "developers.cloudflare.com/durable-objects/platform/pricing/", 20, "messages/request", "free"},
+		{"do-duration-billing", "developers.cloudflare.com/durable-objects/platform/pricing/", 0, "", "not billed"},
+		{"cache-fill-locations", "kvdo assumption", 300, "locations", "upper bound"},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			f := p.Fact(c.id)
+			if f == nil {
+				t.Fatal("missing")
+			}
+			if !strings.Contains(f.Source, c.source) || f.AsOf != "2026-11-30" || !strings.Contains(f.Text, c.says) {
+				t.Errorf("%+v", *f)
+			}
+			if (f.Value == nil) != (c.value == 0) || (f.Value != nil && (*f.Value != c.value || f.Unit != c.unit)) {
+				t.Errorf("value %v %s, want %v %s", f.Value, f.Unit, c.value, c.unit)
+			}
+			if f.ThirdParty != strings.HasPrefix(c.source, "third-party") {
+				t.Errorf("third_party %v", f.ThirdParty)
+			}
+			if strings.HasPrefix(c.id, "kv-instant") && !strings.Contains(f.Text, "beta") {
+				t.Error("KV Instant must be labelled beta")
+			}
+			if !cited[c.id] {
+				t.Error("no rule, warning, layer, option, question or estimate cites it")
+			}
+		})
+	}
 }

@@ -23,10 +23,15 @@ type Pack struct {
 	Questions []Question
 	Rules     []Rule
 	Warnings  []WarningRule
-	Options   []Option
-	Facts     []Fact
-	Glossary  []Term
-	Pricing   Pricing
+	// Derived are the quantities rules may compare besides the answers
+	// (reads per key, total writes); Layers the front layers a
+	// recommendation may carry.
+	Derived  []Derived
+	Layers   []LayerRule
+	Options  []Option
+	Facts    []Fact
+	Glossary []Term
+	Pricing  Pricing
 }
 
 // LoadDefault loads the pack embedded in the binary.
@@ -77,9 +82,11 @@ func Load(fsys fs.FS) (*Pack, error) {
 			return nil
 		}},
 		{RulesFile, func(n string, d []byte) (err error) {
-			if p.Rules, p.Warnings, err = ParseRules(n, d); err != nil {
+			rs, err := ParseRules(n, d)
+			if err != nil {
 				return err
 			}
+			p.Derived, p.Rules, p.Layers, p.Warnings = rs.Derived, rs.Rules, rs.Layers, rs.Warnings
 			return checkRules(n, p)
 		}},
 	}
@@ -87,6 +94,11 @@ func Load(fsys fs.FS) (*Pack, error) {
 		if err := read(s.file, s.parse); err != nil {
 			return nil, err
 		}
+	}
+	// Options' advice may compare derived quantities, which the rules
+	// file declares: check it once both are loaded.
+	if err := checkOptions(OptionsFile, p); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

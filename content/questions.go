@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -85,7 +86,48 @@ func (q *Question) Expected() string {
 	if q.Unit != "" {
 		kind += " (" + q.Unit + ")"
 	}
+	if q.Unit == "bytes" {
+		kind += ", or a size such as 4kB or 25MiB"
+	}
 	return kind
+}
+
+// sizeUnits are the units a size may carry, lower-cased: decimal (kB =
+// 1,000 bytes) and binary (KiB = 1,024), as Cloudflare's limits use both
+// (KV values up to 25 MiB, a Durable Object entry 2 MB).
+var sizeUnits = map[string]float64{
+	"b": 1, "byte": 1, "bytes": 1,
+	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+}
+
+// ParseSize reads a size such as "4kB", "25 MiB" or "2.5MB" as bytes.
+// Units are case-insensitive ("4kb" is 4,000 bytes); a bare number is
+// bytes.
+func ParseSize(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == '_') {
+		i++
+	}
+	numPart, unit := strings.ReplaceAll(s[:i], "_", ""), strings.ToLower(strings.TrimSpace(s[i:]))
+	f, err := strconv.ParseFloat(numPart, 64)
+	if numPart == "" || err != nil {
+		return 0, false
+	}
+	scale := 1.0
+	if unit != "" {
+		var ok bool
+		if scale, ok = sizeUnits[unit]; !ok {
+			return 0, false
+		}
+	}
+	f *= scale
+	// 2.5 MB is 2,500,000 exactly, not 2,499,999.9999999995.
+	if r := math.Round(f); math.Abs(f-r) < 1e-6*math.Max(1, f) {
+		f = r
+	}
+	return f, !math.IsInf(f, 0) && !math.IsNaN(f)
 }
 
 // ScalarValue reads a YAML scalar as an answer to q: bool, float64 or
@@ -114,6 +156,13 @@ func (q *Question) ScalarValue(n *yaml.Node) (v any, ok bool) {
 		}
 		return n.Value, true
 	case TypeNumber, TypeInteger:
+		if n.Tag == "!!str" && q.Unit == "bytes" {
+			f, ok := ParseSize(n.Value)
+			if !ok || (q.Type == TypeInteger && f != math.Trunc(f)) || !q.InRange(f) {
+				return nil, false
+			}
+			return f, true
+		}
 		if n.Tag != "!!int" && (n.Tag != "!!float" || q.Type == TypeInteger) {
 			return nil, false
 		}
@@ -148,6 +197,96 @@ func (q *Question) InRange(f float64) bool {
 
 // FormatNumber prints a figure without float noise: 60, 0.5, 26214400.
 func FormatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// FormatFigure prints a figure for people: thousands separators, and a
+// computed fraction cut to three significant digits (33.3, 0.0125)
+// rather than every digit a division leaves.
+func FormatFigure(f float64) string {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	switch a := math.Abs(f); {
+	case a >= 1e15:
+		return strconv.FormatFloat(f, 'f', 0, 64)
+	case a >= 100:
+		f = math.Round(f)
+	case f != math.Trunc(f):
+		f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', 3, 64), 64)
+	}
+	s := strconv.FormatFloat(math.Abs(f), 'f', -1, 64)
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	if f < 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return b.String()
+}
+
+// FormatBytes prints a size the way the limits are written: 25 MiB for a
+// whole number of mebibytes, 2 MB or 2.5 MB in decimal units otherwise,
+// 120 bytes below a kilobyte.
+func FormatBytes(f float64) string {
+	const ki, mi, gi = 1 << 10, 1 << 20, 1 << 30
+	switch {
+	case f >= gi && math.Mod(f, gi) == 0:
+		return FormatFigure(f/gi) + " GiB"
+	case f >= mi && math.Mod(f, mi) == 0:
+		return FormatFigure(f/mi) + " MiB"
+	case f >= 1e12:
+		return FormatFigure(f/1e12) + " TB"
+	case f >= 1e9:
+		return FormatFigure(f/1e9) + " GB"
+	case f >= 1e6:
+		return FormatFigure(f/1e6) + " MB"
+	case f >= 1e3 && math.Mod(f, ki) == 0 && math.Mod(f, 1e3) != 0:
+		return FormatFigure(f/ki) + " KiB"
+	case f >= 1e3:
+		return FormatFigure(f/1e3) + " kB"
+	case f == 1:
+		return "1 byte"
+	}
+	return FormatFigure(f) + " bytes"
+}
+
+// singularUnits are the plural units a figure of one takes in the
+// singular: 1 write/s, 1 key. Symbols (s, ms, GB-s) have no plural.
+var singularUnits = strings.NewReplacer("writes/", "write/", "reads/", "read/", "requests/", "request/", "keys", "key", "reads per", "read per", "locations", "location", "pairs", "pair")
+
+// FormatAnswer prints an answer with its unit as a sentence would:
+// yes/no, 60 s, 2.5 MB, 1 write/s, 2,500 reads/s.
+func FormatAnswer(unit string, v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case string:
+		return x
+	case float64:
+		switch unit {
+		case "":
+			return FormatFigure(x)
+		case "bytes":
+			return FormatBytes(x)
+		}
+		u := unit
+		if x == 1 {
+			u = singularUnits.Replace(u)
+		}
+		return FormatFigure(x) + " " + u
+	}
+	return fmt.Sprint(v)
+}
 
 // ParseQuestions decodes and checks a questions file on its own; ask_if
 // conditions are checked once all questions are known (checkQuestions).

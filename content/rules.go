@@ -1,6 +1,7 @@
 package content
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -301,8 +302,15 @@ type Effect struct {
 	// rule prefers, whatever the scores: for answers that settle the
 	// question outright.
 	Prefer bool `yaml:"prefer"`
-	Pos    Pos
+	// Text says what the effect means for this option ("far readers pay
+	// a round trip"): its pro or con. A rule's title would read as both
+	// a pro of one option and a con of another.
+	Text string `yaml:"text"`
+	Pos  Pos
 }
+
+// Good reports whether the effect counts for the option (a pro).
+func (e Effect) Good() bool { return !e.RuleOut && (e.Prefer || e.Score > 0) }
 
 // Rule is one step of the decision logic: when its condition holds, its
 // effects apply and its rationale is shown as a reason.
@@ -312,48 +320,138 @@ type Rule struct {
 	When      Condition `yaml:"when" required:"true"`
 	Effects   []Effect  `yaml:"effects" required:"true"`
 	Rationale string    `yaml:"rationale" required:"true"`
-	Facts     []string  `yaml:"facts"` // ids of the facts the rule rests on
+	// Because is the reason in one sentence tied to the answers: {id}
+	// stands for the answer to question (or derived quantity) id.
+	Because string   `yaml:"because"`
+	Facts   []string `yaml:"facts"` // ids of the facts the rule rests on
+	Pos     Pos
+}
+
+// Warning levels: a warning questions the answers or the fit of the
+// primary and lowers the confidence; a note only informs.
+const (
+	LevelWarning = "warning"
+	LevelNote    = "note"
+)
+
+// WarningRule flags contradictory or suspicious answers, or adds what a
+// reader should know.
+type WarningRule struct {
+	ID   string    `yaml:"id" required:"true"`
+	When Condition `yaml:"when" required:"true"`
+	// Text may name answers as {id}, like a rule's because.
+	Text  string `yaml:"text" required:"true"`
+	Level string `yaml:"level"` // warning (default) or note
+	// Options limits the warning to recommendations whose primary is one
+	// of them; empty means any.
+	Options []string `yaml:"options"`
+	Facts   []string `yaml:"facts"`
+	Pos     Pos
+}
+
+// Applies reports whether the warning concerns a recommendation of primary.
+func (w *WarningRule) Applies(primary string) bool {
+	return len(w.Options) == 0 || contains(w.Options, primary)
+}
+
+// Derived is a quantity the advisor computes from the answers (reads per
+// key, total writes), declared here so rules can compare it like an
+// answer. Its formula lives in the advisor; From lists the answers it
+// reads, which is what a reason citing it names.
+type Derived struct {
+	ID   string   `yaml:"id" required:"true"`
+	Type string   `yaml:"type" required:"true"` // number
+	Unit string   `yaml:"unit" required:"true"`
+	From []string `yaml:"from" required:"true"`
+	Text string   `yaml:"text" required:"true"`
+	Pos  Pos
+}
+
+// LayerRule recommends a front layer (a cache) over a primary store when
+// its condition holds.
+type LayerRule struct {
+	ID        string    `yaml:"id" required:"true"`
+	Layer     string    `yaml:"layer" required:"true"` // cache-api
+	Over      []string  `yaml:"over" required:"true"`  // the primaries it may sit over
+	Title     string    `yaml:"title" required:"true"`
+	When      Condition `yaml:"when" required:"true"`
+	Because   string    `yaml:"because" required:"true"`
+	Rationale string    `yaml:"rationale" required:"true"`
+	Facts     []string  `yaml:"facts"`
 	Pos       Pos
 }
 
-// WarningRule flags contradictory or suspicious answers.
-type WarningRule struct {
-	ID    string    `yaml:"id" required:"true"`
-	When  Condition `yaml:"when" required:"true"`
-	Text  string    `yaml:"text" required:"true"`
-	Facts []string  `yaml:"facts"`
-	Pos   Pos
-}
+// LayerKinds are the front layers a recommendation may carry.
+var LayerKinds = []string{"cache-api"}
 
 type rulesFile struct {
 	Version  int           `yaml:"version" required:"true"`
+	Derived  []Derived     `yaml:"derived"`
 	Rules    []Rule        `yaml:"rules" required:"true"`
+	Layers   []LayerRule   `yaml:"layers"`
 	Warnings []WarningRule `yaml:"warnings"`
+}
+
+// RuleSet is the content of a rules file.
+type RuleSet struct {
+	Derived  []Derived
+	Rules    []Rule
+	Layers   []LayerRule
+	Warnings []WarningRule
 }
 
 // ParseRules decodes a rules file; checkRules validates it against the
 // questions, options and facts.
-func ParseRules(file string, data []byte) ([]Rule, []WarningRule, error) {
+func ParseRules(file string, data []byte) (RuleSet, error) {
 	root, err := ParseYAML(file, data)
 	if err != nil {
-		return nil, nil, err
+		return RuleSet{}, err
 	}
 	var f rulesFile
 	if err := Decode(file, root, &f); err != nil {
-		return nil, nil, err
+		return RuleSet{}, err
 	}
 	top := Pos{root.Line, root.Column}
 	if err := checkVersion(file, top, f.Version); err != nil {
-		return nil, nil, err
+		return RuleSet{}, err
 	}
 	if len(f.Rules) == 0 {
-		return nil, nil, posErr(file, top, "rules: expected at least one rule")
+		return RuleSet{}, posErr(file, top, "rules: expected at least one rule")
 	}
-	return f.Rules, f.Warnings, nil
+	return RuleSet{Derived: f.Derived, Rules: f.Rules, Layers: f.Layers, Warnings: f.Warnings}, nil
+}
+
+// conditionIndex is what conditions may compare: the questions and the
+// derived quantities, the latter as number questions without bounds.
+func conditionIndex(file string, p *Pack) (map[string]*Question, error) {
+	qs := questionIndex(p.Questions)
+	seen := map[string]bool{}
+	for i := range p.Derived {
+		d := &p.Derived[i]
+		if err := checkID(file, d.Pos, "derived quantity", d.ID, seen); err != nil {
+			return nil, err
+		}
+		if _, clash := qs[d.ID]; clash {
+			return nil, posErr(file, d.Pos, "derived quantity %s: a question has that id: expected a name of its own", d.ID)
+		}
+		if d.Type != TypeNumber {
+			return nil, posErr(file, d.Pos, "derived quantity %s: type %q: expected number", d.ID, d.Type)
+		}
+		for _, f := range d.From {
+			if _, ok := questionIndex(p.Questions)[f]; !ok {
+				return nil, posErr(file, d.Pos, "derived quantity %s: from %q: expected a question id", d.ID, f)
+			}
+		}
+		qs[d.ID] = &Question{ID: d.ID, Type: TypeNumber, Unit: d.Unit, Pos: d.Pos}
+	}
+	return qs, nil
 }
 
 func checkRules(file string, p *Pack) error {
-	qs := questionIndex(p.Questions)
+	qs, err := conditionIndex(file, p)
+	if err != nil {
+		return err
+	}
 	facts := p.factIndex()
 	seen := map[string]bool{}
 	for i := range p.Rules {
@@ -370,6 +468,9 @@ func checkRules(file string, p *Pack) error {
 		// Title and rationale are what a record shows as the reason.
 		if strings.TrimSpace(r.Title) == "" || strings.TrimSpace(r.Rationale) == "" {
 			return posErr(file, r.Pos, "rule %s: title or rationale is empty: expected the words a record shows as the reason", r.ID)
+		}
+		if err := checkAnswerRefs(file, r.Pos, "rule "+r.ID+": because", r.Because, qs); err != nil {
+			return err
 		}
 		opts := map[string]bool{}
 		for _, e := range r.Effects {
@@ -391,6 +492,32 @@ func checkRules(file string, p *Pack) error {
 			return err
 		}
 	}
+	for i := range p.Layers {
+		l := &p.Layers[i]
+		if err := checkID(file, l.Pos, "layer", l.ID, seen); err != nil {
+			return err
+		}
+		if !contains(LayerKinds, l.Layer) {
+			return posErr(file, l.Pos, "layer %s: layer %q: expected one of %s", l.ID, l.Layer, strings.Join(LayerKinds, ", "))
+		}
+		if len(l.Over) == 0 {
+			return posErr(file, l.Pos, "layer %s: over: expected the options it may sit in front of", l.ID)
+		}
+		for _, o := range l.Over {
+			if p.Option(o) == nil || o == l.Layer {
+				return posErr(file, l.Pos, "layer %s: over %q: expected one of %s, other than the layer itself", l.ID, o, strings.Join(p.OptionIDs(), ", "))
+			}
+		}
+		if err := l.When.resolve(file, qs, facts); err != nil {
+			return err
+		}
+		if err := checkAnswerRefs(file, l.Pos, "layer "+l.ID+": because", l.Because, qs); err != nil {
+			return err
+		}
+		if err := checkFactRefs(file, l.Pos, "layer "+l.ID, l.Facts, facts); err != nil {
+			return err
+		}
+	}
 	for i := range p.Warnings {
 		w := &p.Warnings[i]
 		if err := checkID(file, w.Pos, "warning", w.ID, seen); err != nil {
@@ -402,11 +529,78 @@ func checkRules(file string, p *Pack) error {
 		if strings.TrimSpace(w.Text) == "" {
 			return posErr(file, w.Pos, "warning %s: text is empty: expected what a record tells the reader", w.ID)
 		}
+		switch w.Level {
+		case "":
+			w.Level = LevelWarning
+		case LevelWarning, LevelNote:
+		default:
+			return posErr(file, w.Pos, "warning %s: level %q: expected warning or note", w.ID, w.Level)
+		}
+		for _, o := range w.Options {
+			if p.Option(o) == nil {
+				return posErr(file, w.Pos, "warning %s: option %q: expected one of %s", w.ID, o, strings.Join(p.OptionIDs(), ", "))
+			}
+		}
+		if err := checkAnswerRefs(file, w.Pos, "warning "+w.ID+": text", w.Text, qs); err != nil {
+			return err
+		}
 		if err := checkFactRefs(file, w.Pos, "warning "+w.ID, w.Facts, facts); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// placeholder matches {id} in a because or warning text.
+var placeholder = regexp.MustCompile(`\{([a-z0-9_]+)\}`)
+
+// checkAnswerRefs rejects a {id} that names no question or derived
+// quantity, so a typo cannot print as literal braces in every record.
+func checkAnswerRefs(file string, p Pos, what, text string, qs map[string]*Question) error {
+	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+		if _, ok := qs[m[1]]; !ok {
+			return posErr(file, p, "%s: {%s}: expected a question or derived quantity id", what, m[1])
+		}
+	}
+	return nil
+}
+
+// Explain fills a because or warning text with the answers: {id} becomes
+// the answer to question (or derived quantity) id with its unit, as
+// FormatAnswer writes it, or "unanswered".
+func (p *Pack) Explain(text string, answers map[string]any) string {
+	return placeholder.ReplaceAllStringFunc(text, func(m string) string {
+		id := m[1 : len(m)-1]
+		v, ok := answers[id]
+		if !ok {
+			return id + " unanswered"
+		}
+		return FormatAnswer(p.Unit(id), v)
+	})
+}
+
+// Unit is the unit of question or derived quantity id, or "".
+func (p *Pack) Unit(id string) string {
+	if q := p.Question(id); q != nil {
+		return q.Unit
+	}
+	for i := range p.Derived {
+		if p.Derived[i].ID == id {
+			return p.Derived[i].Unit
+		}
+	}
+	return ""
+}
+
+// Sources lists the answers behind question or derived quantity id: the
+// id itself for a question, what the quantity is derived from otherwise.
+func (p *Pack) Sources(id string) []string {
+	for i := range p.Derived {
+		if p.Derived[i].ID == id {
+			return p.Derived[i].From
+		}
+	}
+	return []string{id}
 }
 
 func checkFactRefs(file string, p Pos, what string, ids []string, facts map[string]*Fact) error {

@@ -10,12 +10,17 @@ package report
 import (
 	"fmt"
 	"math"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/kvdo/kvdo/advisor"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Doc is everything a report shows: the review's metadata and, for each
@@ -31,8 +36,23 @@ type Doc struct {
 	Status string
 	// DecidedBy lists the decision-makers, from the answers file.
 	DecidedBy []string
-	// AnswersFile names the answers file the review came from, if any.
+	// AnswersFile names the answers file the review came from, if any. A
+	// record shows it relative as given, or by its base name when it is
+	// absolute: a path on one machine means nothing in a repository.
 	AnswersFile string
+	// Detail is DetailConcise (the default: one screen of reading per
+	// item) or DetailFull (every rule, option, estimate and source). JSON
+	// always carries everything.
+	Detail string
+	// Number is the record's number in an ADR directory (adr-tools'
+	// numbering); 0 for none. A numbered record's title reads "4. Title",
+	// which adr-tools' table of contents expects.
+	Number int
+	// Supersedes lists the records this one replaces; SupersededBy names
+	// the record that replaced this one (set when an old record is
+	// rewritten to point at its successor).
+	Supersedes   []Link
+	SupersededBy *Link
 	// Questions gives each question id its prompt, so decision drivers read
 	// as sentences rather than ids. Their order is the order drivers are
 	// listed in; answers to questions not listed follow, sorted by id.
@@ -41,10 +61,38 @@ type Doc struct {
 	Entries []Entry
 }
 
+// Detail levels of a Markdown or HTML record.
+const (
+	DetailConcise = "concise"
+	DetailFull    = "full"
+)
+
+// Link names another decision record: its number, title and file name
+// (relative to this record's directory).
+type Link struct {
+	Number int
+	Title  string
+	File   string
+}
+
+// full reports whether d is rendered at full detail.
+func (d Doc) full() bool { return d.Detail == DetailFull }
+
+// answersFile is the answers file as a record shows it: as given when
+// relative, by its base name when absolute (a path on one machine).
+func (d Doc) answersFile() string {
+	f := strings.ReplaceAll(d.AnswersFile, "\\", "/")
+	if strings.HasPrefix(f, "/") || (len(f) > 2 && f[1] == ':' && f[2] == '/') {
+		return path.Base(f)
+	}
+	return f
+}
+
 // Question is the part of an interview question a report needs.
 type Question struct {
 	ID     string
 	Prompt string
+	Unit   string // how answers are printed: 60 s, 6 kB
 }
 
 // Entry is one piece of state: the answers given and the verdict on them.
@@ -67,16 +115,22 @@ func (d Doc) PerItem() []Doc {
 }
 
 // Slug is a file-name-safe form of the record's subject: the item's name for
-// a one-item Doc, else the title; lower case, runs of anything but letters
-// and digits folded to one hyphen, at most 50 bytes.
+// a one-item Doc, else the title; accents transliterated (café -> cafe,
+// Straße -> strasse), lower case, runs of anything but letters and digits
+// folded to one hyphen, at most 50 bytes.
 func (d Doc) Slug() string {
 	s := d.title()
 	if len(d.Entries) == 1 {
 		s = d.Entries[0].Item.Name
 	}
+	return Slug(s)
+}
+
+// Slug makes s file-name safe as Doc.Slug does.
+func Slug(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range strings.ToLower(transliterate(s)) {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
@@ -94,6 +148,23 @@ func (d Doc) Slug() string {
 		return "decision"
 	}
 	return b.String()
+}
+
+// latinLetters are the letters NFD does not take apart into a base letter
+// and accents.
+var latinLetters = strings.NewReplacer("ß", "ss", "æ", "ae", "Æ", "AE", "œ", "oe", "Œ", "OE", "ø", "o", "Ø", "O",
+	"ł", "l", "Ł", "L", "đ", "d", "Đ", "D", "þ", "th", "Þ", "TH", "ð", "d", "Ð", "D", "ı", "i")
+
+// transliterate removes accents: NFD splits é into e and a combining
+// accent, which is then dropped; the few letters NFD leaves whole get
+// their usual ASCII spelling.
+func transliterate(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, latinLetters.Replace(s))
+	if err != nil {
+		return s
+	}
+	return out
 }
 
 // status is d.Status with its default applied.
@@ -162,7 +233,11 @@ func (d Doc) drivers(a advisor.Answers) []driver {
 			continue
 		}
 		seen[q.ID] = true
-		out = append(out, driver{ID: q.ID, Prompt: q.Prompt, Answer: FormatValue(v), Value: v})
+		answer := FormatValue(v)
+		if q.Unit != "" {
+			answer = advisor.FormatAnswer(q.Unit, v)
+		}
+		out = append(out, driver{ID: q.ID, Prompt: q.Prompt, Answer: answer, Value: v})
 	}
 	var rest []string
 	for id := range a {

@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	_ "embed"
+	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,18 +30,28 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"lower":        lowerFirstHTML,
 	"anchor":       anchor,
 	"leastBadFlip": func() string { return leastBadFlip },
+	"priced":       priced,
 }).Parse(htmlSource))
 
 // htmlView is what the template reads: the Doc plus the derived values
-// (title, drivers, option titles) the Markdown renderer also uses.
+// (title, drivers, option titles, consequences) the Markdown renderer also
+// uses, so both formats say the same things.
 type htmlView struct {
 	Title     string
+	Number    int
 	Date      string
 	Status    string
 	DecidedBy string
 	File      string
+	Links     []htmlLink
 	Entries   []htmlEntry
 	Sources   []advisor.Source
+}
+
+type htmlLink struct {
+	Label string // "Supersedes" or "Superseded by"
+	Title string
+	File  string
 }
 
 type htmlEntry struct {
@@ -47,52 +59,93 @@ type htmlEntry struct {
 	Notes        []string
 	Rec          advisor.Recommendation
 	PrimaryTitle string
+	Decision     string // the primary with its layer
+	LayerPhrase  string
 	Primary      advisor.Ranked
 	HasPrimary   bool
 	PrimaryCost  *advisor.CostEstimate
+	CostSentence string
 	LeastBad     bool
 	Drivers      []driver
-	Flips        []htmlFlip
+	Goods, Bads  []point
+	Others       []otherOption
+	Flips        []htmlFlip // the few a concise record shows
+	MoreFlips    []htmlFlip
+	Warnings     []advisor.Warning
+	Notes2       []advisor.Warning // notes, shown apart from warnings
+	WarningCount string
+	RunnerUp     string
+	Sketch       advisor.Sketch
 	OptionTitles map[advisor.OptionID]string
 }
 
 type htmlFlip struct {
 	advisor.Flip
-	Prompt string
-	Title  string
+	Prompt    string
+	Title     string
+	Threshold string
 }
 
 // HTML renders d as one self-contained page: inline CSS, no scripts, no
-// network requests, laid out for screens and for print.
+// network requests, laid out for screens and for print. The concise
+// record is what shows; every rule, option, estimate and source sits in a
+// <details> element below it, collapsed (and so left out of print).
 func HTML(d Doc) []byte {
 	v := htmlView{
-		Title: d.title(), Date: d.Date, Status: d.status(),
-		DecidedBy: strings.Join(d.DecidedBy, ", "), File: d.AnswersFile,
+		Title: d.title(), Number: d.Number, Date: d.Date, Status: d.status(),
+		DecidedBy: strings.Join(d.DecidedBy, ", "), File: d.answersFile(),
 		Sources: d.sources(),
+	}
+	for _, l := range d.Supersedes {
+		v.Links = append(v.Links, htmlLink{"Supersedes", fmt.Sprintf("%d. %s", l.Number, l.Title), l.File})
+	}
+	if l := d.SupersededBy; l != nil {
+		v.Links = append(v.Links, htmlLink{"Superseded by", fmt.Sprintf("%d. %s", l.Number, l.Title), l.File})
 	}
 	for _, e := range d.Entries {
 		r := e.Recommendation
 		he := htmlEntry{
-			Name: e.Item.Name, Rec: r, PrimaryTitle: optionTitle(r, r.Primary),
-			Drivers: d.drivers(e.Item.Answers), OptionTitles: map[advisor.OptionID]string{},
+			Name: e.Item.Name, Rec: r, PrimaryTitle: optionTitle(r, r.Primary), Decision: decisionTitle(r),
+			LayerPhrase: layerPhrase(r), Drivers: d.drivers(e.Item.Answers), OptionTitles: map[advisor.OptionID]string{},
+			Goods: goods(d, e), Bads: bads(d, e), Others: others(r), WarningCount: warningCounts(r),
+			Sketch: r.Sketch,
+		}
+		if r.Layer != nil && r.Layer.Sketch.Code != "" {
+			he.Sketch = r.Layer.Sketch
 		}
 		he.Primary, he.HasPrimary = primary(r)
 		he.LeastBad = leastBad(r)
+		he.PrimaryCost = primaryCost(r)
+		he.CostSentence = costSentence(r, func(id advisor.OptionID) string { return optionTitle(r, id) })
+		if r.RunnerUp != "" {
+			he.RunnerUp = optionTitle(r, r.RunnerUp)
+			if o, ok := rankOf(r, r.RunnerUp); ok && !o.Viable {
+				he.RunnerUp += " (ruled out)"
+			}
+		}
+		for _, w := range r.Warnings {
+			if w.Level == "note" {
+				he.Notes2 = append(he.Notes2, w)
+			} else {
+				he.Warnings = append(he.Warnings, w)
+			}
+		}
 		for _, l := range strings.Split(strings.TrimSpace(e.Item.Notes), "\n") {
 			if l = strings.TrimSpace(l); l != "" {
 				he.Notes = append(he.Notes, l)
 			}
 		}
-		for i := range r.Costs {
-			if r.Costs[i].Option == r.Primary {
-				he.PrimaryCost = &r.Costs[i]
-			}
-		}
 		for _, o := range r.Ranking {
 			he.OptionTitles[o.Option] = optionTitle(r, o.Option)
 		}
-		for _, f := range r.Flips {
-			he.Flips = append(he.Flips, htmlFlip{Flip: f, Prompt: d.prompt(f.Question), Title: optionTitle(r, f.Primary)})
+		shown, _ := conciseFlips(r)
+		for i, f := range append(slices.Clone(shown), restFlips(r, shown)...) {
+			hf := htmlFlip{Flip: f, Prompt: d.prompt(f.Question), Title: optionTitle(r, f.Primary), Threshold: threshold(f)}
+			if i < len(shown) {
+				he.Flips = append(he.Flips, hf)
+			} else {
+				he.MoreFlips = append(he.MoreFlips, hf)
+			}
 		}
 		v.Entries = append(v.Entries, he)
 	}
@@ -102,6 +155,17 @@ func HTML(d Doc) []byte {
 		panic("report: rendering HTML: " + err.Error())
 	}
 	return buf.Bytes()
+}
+
+// restFlips are the flips of r a concise record leaves out.
+func restFlips(r advisor.Recommendation, shown []advisor.Flip) []advisor.Flip {
+	var out []advisor.Flip
+	for _, f := range r.Flips {
+		if !slices.ContainsFunc(shown, func(s advisor.Flip) bool { return s.Question == f.Question && s.To == f.To }) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // proseHTML escapes content text and turns its `code spans` into <code>,

@@ -33,6 +33,7 @@ type jsonDoc struct {
 type jsonQuestion struct {
 	ID     string `json:"id"`
 	Prompt string `json:"prompt"`
+	Unit   string `json:"unit,omitempty"` // optional: added in v1
 }
 
 type jsonItem struct {
@@ -42,21 +43,42 @@ type jsonItem struct {
 	Recommendation jsonRec        `json:"recommendation"`
 }
 
+// Fields marked "added in v1" are optional in the schema: reports made
+// before them stay valid.
 type jsonRec struct {
-	Primary    string         `json:"primary"`
-	Title      string         `json:"title"`
-	Confidence string         `json:"confidence"`
-	Summary    string         `json:"summary"`
-	Ranking    []jsonRanked   `json:"ranking"`
-	Reasons    []jsonReason   `json:"reasons"`
-	Flips      []jsonFlip     `json:"flips"`
-	Warnings   []jsonWarning  `json:"warnings"`
-	Pitfalls   []string       `json:"pitfalls"`
-	Checklist  []string       `json:"checklist"`
-	Sketch     jsonSketch     `json:"sketch"`
-	Costs      []jsonCost     `json:"costs"`
-	Providers  []jsonProvider `json:"providers"`
-	Sources    []string       `json:"sources"`
+	Primary         string         `json:"primary"`
+	Title           string         `json:"title"`
+	Confidence      string         `json:"confidence"`
+	ConfidenceBasis string         `json:"confidence_basis,omitempty"` // added in v1
+	ConfidenceText  string         `json:"confidence_text,omitempty"`  // added in v1
+	RunnerUp        string         `json:"runner_up,omitempty"`        // added in v1
+	Design          string         `json:"design,omitempty"`           // added in v1
+	Kind            string         `json:"kind,omitempty"`             // added in v1
+	KindInferred    bool           `json:"kind_inferred,omitempty"`    // added in v1
+	Layer           *jsonLayer     `json:"layer,omitempty"`            // added in v1
+	Summary         string         `json:"summary"`
+	Ranking         []jsonRanked   `json:"ranking"`
+	Reasons         []jsonReason   `json:"reasons"`
+	Flips           []jsonFlip     `json:"flips"`
+	Warnings        []jsonWarning  `json:"warnings"`
+	Pitfalls        []string       `json:"pitfalls"`
+	Checklist       []string       `json:"checklist"`
+	Sketch          jsonSketch     `json:"sketch"`
+	Costs           []jsonCost     `json:"costs"`
+	Providers       []jsonProvider `json:"providers"`
+	Sources         []string       `json:"sources"`
+}
+
+type jsonLayer struct {
+	Kind      string     `json:"kind"`
+	Rule      string     `json:"rule"`
+	Title     string     `json:"title"`
+	Because   string     `json:"because"`
+	Text      string     `json:"text"`
+	Questions []string   `json:"questions"`
+	MaxAgeS   float64    `json:"max_age_s"`
+	Sketch    jsonSketch `json:"sketch"`
+	Facts     []string   `json:"facts"`
 }
 
 type jsonRanked struct {
@@ -68,42 +90,66 @@ type jsonRanked struct {
 	Pros     []string `json:"pros"`
 	Cons     []string `json:"cons"`
 	RuledOut string   `json:"ruled_out,omitempty"`
+	For      []string `json:"for,omitempty"`     // added in v1
+	Against  []string `json:"against,omitempty"` // added in v1
 }
 
 type jsonReason struct {
-	Rule      string   `json:"rule"`
-	Text      string   `json:"text"`
-	Questions []string `json:"questions"`
-	Effect    string   `json:"effect"`
+	Rule      string             `json:"rule"`
+	Text      string             `json:"text"`
+	Questions []string           `json:"questions"`
+	Effect    string             `json:"effect"`
+	Title     string             `json:"title,omitempty"`   // added in v1
+	Because   string             `json:"because,omitempty"` // added in v1
+	Effects   []jsonReasonEffect `json:"effects,omitempty"` // added in v1
+	Facts     []string           `json:"facts,omitempty"`   // added in v1
+}
+
+type jsonReasonEffect struct {
+	Option  string `json:"option"`
+	Score   int    `json:"score"`
+	RuleOut bool   `json:"rule_out,omitempty"`
+	Prefer  bool   `json:"prefer,omitempty"`
+	Text    string `json:"text,omitempty"`
 }
 
 type jsonFlip struct {
-	Question string `json:"question"`
-	From     any    `json:"from"`
-	To       any    `json:"to"`
-	Primary  string `json:"primary"`
-	Text     string `json:"text"`
-	LeastBad bool   `json:"least_bad,omitempty"` // optional: added in v1
+	Question  string `json:"question"`
+	From      any    `json:"from"`
+	To        any    `json:"to"`
+	Primary   string `json:"primary"`
+	Text      string `json:"text"`
+	LeastBad  bool   `json:"least_bad,omitempty"` // optional: added in v1
+	Threshold string `json:"threshold,omitempty"` // added in v1
+	Answered  *bool  `json:"answered,omitempty"`  // added in v1
 }
 
 type jsonWarning struct {
 	ID        string   `json:"id"`
 	Text      string   `json:"text"`
 	Questions []string `json:"questions"`
+	Level     string   `json:"level,omitempty"` // added in v1
+	Facts     []string `json:"facts,omitempty"` // added in v1
 }
 
 type jsonSketch struct {
 	Language string `json:"language"`
 	Code     string `json:"code"`
+	Note     string `json:"note,omitempty"` // added in v1
 }
 
 type jsonCost struct {
-	Option     string         `json:"option"`
-	Plan       string         `json:"plan"`
-	MonthlyUSD float64        `json:"monthly_usd"`
-	AsOf       string         `json:"as_of"`
-	Source     string         `json:"source"`
-	Lines      []jsonCostLine `json:"lines"`
+	Option        string         `json:"option"`
+	Plan          string         `json:"plan"`
+	MonthlyUSD    float64        `json:"monthly_usd"`
+	AsOf          string         `json:"as_of"`
+	Source        string         `json:"source"`
+	Lines         []jsonCostLine `json:"lines"`
+	Design        string         `json:"design,omitempty"`         // added in v1
+	Layer         string         `json:"layer,omitempty"`          // added in v1
+	ObjectsNeeded float64        `json:"objects_needed,omitempty"` // added in v1
+	Viable        *bool          `json:"viable,omitempty"`         // added in v1
+	Sources       []string       `json:"sources,omitempty"`        // added in v1
 }
 
 type jsonCostLine struct {
@@ -115,6 +161,7 @@ type jsonCostLine struct {
 	PerUnits     float64 `json:"per_units"`
 	USD          float64 `json:"usd"`
 	Arithmetic   string  `json:"arithmetic"`
+	Layer        bool    `json:"layer,omitempty"` // added in v1
 }
 
 type jsonProvider struct {
@@ -136,7 +183,7 @@ type jsonSource struct {
 func JSON(d Doc) []byte {
 	doc := jsonDoc{
 		Version: JSONVersion, Kind: "kvdo.report", Title: d.title(), Date: d.Date,
-		Status: d.status(), DecidedBy: orEmpty(d.DecidedBy), AnswersFile: d.AnswersFile,
+		Status: d.status(), DecidedBy: orEmpty(d.DecidedBy), AnswersFile: d.answersFile(),
 		Questions: []jsonQuestion{}, Items: []jsonItem{}, Sources: []jsonSource{},
 	}
 	asked := map[string]bool{}
@@ -177,33 +224,57 @@ func JSON(d Doc) []byte {
 func toJSONRec(r advisor.Recommendation) jsonRec {
 	out := jsonRec{
 		Primary: string(r.Primary), Title: optionTitle(r, r.Primary),
-		Confidence: r.Confidence, Summary: r.Summary,
+		Confidence: r.Confidence, ConfidenceBasis: r.ConfidenceBasis, ConfidenceText: r.ConfidenceText,
+		RunnerUp: string(r.RunnerUp), Design: r.Design, Kind: r.Kind, KindInferred: r.KindInferred,
+		Summary: r.Summary,
 		Ranking: []jsonRanked{}, Reasons: []jsonReason{}, Flips: []jsonFlip{},
 		Warnings: []jsonWarning{}, Pitfalls: orEmpty(r.Pitfalls), Checklist: orEmpty(r.Checklist),
-		Sketch: jsonSketch{r.Sketch.Language, r.Sketch.Code}, Costs: []jsonCost{}, Providers: []jsonProvider{},
+		Sketch: jsonSketch{r.Sketch.Language, r.Sketch.Code, r.Sketch.Note}, Costs: []jsonCost{}, Providers: []jsonProvider{},
 		Sources: []string{},
+	}
+	if l := r.Layer; l != nil {
+		out.Layer = &jsonLayer{Kind: l.Kind, Rule: l.Rule, Title: l.Title, Because: l.Because, Text: l.Text,
+			Questions: orEmpty(l.Questions), MaxAgeS: l.MaxAgeS, Sketch: jsonSketch{l.Sketch.Language, l.Sketch.Code, l.Sketch.Note},
+			Facts: orEmpty(l.Facts)}
 	}
 	for _, o := range r.Ranking {
 		out.Ranking = append(out.Ranking, jsonRanked{
 			Option: string(o.Option), Title: o.Title, Score: o.Score, Viable: o.Viable,
 			Summary: o.Summary, Pros: orEmpty(o.Pros), Cons: orEmpty(o.Cons), RuledOut: o.RuledOut,
+			For: o.For, Against: o.Against,
 		})
 	}
 	for _, rs := range r.Reasons {
-		out.Reasons = append(out.Reasons, jsonReason{rs.Rule, rs.Text, orEmpty(rs.Questions), rs.Effect})
+		jr := jsonReason{Rule: rs.Rule, Text: rs.Text, Questions: orEmpty(rs.Questions), Effect: rs.Effect,
+			Title: rs.Title, Because: rs.Because, Facts: rs.Facts}
+		for _, e := range rs.Effects {
+			jr.Effects = append(jr.Effects, jsonReasonEffect{string(e.Option), e.Score, e.RuleOut, e.Prefer, e.Text})
+		}
+		out.Reasons = append(out.Reasons, jr)
 	}
 	for _, f := range r.Flips {
-		out.Flips = append(out.Flips, jsonFlip{f.Question, f.From, f.To, string(f.Primary), f.Text, f.LeastBad})
+		jf := jsonFlip{Question: f.Question, From: f.From, To: f.To, Primary: string(f.Primary), Text: f.Text,
+			LeastBad: f.LeastBad, Threshold: f.Threshold}
+		if f.Threshold != "" {
+			answered := f.Answered
+			jf.Answered = &answered
+		}
+		out.Flips = append(out.Flips, jf)
 	}
 	for _, w := range r.Warnings {
-		out.Warnings = append(out.Warnings, jsonWarning{w.ID, w.Text, orEmpty(w.Questions)})
+		out.Warnings = append(out.Warnings, jsonWarning{w.ID, w.Text, orEmpty(w.Questions), w.Level, w.Facts})
 	}
 	for _, c := range r.Costs {
 		jc := jsonCost{Option: string(c.Option), Plan: c.Plan, MonthlyUSD: c.MonthlyUSD,
-			AsOf: c.AsOf, Source: c.Source, Lines: []jsonCostLine{}}
+			AsOf: c.AsOf, Source: c.Source, Lines: []jsonCostLine{},
+			Design: c.Design, Layer: c.Layer, ObjectsNeeded: c.ObjectsNeeded, Sources: c.Sources}
+		if c.Design != "" {
+			viable := c.Viable
+			jc.Viable = &viable
+		}
 		for _, l := range c.Lines {
 			jc.Lines = append(jc.Lines, jsonCostLine{l.Item, l.Quantity, l.Unit, l.Included,
-				l.UnitPrice, l.PerUnits, l.USD, l.Arithmetic})
+				l.UnitPrice, l.PerUnits, l.USD, l.Arithmetic, l.Layer})
 		}
 		out.Costs = append(out.Costs, jc)
 	}

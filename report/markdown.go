@@ -14,26 +14,53 @@ import (
 // read well both as plain text and on GitHub. A Doc with several entries
 // becomes one record with a section per piece of state; a Doc with one
 // entry (see PerItem) is a record about that piece of state alone.
+//
+// Concise detail (the default) keeps each item to about one screen: the
+// answers on one line, the decision with its design and confidence,
+// consequences tied to the answers, one line per other option, a
+// checklist, a sketch, the cost of the recommended design and what would
+// flip it. Full detail adds every rule that fired, the pros and cons of
+// every option, every estimate and flip, and the sources with their text.
 func Markdown(d Doc) []byte {
 	m := &mdWriter{}
 	m.frontMatter(d)
 	if len(d.Entries) == 1 {
 		e := d.Entries[0]
-		m.heading(1, userText(e.Item.Name)+": "+mdProse(optionTitle(e.Recommendation, e.Recommendation.Primary), false))
-		if d.Title != "" {
-			m.block("Part of the review *%s*.", userText(d.Title))
-		}
+		m.heading(1, d.numbered(userText(e.Item.Name)+": "+mdProse(decisionTitle(e.Recommendation), false)))
+		m.links(d)
 		m.entry(d, e, 2)
 	} else {
-		m.heading(1, userText(d.title()))
+		m.heading(1, d.numbered(userText(d.title())))
+		m.links(d)
 		m.reviewContext(d)
 		for _, e := range d.Entries {
-			m.heading(2, userText(e.Item.Name)+": "+mdProse(optionTitle(e.Recommendation, e.Recommendation.Primary), false))
+			m.heading(2, userText(e.Item.Name)+": "+mdProse(decisionTitle(e.Recommendation), false))
 			m.entry(d, e, 3)
 		}
 	}
 	m.moreInformation(d)
 	return []byte(m.String())
+}
+
+// numbered prefixes a title with the record's number, as adr-tools writes
+// it ("# 4. Title") so its table of contents finds it.
+func (d Doc) numbered(title string) string {
+	if d.Number > 0 {
+		return fmt.Sprintf("%d. %s", d.Number, title)
+	}
+	return title
+}
+
+// DecisionTitle is what a record's title says was decided: the primary's
+// title with its front layer, "Durable Object + Cache API".
+func DecisionTitle(r advisor.Recommendation) string { return decisionTitle(r) }
+
+func decisionTitle(r advisor.Recommendation) string {
+	t := optionTitle(r, r.Primary)
+	if r.Layer != nil {
+		t += " + " + layerName(r.Layer.Kind)
+	}
+	return t
 }
 
 // mdWriter builds Markdown one block at a time, keeping exactly one blank
@@ -104,6 +131,32 @@ func (m *mdWriter) frontMatter(d Doc) {
 	m.WriteString("---\n")
 }
 
+// links writes the supersession links under the title of a full record,
+// as adr-tools does: both records name each other. A concise record opens
+// its context with them instead.
+func (m *mdWriter) links(d Doc) {
+	if t := d.linkText(); t != "" && (d.full() || len(d.Entries) != 1) {
+		m.block("%s", t)
+	}
+}
+
+// linkText is the supersession links as sentences.
+func (d Doc) linkText() string {
+	var parts []string
+	for _, l := range d.Supersedes {
+		parts = append(parts, fmt.Sprintf("Supersedes [%s](%s).", userText(fmt.Sprintf("%d. %s", l.Number, l.Title)), linkTarget(l.File)))
+	}
+	if l := d.SupersededBy; l != nil {
+		parts = append(parts, fmt.Sprintf("Superseded by [%s](%s).", userText(fmt.Sprintf("%d. %s", l.Number, l.Title)), linkTarget(l.File)))
+	}
+	return strings.Join(parts, " ")
+}
+
+// linkTarget makes a file name safe as a Markdown link destination.
+func linkTarget(f string) string {
+	return "<" + strings.NewReplacer("<", "%3C", ">", "%3E", "\n", "").Replace(f) + ">"
+}
+
 func (m *mdWriter) reviewContext(d Doc) {
 	m.heading(2, "Context and Problem Statement")
 	var names []string
@@ -112,10 +165,10 @@ func (m *mdWriter) reviewContext(d Doc) {
 	}
 	text := fmt.Sprintf("This review decides where %d pieces of edge state live: %s. "+
 		"For each, the options are Workers KV, a Durable Object, a Durable Object publishing to KV, "+
-		"the Cache API, and R2 with a pointer in KV. kvdo weighed the answers below against its rules; "+
+		"the Cache API, and R2 with a pointer in KV, alone or with a cache in front. kvdo weighed the answers below against its rules; "+
 		"each section records the choice, why, and what would change it.", len(d.Entries), strings.Join(names, ", "))
-	if d.AnswersFile != "" {
-		text += fmt.Sprintf("\n\nAnswers file: `%s`.", codeText(d.AnswersFile))
+	if f := d.answersFile(); f != "" {
+		text += fmt.Sprintf("\n\nAnswers file: `%s`.", codeText(f))
 	}
 	m.block("%s", text)
 
@@ -124,114 +177,133 @@ func (m *mdWriter) reviewContext(d Doc) {
 	for _, e := range d.Entries {
 		r := e.Recommendation
 		cost := "n/a"
-		for _, c := range r.Costs {
-			if c.Option == r.Primary {
-				cost = estimateText(c)
-			}
+		if c := primaryCost(r); c != nil {
+			cost = estimateText(*c)
 		}
-		decision := cell(mdProse(optionTitle(r, r.Primary), true)) + " (`" + codeCell(string(r.Primary)) + "`)"
+		decision := cell(mdProse(decisionTitle(r), true)) + " (`" + codeCell(string(r.Primary)) + "`)"
 		if leastBad(r) {
 			decision += ", least bad: every option ruled out"
+		}
+		runner := "none"
+		if r.RunnerUp != "" {
+			runner = cell(mdProse(optionTitle(r, r.RunnerUp), true))
+			if o, ok := rankOf(r, r.RunnerUp); ok && !o.Viable {
+				runner += " (ruled out)"
+			}
 		}
 		rows = append(rows, []string{
 			cell(userText(e.Item.Name)),
 			decision,
 			cell(userText(r.Confidence)),
+			runner,
+			warningCounts(r),
 			cost,
 		})
 	}
-	m.table([]string{"State", "Decision", "Confidence", "Estimated monthly cost"}, rows, 3)
+	m.table([]string{"State", "Decision", "Confidence", "Runner-up", "Warnings", "Monthly cost"}, rows, 5)
+}
+
+// rankOf finds an option's ranking entry.
+func rankOf(r advisor.Recommendation, id advisor.OptionID) (advisor.Ranked, bool) {
+	for _, o := range r.Ranking {
+		if o.Option == id {
+			return o, true
+		}
+	}
+	return advisor.Ranked{}, false
 }
 
 // entry writes the MADR sections for one piece of state, with top-level
 // sections at heading level h.
 func (m *mdWriter) entry(d Doc, e Entry, h int) {
 	r := e.Recommendation
+	title := func(id advisor.OptionID) string { return mdProse(optionTitle(r, id), false) }
 	m.heading(h, "Context and Problem Statement")
 	ctx := fmt.Sprintf("Where should `%s` live?", codeText(e.Item.Name))
-	if r.Summary != "" {
-		ctx += " " + mdProse(r.Summary, false)
+	if d.Title != "" && len(d.Entries) == 1 {
+		ctx = fmt.Sprintf("Part of the review *%s*. %s", userText(d.Title), ctx)
 	}
-	m.block("%s", ctx)
+	if !d.full() && len(d.Entries) == 1 {
+		// The supersession links open the context, so a concise record
+		// spends no extra lines on them.
+		ctx = strings.TrimSpace(d.linkText() + " " + ctx)
+	}
 	if n := strings.TrimSpace(e.Item.Notes); n != "" {
-		m.block("%s", userParagraph(n))
-	}
-
-	m.heading(h, "Decision Drivers")
-	var drivers []string
-	for _, dr := range d.drivers(e.Item.Answers) {
-		line := "`" + codeText(dr.ID) + "`: **" + userText(dr.Answer) + "**"
-		if dr.Prompt != "" {
-			line = mdProse(dr.Prompt, false) + " (" + line + ")"
+		if d.full() {
+			m.block("%s", ctx)
+			ctx = userParagraph(n)
+		} else {
+			ctx += " " + userText(n)
 		}
-		drivers = append(drivers, line)
 	}
-	if len(drivers) == 0 {
-		drivers = []string{"No answers were given."}
+	if d.full() {
+		m.block("%s", ctx)
+		m.heading(h, "Decision Drivers")
+		m.drivers(d, e)
+	} else {
+		// One paragraph: the question, its notes, and the answers on
+		// one line, the decision drivers of MADR.
+		m.block("%s\\\n%s", ctx, m.driverLine(d, e))
 	}
-	m.list(drivers)
-
-	m.heading(h, "Considered Options")
-	var opts []string
-	for _, o := range r.Ranking {
-		opts = append(opts, mdProse(o.Title, false)+" (`"+codeText(string(o.Option))+"`)")
-	}
-	m.list(opts)
 
 	m.heading(h, "Decision Outcome")
-	out := fmt.Sprintf("Chosen option: **%s** (`%s`), with %s confidence.",
-		mdProse(optionTitle(r, r.Primary), false), codeText(string(r.Primary)), userText(r.Confidence))
-	if p, ok := primary(r); ok && p.Summary != "" {
-		out += " " + mdProse(p.Summary, false)
+	out := fmt.Sprintf("Chosen option: **%s** (`%s`)", title(r.Primary), codeText(string(r.Primary)))
+	if r.Layer != nil {
+		out += ", with " + layerPhrase(r)
 	}
-	m.block("%s", out)
+	out += "."
+	if r.Design != "" {
+		out += " " + mdProse(r.Design, false)
+	}
+	out += " Confidence: **" + userText(r.Confidence) + "**"
+	if r.ConfidenceText != "" {
+		out += ", " + mdProse(r.ConfidenceText, false)
+	}
+	m.block("%s.", out)
 	// Warnings sit with the verdict they qualify, not after the costs
 	// where a reader who stops at the chosen option would miss them.
 	for _, w := range r.Warnings {
-		line := "> **Warning:** " + mdProse(w.Text, false)
-		if len(w.Questions) > 0 {
+		if w.Level == "note" && !d.full() {
+			continue // a bullet under Consequences
+		}
+		line := "> **" + warningLabel(w) + ":** " + mdProse(w.Text, false)
+		if d.full() && len(w.Questions) > 0 {
 			line += " (check " + codeList(w.Questions) + ")"
 		}
 		m.block("%s", line)
 	}
-	if len(r.Reasons) > 0 {
-		m.block("The rules that decided it:")
-		var reasons []string
-		for _, rs := range r.Reasons {
-			line := "`" + codeText(rs.Rule) + "`: " + mdProse(rs.Text, false)
-			var tail []string
-			if rs.Effect != "" {
-				tail = append(tail, mdProse(rs.Effect, false))
-			}
-			if len(rs.Questions) > 0 {
-				tail = append(tail, "from "+codeList(rs.Questions))
-			}
-			if len(tail) > 0 {
-				line += " (" + strings.Join(tail, "; ") + ")"
-			}
-			reasons = append(reasons, line)
-		}
-		m.list(reasons)
-	}
 
 	m.heading(h+1, "Consequences")
 	var cons []string
-	if p, ok := primary(r); ok {
-		for _, s := range p.Pros {
-			cons = append(cons, "Good, because "+lowerFirst(mdProse(s, false)))
-		}
-		for _, s := range p.Cons {
-			cons = append(cons, "Bad, because "+lowerFirst(mdProse(s, false)))
+	gs, pits := goods(d, e), r.Pitfalls
+	if !d.full() {
+		// The strongest reasons and the likeliest mistakes; the full
+		// record has them all.
+		gs, pits = gs[:min(len(gs), maxConciseGoods)], pits[:min(len(pits), maxConcisePitfalls)]
+	}
+	for _, g := range gs {
+		cons = append(cons, "Good, because "+lowerFirst(consequence(g)))
+	}
+	for _, b := range bads(d, e) {
+		cons = append(cons, "Bad, because "+lowerFirst(consequence(b)))
+	}
+	for _, s := range pits {
+		cons = append(cons, "Watch out: "+mdProse(s, false))
+	}
+	if !d.full() {
+		for _, w := range r.Warnings {
+			if w.Level == "note" {
+				cons = append(cons, "Note: "+mdProse(w.Text, false))
+			}
 		}
 	}
-	for _, s := range r.Pitfalls {
-		cons = append(cons, "Watch out: "+mdProse(s, false))
+	if len(cons) == 0 {
+		cons = []string{"No answer weighs for or against it beyond the other options' exclusion."}
 	}
 	m.list(cons)
 
 	if len(r.Checklist) > 0 {
 		m.heading(h+1, "Confirmation")
-		m.block("Before this ships, check:")
 		var b strings.Builder
 		for _, c := range r.Checklist {
 			b.WriteString("- [ ] " + mdProse(c, false) + "\n")
@@ -239,44 +311,43 @@ func (m *mdWriter) entry(d Doc, e Entry, h int) {
 		m.block("%s", b.String())
 	}
 
-	if r.Sketch.Code != "" {
-		m.heading(h+1, "Implementation Sketch")
-		fence := codeFence(r.Sketch.Code)
-		m.block("%s%s\n%s\n%s", fence, r.Sketch.Language, strings.TrimRight(r.Sketch.Code, "\n"), fence)
-	}
+	m.sketch(d, r, h+1)
 
-	m.heading(h, "Pros and Cons of the Options")
-	for _, o := range r.Ranking {
-		head := mdProse(o.Title, false) + " (`" + codeText(string(o.Option)) + "`)"
-		m.heading(h+1, head)
-		var lines []string
-		if o.Summary != "" {
-			m.block("%s", mdProse(o.Summary, false))
-		}
-		status := fmt.Sprintf("Score %d.", o.Score)
-		if o.Option == r.Primary {
-			status = fmt.Sprintf("Chosen; score %d.", o.Score)
-		}
-		if !o.Viable {
-			status = fmt.Sprintf("Ruled out (score %d).", o.Score)
-			if o.RuledOut != "" {
-				status = "Ruled out: " + mdProse(o.RuledOut, false)
+	if d.full() {
+		m.reasons(r, h)
+		m.prosAndCons(r, h)
+	} else {
+		m.heading(h, "Other Options")
+		var lines, out []string
+		for _, o := range others(r) {
+			if !o.Viable {
+				why := strings.TrimRight(strings.TrimPrefix(o.Why, "ruled out: "), ".")
+				out = append(out, fmt.Sprintf("%s (`%s`: %s)", mdProse(o.Title, false), codeText(string(o.Option)), mdProse(why, false)))
+				continue
 			}
+			line := fmt.Sprintf("**%s** (`%s`)", mdProse(o.Title, false), codeText(string(o.Option)))
+			if o.RunnerUp {
+				line += ", runner-up"
+			}
+			line += fmt.Sprintf(", score %d", o.Score)
+			if o.Cost != nil {
+				line += ", " + estimateText(*o.Cost)
+				if priced(*o.Cost) {
+					line += " a month"
+				}
+			}
+			lines = append(lines, line+": "+sentence(mdProse(o.Why, false), o.Rule))
 		}
-		m.block("%s", status)
-		for _, s := range o.Pros {
-			lines = append(lines, "Good, because "+lowerFirst(mdProse(s, false)))
-		}
-		for _, s := range o.Cons {
-			lines = append(lines, "Bad, because "+lowerFirst(mdProse(s, false)))
+		if len(out) > 0 {
+			lines = append(lines, "Ruled out: "+strings.Join(out, "; ")+".")
 		}
 		m.list(lines)
 	}
 
-	m.costs(r, h)
+	m.costs(d, r, h)
 	m.flips(d, r, h)
 
-	if len(r.Providers) > 0 {
+	if d.full() && len(r.Providers) > 0 {
 		m.heading(h, "On Other Platforms")
 		var rows [][]string
 		for _, p := range r.Providers {
@@ -286,39 +357,197 @@ func (m *mdWriter) entry(d Doc, e Entry, h int) {
 	}
 }
 
-func (m *mdWriter) costs(r advisor.Recommendation, h int) {
+// driverLine is the answers on one line, for a concise record.
+func (m *mdWriter) driverLine(d Doc, e Entry) string {
+	ds := d.drivers(e.Item.Answers)
+	if len(ds) == 0 {
+		return "No answers were given."
+	}
+	parts := make([]string, len(ds))
+	for i, dr := range ds {
+		parts[i] = "`" + codeText(dr.ID) + "` **" + userText(dr.Answer) + "**"
+	}
+	return "Decision drivers: " + strings.Join(parts, " · ") + "."
+}
+
+// sentence ends a text with the rule behind it: "reads are local
+// (`rule`)."
+func sentence(text, rule string) string {
+	text = strings.TrimRight(strings.TrimSpace(text), ".")
+	if rule != "" {
+		text += " (`" + codeText(rule) + "`)"
+	}
+	return text + "."
+}
+
+// consequence writes a point: its text, then the answers behind it and
+// its rule in one parenthesis.
+func consequence(p point) string {
+	text := strings.TrimRight(strings.TrimSpace(mdProse(p.Text, false)), ".")
+	var tail []string
+	if p.Answers != "" {
+		tail = append(tail, userText(p.Answers))
+	}
+	if p.Rule != "" {
+		tail = append(tail, "`"+codeText(p.Rule)+"`")
+	}
+	if len(tail) > 0 {
+		text += " (" + strings.Join(tail, "; ") + ")"
+	}
+	return text + "."
+}
+
+// drivers lists the answers: on one line in a concise record, with their
+// prompts one per line in a full one.
+func (m *mdWriter) drivers(d Doc, e Entry) {
+	ds := d.drivers(e.Item.Answers)
+	if len(ds) == 0 {
+		m.block("No answers were given.")
+		return
+	}
+	var lines []string
+	for _, dr := range ds {
+		line := "`" + codeText(dr.ID) + "`: **" + userText(dr.Answer) + "**"
+		if dr.Prompt != "" {
+			line = mdProse(dr.Prompt, false) + " (" + line + ")"
+		}
+		lines = append(lines, line)
+	}
+	m.list(lines)
+}
+
+func (m *mdWriter) sketch(d Doc, r advisor.Recommendation, h int) {
+	sk := r.Sketch
+	if r.Layer != nil && r.Layer.Sketch.Code != "" {
+		sk = r.Layer.Sketch
+	}
+	if sk.Code == "" && sk.Note == "" {
+		return
+	}
+	m.heading(h, "Implementation Sketch")
+	if sk.Code == "" {
+		m.block("%s", mdProse(sk.Note, false))
+		return
+	}
+	fence := codeFence(sk.Code)
+	m.block("%s%s\n%s\n%s", fence, sk.Language, strings.TrimRight(sk.Code, "\n"), fence)
+	if d.full() && r.Layer != nil && r.Sketch.Code != "" {
+		m.block("The store on its own, without the layer:")
+		fence := codeFence(r.Sketch.Code)
+		m.block("%s%s\n%s\n%s", fence, r.Sketch.Language, strings.TrimRight(r.Sketch.Code, "\n"), fence)
+	}
+}
+
+// reasons lists every rule that fired, for a full record.
+func (m *mdWriter) reasons(r advisor.Recommendation, h int) {
+	if len(r.Reasons) == 0 && r.Layer == nil {
+		return
+	}
+	m.heading(h, "The Rules That Fired")
+	var lines []string
+	for _, rs := range r.Reasons {
+		line := "`" + codeText(rs.Rule) + "`: " + mdProse(rs.Because, false) + " " + mdProse(rs.Text, false)
+		var tail []string
+		if rs.Effect != "" {
+			tail = append(tail, mdProse(rs.Effect, false))
+		}
+		if len(rs.Questions) > 0 {
+			tail = append(tail, "from "+codeList(rs.Questions))
+		}
+		if len(tail) > 0 {
+			line += " (" + strings.Join(tail, "; ") + ")"
+		}
+		lines = append(lines, line)
+	}
+	if l := r.Layer; l != nil {
+		lines = append(lines, "`"+codeText(l.Rule)+"` (front layer): "+mdProse(l.Text, false)+" (from "+codeList(l.Questions)+")")
+	}
+	m.list(lines)
+}
+
+// prosAndCons lists every option with what the answers hold for and
+// against it and its general traits, for a full record.
+func (m *mdWriter) prosAndCons(r advisor.Recommendation, h int) {
+	m.heading(h, "Pros and Cons of the Options")
+	for _, o := range r.Ranking {
+		head := mdProse(o.Title, false) + " (`" + codeText(string(o.Option)) + "`)"
+		m.heading(h+1, head)
+		status := fmt.Sprintf("Score %d.", o.Score)
+		switch {
+		case o.Option == r.Primary && !o.Viable:
+			status = fmt.Sprintf("Chosen as the least bad; score %d.", o.Score)
+		case o.Option == r.Primary:
+			status = fmt.Sprintf("Chosen; score %d. What the answers say for and against it is under Consequences.", o.Score)
+		case !o.Viable && o.RuledOut != "":
+			status = "Ruled out: " + mdProse(o.RuledOut, false)
+		case !o.Viable:
+			status = fmt.Sprintf("Ruled out (score %d).", o.Score)
+		}
+		if o.Summary != "" {
+			status = mdProse(o.Summary, false) + " " + status
+		}
+		m.block("%s", status)
+		var lines []string
+		if o.Option != r.Primary {
+			for _, s := range o.For {
+				lines = append(lines, "Good, because "+lowerFirst(mdProse(s, false)))
+			}
+			for _, s := range o.Against {
+				lines = append(lines, "Bad, because "+lowerFirst(mdProse(s, false)))
+			}
+		}
+		for _, s := range o.Pros[len(o.For):] {
+			lines = append(lines, "In general good: "+lowerFirst(mdProse(s, false)))
+		}
+		for _, s := range o.Cons[len(o.Against):] {
+			lines = append(lines, "In general bad: "+lowerFirst(mdProse(s, false)))
+		}
+		m.list(lines)
+	}
+}
+
+func (m *mdWriter) costs(d Doc, r advisor.Recommendation, h int) {
 	if len(r.Costs) == 0 {
 		return
 	}
+	title := func(id advisor.OptionID) string { return optionTitle(r, id) }
 	m.heading(h, "Cost Estimate")
-	m.block("Monthly, at the peak rates answered sustained for a 30-day month: an upper bound for one key or one object (state split over many objects pays duration for each while it is active). " +
-		"Each line shows its arithmetic so it can be checked against the price list.")
+	intro := mdProse("Monthly, on Workers Paid, at the peak rates answered held for a 30-day month: an upper bound. "+costSentence(r, title), false)
+	if !d.full() {
+		// The recommended design only, its free lines named in a sentence
+		// rather than tabled; the full record prices every option.
+		p := primaryCost(r)
+		if p == nil {
+			m.block("%s", intro)
+			return
+		}
+		rows, free := costRows(*p, true)
+		if len(free) > 0 {
+			intro += " Within the included amounts ($0.00): " + strings.Join(free, "; ") + "."
+		}
+		m.block("%s", intro)
+		if len(rows) > 0 {
+			m.table(costHead, rows, 1, 2, 4)
+		}
+		return
+	}
+	m.block("%s", intro)
 	var rows [][]string
 	for _, c := range r.Costs {
 		rows = append(rows, []string{
 			cell(mdProse(optionTitle(r, c.Option), true)) + " (`" + codeCell(string(c.Option)) + "`)",
-			cell(mdProse(c.Plan, true)), "**" + estimateText(c) + "**", cell(userText(orNA(c.AsOf))),
+			cell(mdProse(c.Design, true)), "**" + estimateText(c) + "**", cell(userText(orNA(c.AsOf))),
 		})
 	}
-	m.table([]string{"Option", "Plan", "Per month", "Prices as of"}, rows, 2)
+	m.table([]string{"Option", "What is priced", "Per month", "Prices as of"}, rows, 2)
 	for _, c := range r.Costs {
 		total := estimateText(c)
 		if total != "not priced" {
 			total += " per month"
 		}
 		m.heading(h+1, fmt.Sprintf("%s: %s", mdProse(optionTitle(r, c.Option), false), total))
-		var rows [][]string
-		for _, l := range c.Lines {
-			rows = append(rows, []string{
-				cell(mdProse(l.Item, true)),
-				formatNumber(l.Quantity) + " " + cell(mdProse(l.Unit, true)),
-				includedText(l),
-				cell(mdProse(unitPrice(l), true)),
-				formatUSD(l.USD),
-				cell(mdProse(l.Arithmetic, true)),
-			})
-		}
-		m.table([]string{"Billed item", "Usage", "Included", "Price", "Cost", "Arithmetic"}, rows, 1, 2, 4)
+		rows, _ := costRows(c, false)
+		m.table(costHead, rows, 1, 2, 4)
 		switch {
 		case c.Source != "" && c.AsOf != "":
 			m.block("Source: %s (as of %s).", mdSource(c.Source, false), userText(c.AsOf))
@@ -328,27 +557,63 @@ func (m *mdWriter) costs(r advisor.Recommendation, h int) {
 	}
 }
 
+var costHead = []string{"Billed item", "Usage", "Included", "Price", "Cost", "Arithmetic"}
+
+// costRows tables an estimate's lines. With skipFree, priced lines that
+// stay within the included amount are returned as phrases instead.
+func costRows(c advisor.CostEstimate, skipFree bool) (rows [][]string, free []string) {
+	for _, l := range c.Lines {
+		if skipFree && l.USD == 0 && l.UnitPrice != 0 {
+			free = append(free, mdProse(l.Item, false)+" "+formatNumber(l.Quantity)+" "+mdProse(l.Unit, false))
+			continue
+		}
+		item := cell(mdProse(l.Item, true))
+		if l.Layer {
+			item += " (layer)"
+		}
+		rows = append(rows, []string{
+			item,
+			formatNumber(l.Quantity) + " " + cell(mdProse(l.Unit, true)),
+			includedText(l),
+			cell(mdProse(unitPrice(l), true)),
+			formatUSD(l.USD),
+			cell(mdProse(l.Arithmetic, true)),
+		})
+	}
+	return rows, free
+}
+
 func (m *mdWriter) flips(d Doc, r advisor.Recommendation, h int) {
-	if len(r.Flips) == 0 {
+	fs, more := r.Flips, 0
+	if !d.full() {
+		fs, more = conciseFlips(r)
+	}
+	if len(fs) == 0 {
 		return
 	}
 	m.heading(h, "What Would Flip It")
 	var lines []string
-	for _, f := range r.Flips {
+	for _, f := range fs {
 		q := "`" + codeText(f.Question) + "`"
-		if p := d.prompt(f.Question); p != "" {
+		if p := d.prompt(f.Question); p != "" && d.full() {
 			q = mdProse(p, false) + " (" + q + ")"
 		}
-		line := fmt.Sprintf("%s: **%s** instead of %s would make it **%s** (`%s`)",
-			q, userText(FormatValue(f.To)), userText(FormatValue(f.From)),
+		from := "instead of " + userText(FormatValue(f.From))
+		if !f.Answered {
+			from = "(unanswered)"
+		}
+		line := fmt.Sprintf("%s **%s** %s: **%s** (`%s`)",
+			q, userText(threshold(f)), from,
 			mdProse(optionTitle(r, f.Primary), false), codeText(string(f.Primary)))
 		if f.LeastBad {
 			line += ", " + leastBadFlip
 		}
-		line += "."
-		// f.Text restates these fields in words; the JSON keeps it, the
-		// record already says it with the question's prompt.
-		lines = append(lines, line)
+		lines = append(lines, line+".")
+	}
+	if more > 0 {
+		// On the last line rather than its own: a concise record counts
+		// its lines.
+		lines[len(lines)-1] += fmt.Sprintf(" The full record (`--detail full`) lists %d more.", more)
 	}
 	m.list(lines)
 }
@@ -356,18 +621,30 @@ func (m *mdWriter) flips(d Doc, r advisor.Recommendation, h int) {
 func (m *mdWriter) moreInformation(d Doc) {
 	m.heading(2, "More Information")
 	from := ""
-	if d.AnswersFile != "" {
-		from = " in `" + codeText(d.AnswersFile) + "`"
+	if f := d.answersFile(); f != "" {
+		from = " in `" + codeText(f) + "`"
 	}
-	m.block("Generated by kvdo from the answers%s. The facts and prices it relied on, each with the date it was last checked:", from)
-	var rows [][]string
-	for _, s := range d.sources() {
-		rows = append(rows, []string{"`" + codeCell(s.ID) + "`", cell(mdProse(s.Text, true)), cell(mdSource(s.Source, true)), cell(userText(s.AsOf))})
+	if d.full() {
+		m.block("Generated by kvdo from the answers%s. The facts and prices it relied on, each with the date it was last checked:", from)
+		var rows [][]string
+		for _, s := range d.sources() {
+			rows = append(rows, []string{"`" + codeCell(s.ID) + "`", cell(mdProse(s.Text, true)), cell(mdSource(s.Source, true)), cell(userText(s.AsOf))})
+		}
+		if len(rows) > 0 {
+			m.table([]string{"Fact", "What it says", "Source", "As of"}, rows)
+		}
+		m.block("Regenerate this record with `kvdo advise --answers FILE`; re-check it when a source above changes.")
+		return
 	}
-	if len(rows) > 0 {
-		m.table([]string{"Fact", "What it says", "Source", "As of"}, rows)
+	var parts []string
+	for _, p := range sourcePages(conciseSources(d)) {
+		parts = append(parts, mdSource(p.Source, false)+" ("+userText(p.AsOf)+")")
 	}
-	m.block("Regenerate this record with `kvdo advise --answers FILE`; re-check it when a source above changes.")
+	text := fmt.Sprintf("Generated by kvdo from the answers%s; regenerate it with `kvdo advise --answers FILE`, and re-check it when a source changes.", from)
+	if len(parts) > 0 {
+		text += " Sources, with the date each was checked (`--detail full` quotes every fact): " + strings.Join(parts, ", ") + "."
+	}
+	m.block("%s", text)
 }
 
 // prompt is the question's prompt, or "" when the Doc does not know it.

@@ -29,6 +29,11 @@ func TestReviewWithSeveralItemsMatchesGolden(t *testing.T) {
 			golden.RequireEqual(t, f.render(sampleDoc()))
 		})
 	}
+	t.Run("markdown in full detail", func(t *testing.T) {
+		d := sampleDoc()
+		d.Detail = DetailFull
+		golden.RequireEqual(t, Markdown(d))
+	})
 }
 
 func TestOneRecordPerItemMatchesGolden(t *testing.T) {
@@ -295,6 +300,7 @@ func TestAnUnpricedLineIsNotShownAsFree(t *testing.T) {
 	r := &d.Entries[0].Recommendation
 	r.Costs = append(r.Costs, advisor.CostEstimate{Option: advisor.CacheAPI, Plan: "Workers Paid", Lines: []advisor.CostLine{
 		{Item: "Cache API reads", Quantity: 100, Unit: "reads", PerUnits: 1, Arithmetic: "no charge in the price list"}}})
+	d.Detail = DetailFull // the concise record tables only the primary's estimate
 	for _, f := range []struct {
 		name   string
 		render func(Doc) []byte
@@ -321,7 +327,7 @@ func TestWarningsComeWithTheVerdict(t *testing.T) {
 		out := string(f.render(d))
 		out = out[strings.Index(out, f.chosen):]
 		warn := strings.Index(out, "One object per limit key")
-		if warn < 0 || warn > strings.Index(out, "The rules that decided it") {
+		if warn < 0 || warn > strings.Index(out, "Consequences") {
 			t.Errorf("%s: the warning is not next to the verdict", f.name)
 		}
 	}
@@ -348,4 +354,76 @@ func TestTheGlanceTableMarksALeastBadPrimaryAndAnUnpricedTotal(t *testing.T) {
 			t.Errorf("%s glance:\n%s", f.name, glance)
 		}
 	}
+}
+
+func TestSlugsTransliterateAccents(t *testing.T) {
+	for in, want := range map[string]string{
+		"Café crème":        "cafe-creme",
+		"Straße Ölgemälde":  "strasse-olgemalde",
+		"Łódź — žluťoučký":  "lodz-zlutoucky",
+		"Ærøskøbing naïve":  "aeroskobing-naive",
+		"日本語":               "decision",
+		"seat-counter (v2)": "seat-counter-v2",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A record names the answers file as given when relative, by its base
+// name when absolute: a path on one machine means nothing in a repository.
+func TestNoAbsolutePathInARecord(t *testing.T) {
+	for path, want := range map[string]string{
+		"/home/ana/work/review.yaml": "review.yaml",
+		`C:\Users\ana\review.yaml`:   "review.yaml",
+		"examples/review.yaml":       "examples/review.yaml",
+		"<stdin>":                    "<stdin>",
+	} {
+		d := sampleDoc()
+		d.AnswersFile = path
+		for name, out := range map[string][]byte{"markdown": Markdown(d), "html": HTML(d), "json": JSON(d)} {
+			if strings.Contains(string(out), "/home/ana") || strings.Contains(string(out), `Users\ana`) || strings.Contains(string(out), "Users\\\\ana") {
+				t.Errorf("%s: %s shows the absolute path", name, path)
+			}
+			if !strings.Contains(string(out), strings.ReplaceAll(strings.ReplaceAll(want, "<", "&lt;"), ">", "&gt;")) && !strings.Contains(string(out), want) {
+				t.Errorf("%s: %s does not name %q", name, path, want)
+			}
+		}
+	}
+}
+
+func TestSupersedeLinksAnOldRecordToItsSuccessor(t *testing.T) {
+	by := Link{Number: 7, Title: "seat-counter: Durable Object", File: "0007-seat-counter.md"}
+	t.Run("a MADR record kvdo wrote", func(t *testing.T) {
+		d := sampleDoc()
+		d.Entries, d.Number = d.Entries[1:2], 3
+		old := Markdown(d)
+		n, title, ok := RecordTitle(old)
+		if !ok || n != 3 || title != "rate-limiter: Durable Object" {
+			t.Fatalf("RecordTitle = %d %q %v", n, title, ok)
+		}
+		out, err := Supersede(old, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(out), "---\nstatus: superseded by ADR-0007\n") ||
+			!strings.Contains(string(out), "# 3. rate-limiter: Durable Object\n\nSuperseded by [7. seat-counter: Durable Object](<0007-seat-counter.md>).\n") ||
+			!IsSuperseded(out) || IsSuperseded(old) {
+			t.Errorf("superseded record:\n%.400s", out)
+		}
+	})
+	t.Run("a record adr-tools wrote", func(t *testing.T) {
+		old := []byte("# 2. Use Postgres\n\nDate: 2026-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nWe need a database.\n")
+		out, err := Supersede(old, by)
+		want := "# 2. Use Postgres\n\nDate: 2026-01-01\n\n## Status\n\nSuperseded by [7. seat-counter: Durable Object](<0007-seat-counter.md>).\n\n## Context\n\nWe need a database.\n"
+		if err != nil || string(out) != want {
+			t.Errorf("got %v\n%s", err, out)
+		}
+	})
+	t.Run("a record of neither shape is left alone", func(t *testing.T) {
+		if _, err := Supersede([]byte("just notes\n"), by); err == nil {
+			t.Error("no error")
+		}
+	})
 }

@@ -7,14 +7,14 @@ import "github.com/kvdo/kvdo/advisor"
 // churn these goldens.
 
 var sampleQuestions = []Question{
-	{"read_your_writes", "Must a read see the latest write at once?"},
-	{"concurrent_writers", "Can several writers update the same key at the same time?"},
-	{"atomic_update", "Does an update need an atomic read-modify-write?"},
-	{"staleness_tolerance_s", "How many seconds old may a read be without harm?"},
-	{"reads_per_s", "Peak reads per second, all locations"},
-	{"writes_per_s_per_key", "Peak writes per second to one key"},
-	{"value_bytes", "Typical largest value, in bytes"},
-	{"reader_regions", "Where are the readers?"},
+	{ID: "read_your_writes", Prompt: "Must a read see the latest write at once?"},
+	{ID: "concurrent_writers", Prompt: "Can several writers update the same key at the same time?"},
+	{ID: "atomic_update", Prompt: "Does an update need an atomic read-modify-write?"},
+	{ID: "staleness_tolerance_s", Prompt: "How many seconds old may a read be without harm?"},
+	{ID: "reads_per_s", Prompt: "Peak reads per second, all locations"},
+	{ID: "writes_per_s_per_key", Prompt: "Peak writes per second to one key"},
+	{ID: "value_bytes", Prompt: "Typical largest value, in bytes"},
+	{ID: "reader_regions", Prompt: "Where are the readers?"},
 }
 
 var kvSource = advisor.Source{ID: "kv-propagation", Text: "A write can take 60 s or more to be visible at other locations.",

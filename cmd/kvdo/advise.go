@@ -6,21 +6,27 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/report"
 	"github.com/spf13/cobra"
 )
 
 type adviseOptions struct {
-	answers string
-	format  string
-	out     string
-	adrDir  string
-	force   bool
-	date    string
+	answers  string
+	format   string
+	out      string
+	adrDir   string
+	force    bool
+	date     string
+	detail   string
+	status   string
+	template bool
 }
 
 func newAdviseCmd() *cobra.Command {
@@ -33,14 +39,23 @@ record: the recommended option with the rules that chose it, what would flip
 it, pitfalls, a checklist, a code sketch and a cost estimate.
 
 Formats: md (a MADR decision record, the default), json (versioned, see
-report/schema/report.v1.schema.json) and html (one self-contained page).
-With -o the record is written atomically to a file; with --adr-dir each item
-gets its own numbered record (NNNN-name.md) after the ones already there.
+report/schema/report.v1.schema.json), html (one self-contained page) and
+adr (one numbered Markdown record per item, NNNN-name.md, after the ones
+already there, in --adr-dir DIR or else the folder named by adr-tools'
+.adr-dir file, or doc/adr). A record for an item the folder already holds
+supersedes it: both link to each other. With -o the record is written
+atomically to a file.
+
+Records are concise by default (one screen per item); --detail full adds
+every rule, option, estimate and source. --template prints a commented
+answers file with every question, its unit, range and meaning.
 
 The interactive interview (kvdo advise without --answers) comes with the TUI.`,
-		Example: `  kvdo advise --answers examples/review.yaml
-  kvdo advise --answers examples/review.yaml --format html -o review.html
-  kvdo advise --answers examples/review.yaml --adr-dir docs/adr
+		Example: `  kvdo advise --template -o review.yaml
+  kvdo advise --answers examples/review.yaml
+  kvdo advise --answers examples/review.yaml --detail full --format html -o review.html
+  kvdo advise --answers examples/review.yaml --adr-dir docs/adr --status accepted
+  kvdo advise --answers examples/review.yaml --format adr
   kvdo advise --answers - --format json < review.yaml`,
 		Args: cobra.NoArgs,
 		// A bad answers file is not a usage mistake: the usage text would
@@ -52,12 +67,17 @@ The interactive interview (kvdo advise without --answers) comes with the TUI.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.answers, "answers", "", "evaluate the answers file FILE (- reads standard input)")
-	f.StringVar(&o.format, "format", "md", "output format: md, json or html")
+	f.StringVar(&o.format, "format", "md", "output format: md, json, html, or adr (one record per item in the ADR folder)")
 	f.StringVarP(&o.out, "output", "o", "", "write the record to FILE instead of standard output (- is standard output)")
-	f.StringVar(&o.adrDir, "adr-dir", "", "write one Markdown record per item into DIR, numbered after the records there")
+	f.StringVar(&o.adrDir, "adr-dir", "", "write one Markdown record per item into DIR, numbered after the records there (default with --format adr: the folder named by .adr-dir, or doc/adr)")
 	f.BoolVar(&o.force, "force", false, "let -o replace an existing file")
 	f.StringVar(&o.date, "date", "", "date the record YYYY-MM-DD (default: today)")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "json", "html"}, cobra.ShellCompDirectiveNoFileComp))
+	f.StringVar(&o.detail, "detail", report.DetailConcise, "how much a md or html record holds: concise (one screen per item) or full")
+	f.StringVar(&o.status, "status", "proposed", "the records' status: "+strings.Join(report.Statuses, ", "))
+	f.BoolVar(&o.template, "template", false, "print a commented answers file with every question, its unit, range and meaning")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "json", "html", "adr"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("detail", cobra.FixedCompletions([]string{report.DetailConcise, report.DetailFull}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(report.Statuses, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("adr-dir")
 	return cmd
@@ -71,18 +91,35 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		// never what was meant.
 		o.out = ""
 	}
-	render, ok := app.Formats[o.format]
-	if !ok {
-		return badInput("--format %q: expected md, json or html", o.format)
+	if o.template {
+		return runTemplate(cmd, o)
 	}
-	if o.out != "" && o.adrDir != "" {
+	adr := o.format == "adr"
+	render, ok := app.Formats[o.format]
+	if !ok && !adr {
+		return badInput("--format %q: expected md, json, html or adr", o.format)
+	}
+	if o.out != "" && (o.adrDir != "" || adr) {
 		return badInput("-o and --adr-dir cannot be used together: -o writes one record, --adr-dir one per item")
 	}
-	if o.adrDir != "" && o.format != "md" {
+	if o.adrDir != "" && o.format != "md" && !adr {
 		return badInput("--adr-dir writes Markdown records: drop --format %s, or use -o for one %s file", o.format, o.format)
 	}
 	if o.force && o.out == "" {
 		return badInput("--force only applies to -o (--adr-dir never overwrites a record)")
+	}
+	if o.detail != report.DetailConcise && o.detail != report.DetailFull {
+		return badInput("--detail %q: expected %s or %s", o.detail, report.DetailConcise, report.DetailFull)
+	}
+	if !slices.Contains(report.Statuses, o.status) {
+		return badInput("--status %q: expected one of %s", o.status, strings.Join(report.Statuses, ", "))
+	}
+	if adr && o.adrDir == "" {
+		dir, err := app.ADRDir(".")
+		if err != nil {
+			return err
+		}
+		o.adrDir = dir
 	}
 	date := o.date
 	if date == "" {
@@ -115,6 +152,7 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		return badInput("%v", err)
 	}
 	doc := app.Evaluate(pack, review, name, date)
+	doc.Detail, doc.Status = o.detail, o.status
 
 	switch {
 	case o.adrDir != "":
@@ -138,6 +176,34 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		_, err := cmd.OutOrStdout().Write(render(doc))
 		return err
 	}
+}
+
+// runTemplate prints (or with -o writes) a commented answers file with
+// every question of the pack.
+func runTemplate(cmd *cobra.Command, o adviseOptions) error {
+	if o.answers != "" || o.adrDir != "" || o.format == "adr" {
+		return badInput("--template writes an answers file to fill in: drop --answers, --adr-dir and --format adr")
+	}
+	if o.force && o.out == "" {
+		return badInput("--force only applies to -o")
+	}
+	pack, err := loadContent(cmd)
+	if err != nil {
+		return err
+	}
+	tmpl := advisor.Template(pack)
+	if o.out == "" {
+		_, err := cmd.OutOrStdout().Write(tmpl)
+		return err
+	}
+	if err := app.CheckOutput("-o", o.out, o.force); err != nil {
+		return err
+	}
+	if err := app.WriteAtomic(o.out, tmpl, o.force); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", o.out)
+	return err
 }
 
 // readAnswers reads the answers file, or standard input for "-". The name

@@ -93,7 +93,7 @@ func TestAdviseRendersTheExampleReviewInEachFormat(t *testing.T) {
 			t.Errorf("not a whole HTML page")
 		}
 		for _, name := range exampleItems {
-			if !strings.Contains(out, "<h2>"+name+"</h2>") {
+			if !strings.Contains(out, "<h2>"+name+": ") {
 				t.Errorf("no section for %s", name)
 			}
 		}
@@ -224,17 +224,32 @@ func TestAdviseADRDirNumbersRecordsAfterTheExistingOnes(t *testing.T) {
 		t.Errorf("stdout does not list the records: %q", stdout)
 	}
 	first, _ := os.ReadFile(filepath.Join(dir, "0001-session-flag.md"))
-	if !bytes.HasPrefix(first, []byte("---\nstatus: proposed\n")) || !bytes.Contains(first, []byte("\n# session-flag: ")) {
-		t.Errorf("0001 is not a record about session-flag:\n%.300s", first)
+	if !bytes.HasPrefix(first, []byte("---\nstatus: proposed\n")) || !bytes.Contains(first, []byte("\n# 1. session-flag: ")) {
+		t.Errorf("0001 is not record 1, about session-flag:\n%.300s", first)
 	}
 
+	// A second run supersedes each record rather than duplicate it
+	// silently: the new one links back, the old one says so and links on.
 	adviseOK(t, "--adr-dir", dir)
 	got := dirNames(t, dir)
 	if !slices.Equal(got, append(want(1), want(6)...)) {
 		t.Errorf("second run: %v", got)
 	}
-	if again, _ := os.ReadFile(filepath.Join(dir, "0001-session-flag.md")); !bytes.Equal(again, first) {
-		t.Error("the second run changed 0001")
+	old, _ := os.ReadFile(filepath.Join(dir, "0001-session-flag.md"))
+	if !bytes.HasPrefix(old, []byte("---\nstatus: superseded by ADR-0006\n")) || !bytes.Contains(old, []byte("Superseded by [6. session-flag: Workers KV](<0006-session-flag.md>).")) {
+		t.Errorf("0001 does not point at 0006:\n%.400s", old)
+	}
+	if !bytes.Equal(bytes.Replace(old, []byte("\n\nSuperseded by [6. session-flag: Workers KV](<0006-session-flag.md>)."), nil, 1)[len("---\nstatus: superseded by ADR-0006\n"):], first[len("---\nstatus: proposed\n"):]) {
+		t.Error("superseding changed more of 0001 than its status and the link")
+	}
+	newer, _ := os.ReadFile(filepath.Join(dir, "0006-session-flag.md"))
+	if !bytes.Contains(newer, []byte("Supersedes [1. session-flag: Workers KV](<0001-session-flag.md>).")) {
+		t.Errorf("0006 does not link back to 0001:\n%.600s", newer)
+	}
+	// A third run supersedes the live record, 0006, not 0001 again.
+	adviseOK(t, "--adr-dir", dir)
+	if third, _ := os.ReadFile(filepath.Join(dir, "0011-session-flag.md")); !bytes.Contains(third, []byte("Supersedes [6. session-flag")) {
+		t.Errorf("0011 does not supersede 0006:\n%.600s", third)
 	}
 
 	t.Run("after records written by adr-tools, ignoring other files", func(t *testing.T) {
@@ -334,7 +349,10 @@ func TestAdviseRejectsBadFlagsBeforeDoingAnything(t *testing.T) {
 		want string
 	}{
 		{"no answers file", nil, "kvdo advise --answers FILE"},
-		{"an unknown format", []string{"--answers", exampleReview, "--format", "pdf"}, `--format "pdf": expected md, json or html`},
+		{"an unknown format", []string{"--answers", exampleReview, "--format", "pdf"}, `--format "pdf": expected md, json, html or adr`},
+		{"an unknown detail", []string{"--answers", exampleReview, "--detail", "some"}, `--detail "some": expected concise or full`},
+		{"an unknown status", []string{"--answers", exampleReview, "--status", "done"}, `--status "done": expected one of proposed, accepted, rejected, deprecated`},
+		{"a template with answers", []string{"--template", "--answers", exampleReview}, "--template writes an answers file to fill in"},
 		{"-o with --adr-dir", []string{"--answers", exampleReview, "-o", filepath.Join(dir, "x.md"), "--adr-dir", dir}, "cannot be used together"},
 		{"--adr-dir with json", []string{"--answers", exampleReview, "--adr-dir", dir, "--format", "json"}, "--adr-dir writes Markdown"},
 		{"--force without -o", []string{"--answers", exampleReview, "--force"}, "--force only applies to -o"},
@@ -375,12 +393,18 @@ func TestAdvisePricesTheBlobOfR2PlusKVInTheRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs := runCapture(t, "advise", "--answers", file, "--date", "2026-11-24")
+	if code != 0 || !strings.Contains(out, "R2 blob, KV pointer + Cache API") {
+		t.Fatalf("exit %d: %s\n%.400s", code, errs, out)
+	}
+	// The record puts a cache in front of the blob; in full detail every
+	// option's estimate is tabled, R2's lines each priced.
+	code, out, errs = runCapture(t, "advise", "--answers", file, "--date", "2026-11-24", "--detail", "full")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{
-		"| R2 blob, KV pointer (`r2-plus-kv`) | Workers Paid | **$660.14** | 2026-11-24 |",
-		"| R2 Class B operations (reads such as GetObject) | 777,600,000 operations | 10,000,000 | $0.36 per 1,000,000 operations | $276.34 |",
+		"R2 blob, KV pointer + Cache API",
+		"| R2 Class B operations (reads such as GetObject) |",
 		"| R2 Class A operations (writes such as PutObject) | 25,920 operations | 1,000,000 | $4.50 per 1,000,000 operations | $0.00 |",
 		"| R2 stored data (Standard storage) | 0.03145728 GB-month | 10 | $15.00 per 1,000 GB-month | $0.00 |",
 		"[developers.cloudflare.com/r2/pricing/](https://developers.cloudflare.com/r2/pricing/)",
@@ -428,7 +452,7 @@ func TestAdviseHonoursTheContentFlag(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(pack, "questions.yaml"), changed, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := adviseOK(t, "--content", pack)
+	out := adviseOK(t, "--content", pack, "--detail", "full")
 	if !strings.Contains(out, "Reworded prompt about fresh reads?") {
 		t.Error("the record does not use the --content pack's prompt")
 	}
@@ -461,4 +485,61 @@ func BenchmarkAdviseJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(exampleItems))*float64(b.N)/b.Elapsed().Seconds(), "items/s")
 	b.SetBytes(int64(out.Len()))
+}
+
+func TestAdviseDetailStatusAndTemplate(t *testing.T) {
+	concise, full := adviseOK(t), adviseOK(t, "--detail", "full")
+	if strings.Count(full, "\n") <= strings.Count(concise, "\n") || !strings.Contains(full, "## Pros and Cons of the Options") || strings.Contains(concise, "## Pros and Cons of the Options") {
+		t.Errorf("--detail full adds nothing: %d lines against %d", strings.Count(full, "\n"), strings.Count(concise, "\n"))
+	}
+	if out := adviseOK(t, "--status", "accepted"); !strings.HasPrefix(out, "---\nstatus: accepted\n") {
+		t.Errorf("--status accepted: %.60s", out)
+	}
+	t.Run("the template is an answers file advise reads", func(t *testing.T) {
+		code, tmpl, errs := runCapture(t, "advise", "--template")
+		if code != 0 || !strings.Contains(tmpl, "reads_per_s: ") {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		file := filepath.Join(t.TempDir(), "review.yaml")
+		if code, out, errs := runCapture(t, "advise", "--template", "-o", file); code != 0 || out != "wrote "+file+"\n" {
+			t.Fatalf("exit %d: %s %s", code, out, errs)
+		}
+		if code, _, errs := runCapture(t, "advise", "--answers", file); code != 0 {
+			t.Errorf("the template does not evaluate: exit %d: %s", code, errs)
+		}
+	})
+	t.Run("--format adr writes into the folder .adr-dir names", func(t *testing.T) {
+		root := t.TempDir()
+		sub := filepath.Join(root, "src", "svc")
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, ".adr-dir"), []byte("docs/decisions\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		review, err := filepath.Abs(exampleReview)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Chdir(sub)
+		code, out, errs := runCapture(t, "advise", "--answers", review, "--format", "adr", "--date", "2026-11-30")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		want := filepath.Join(root, "docs", "decisions", "0001-session-flag.md")
+		if _, err := os.Stat(want); err != nil || !strings.Contains(out, "0001-session-flag.md") {
+			t.Errorf("no %s: %v\n%s", want, err, out)
+		}
+	})
+	t.Run("every problem of an answers file in one run", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "review.yaml")
+		bad := strings.Replace(validItem("read_your_writes: maybe"), "reader_regions: global", "reader_regions: globl", 1)
+		if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := runCapture(t, "advise", "--answers", file)
+		if code != 2 || !strings.Contains(errs, "read_your_writes") || !strings.Contains(errs, "did you mean global?") {
+			t.Errorf("exit %d: %s", code, errs)
+		}
+	})
 }

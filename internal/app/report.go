@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
@@ -33,7 +34,7 @@ func Doc(pack *content.Pack, r advisor.Review, recs []advisor.Recommendation, fi
 		Title: r.Title, Date: date, DecidedBy: r.DecidedBy, AnswersFile: file,
 	}
 	for _, q := range pack.Questions {
-		doc.Questions = append(doc.Questions, report.Question{ID: q.ID, Prompt: q.Prompt})
+		doc.Questions = append(doc.Questions, report.Question{ID: q.ID, Prompt: q.Prompt, Unit: q.Unit})
 	}
 	for i, it := range r.Items {
 		e := report.Entry{Item: it}
@@ -177,10 +178,15 @@ func NextADRNumber(dir string) (int, error) {
 }
 
 // WriteADRs writes one Markdown record per item into dir, numbered from
-// the next free number, and returns the paths written. Every record is
-// rendered before the first is written, a record never replaces a file,
-// and a failure removes the records already written: a half-numbered batch
-// would shift the numbers of the next run.
+// the next free number with the number in its title ("# 4. name: ..."),
+// as adr-tools numbers them, and returns the paths written. A record for
+// an item that dir already holds a live record of (same slug) supersedes
+// it: the new record links to the old, and the old one is rewritten to say
+// "superseded by" and link back, instead of a silent duplicate. Every
+// record is rendered before the first is written, a new record never
+// replaces a file, and a failure removes the records already written and
+// restores the ones rewritten: a half-numbered batch would shift the
+// numbers of the next run.
 func WriteADRs(dir string, doc report.Doc) ([]string, error) {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return nil, BadInput("--adr-dir %s: not a directory", dir)
@@ -192,26 +198,145 @@ func WriteADRs(dir string, doc report.Doc) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	live, err := liveRecords(dir)
+	if err != nil {
+		return nil, err
+	}
 	type record struct {
 		path string
 		data []byte
+		old  []byte // the record's previous content, for a rewrite
 	}
-	var records []record
+	var records, rewrites []record
 	for i, one := range doc.PerItem() {
-		name := fmt.Sprintf("%04d-%s.md", next+i, one.Slug())
-		records = append(records, record{filepath.Join(dir, name), report.Markdown(one)})
+		one.Number = next + i
+		name := fmt.Sprintf("%04d-%s.md", one.Number, one.Slug())
+		title := one.Entries[0].Item.Name + ": " + report.DecisionTitle(one.Entries[0].Recommendation)
+		if prev, ok := live[one.Slug()]; ok {
+			one.Supersedes = []report.Link{{Number: prev.number, Title: prev.title, File: prev.file}}
+			rewritten, err := report.Supersede(prev.data, report.Link{Number: one.Number, Title: title, File: name})
+			if err != nil {
+				return nil, fmt.Errorf("--adr-dir %s: %s supersedes %s, which cannot be updated: %w", dir, name, prev.file, err)
+			}
+			rewrites = append(rewrites, record{filepath.Join(dir, prev.file), rewritten, prev.data})
+		}
+		records = append(records, record{path: filepath.Join(dir, name), data: report.Markdown(one)})
 	}
-	var written []string
+	var written, updated []string
+	undo := func() {
+		for _, p := range slices.Backward(written) {
+			os.Remove(p)
+		}
+		for _, r := range rewrites {
+			if slices.Contains(updated, r.path) {
+				_ = writeAtomic(r.path, r.old, true, 0o644)
+			}
+		}
+	}
 	for _, r := range records {
 		if err := WriteAtomic(r.path, r.data, false); err != nil {
-			for _, p := range slices.Backward(written) {
-				os.Remove(p)
-			}
+			undo()
 			return nil, err
 		}
 		written = append(written, r.path)
 	}
-	return written, nil
+	for _, r := range rewrites {
+		if err := WriteAtomic(r.path, r.data, true); err != nil {
+			undo()
+			return nil, err
+		}
+		updated = append(updated, r.path)
+	}
+	return append(written, updated...), nil
+}
+
+// liveRecord is a record in an ADR directory that nothing supersedes yet.
+type liveRecord struct {
+	number int
+	title  string
+	file   string
+	data   []byte
+}
+
+// liveRecords maps the slug of each record in dir (NNNN-slug.md) to the
+// latest one that is not superseded.
+func liveRecords(dir string) (map[string]liveRecord, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--adr-dir %s: %w", dir, err)
+	}
+	out := map[string]liveRecord{}
+	for _, e := range entries {
+		m := adrName.FindStringSubmatch(e.Name())
+		if m == nil || e.IsDir() {
+			continue
+		}
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			continue
+		}
+		slug := strings.TrimSuffix(strings.TrimSuffix(e.Name()[len(m[1])+1:], ".md"), ".MD")
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("--adr-dir %s: %w", dir, err)
+		}
+		if report.IsSuperseded(data) {
+			continue
+		}
+		_, title, ok := report.RecordTitle(data)
+		if !ok {
+			title = slug
+		}
+		if prev, seen := out[slug]; !seen || n > prev.number {
+			out[slug] = liveRecord{number: n, title: title, file: e.Name(), data: data}
+		}
+	}
+	return out, nil
+}
+
+// ADRDir is the directory adr-tools keeps records in, for a review written
+// from dir: the path in the nearest .adr-dir file (in dir or a parent,
+// relative to where that file is), else doc/adr under dir, adr-tools'
+// default. Reading .adr-dir is what lets kvdo write into the same folder as
+// adr-tools without being told.
+func ADRDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		b, err := os.ReadFile(filepath.Join(d, ".adr-dir"))
+		if err == nil {
+			p := strings.TrimSpace(string(b))
+			if p == "" {
+				return "", BadInput("%s: empty: expected the path of the ADR directory", filepath.Join(d, ".adr-dir"))
+			}
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(d, p)
+			}
+			return relativeTo(dir, p), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf(".adr-dir: %w", err)
+		}
+		if parent := filepath.Dir(d); parent == d {
+			break
+		}
+	}
+	return filepath.Join(dir, "doc", "adr"), nil
+}
+
+// relativeTo shortens p to a path relative to dir when it lies under it,
+// for messages ("wrote doc/adr/0001-x.md").
+func relativeTo(dir, p string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(abs, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.Join(dir, rel)
+	}
+	return p
 }
 
 // Export is one export request: a format (md, json, html, or adr for an
