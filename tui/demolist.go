@@ -10,6 +10,7 @@ import (
 
 // demoListScreen lists every demo with what it teaches; enter opens one.
 type demoListScreen struct {
+	navigator
 	com  *common.Common
 	list list.Model
 }
@@ -40,22 +41,37 @@ func (s demoListScreen) update(msg tea.Msg) (demoListScreen, tea.Cmd) {
 		switch {
 		case key.Matches(km, s.com.Keys.Nav.Select):
 			if it, ok := s.list.SelectedItem().(listItem); ok {
-				return s, func() tea.Msg { return common.OpenDemoMsg{ID: it.id, Seed: 1} }
+				s.navigate(common.OpenDemoMsg{ID: it.id, Seed: 1})
+				return s, nil
 			}
 			return s, nil
 		case key.Matches(km, s.com.Keys.Global.Back) && s.list.FilterState() == list.Unfiltered:
-			return s, back
+			s.navigate(common.BackMsg{})
+			return s, nil
 		}
 	}
 	var cmd tea.Cmd
-	s.list, cmd = s.list.Update(msg)
+	s.list, cmd = updateList(s.list, msg)
 	return s, cmd
 }
 
-func back() tea.Msg { return common.BackMsg{} }
+// navigator holds a screen's request to go elsewhere (a BackMsg, an
+// OpenDemoMsg...). The root acts on it within the same Update, so keys
+// typed ahead already reach the next screen, as they would in a shell.
+type navigator struct{ next tea.Msg }
+
+// navigate asks the root to act on msg after this update.
+func (n *navigator) navigate(msg tea.Msg) { n.next = msg }
+
+// take returns the request, if any, and forgets it.
+func (n *navigator) take() tea.Msg {
+	msg := n.next
+	n.next = nil
+	return msg
+}
 
 func (s demoListScreen) view(w, h int) string {
-	return s.list.View()
+	return listView(s.list)
 }
 
 func (s demoListScreen) help() common.Help {

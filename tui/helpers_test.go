@@ -2,11 +2,15 @@ package tui
 
 import (
 	"reflect"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/kvdo/kvdo/advisor"
+	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
 )
 
@@ -27,7 +31,7 @@ func testApp(tb testing.TB) *app.App {
 }
 
 // newTestModel is a root model at w x h on a dark or light background.
-func newTestModel(tb testing.TB, w, h int, dark bool, edit ...func(*Options)) Model {
+func newTestModel(tb testing.TB, w, h int, dark bool, edit ...func(*Options)) *Model {
 	tb.Helper()
 	o := Options{App: testApp(tb), Width: w, Height: h, Date: "2026-12-01", Background: BackgroundLight}
 	if dark {
@@ -46,20 +50,19 @@ func newTestModel(tb testing.TB, w, h int, dark bool, edit ...func(*Options)) Mo
 
 // step sends msg to m and runs the commands it returns, as the runtime
 // would, feeding their messages back in.
-func step(tb testing.TB, m Model, msgs ...tea.Msg) Model {
+func step(tb testing.TB, m *Model, msgs ...tea.Msg) *Model {
 	tb.Helper()
 	for _, msg := range msgs {
-		next, cmd := m.Update(msg)
-		m = next.(Model)
+		_, cmd := m.Update(msg)
 		m = drive(tb, m, cmd)
 	}
 	return m
 }
 
 // drive runs cmd and everything it leads to. A command that has not
-// answered within a second (a timer, a blink) is dropped: tests want the
+// answered within five seconds (a timer, a blink) is dropped: tests want the
 // state once the work is done, not the animation.
-func drive(tb testing.TB, m Model, cmd tea.Cmd) Model {
+func drive(tb testing.TB, m *Model, cmd tea.Cmd) *Model {
 	tb.Helper()
 	queue := []tea.Cmd{cmd}
 	for n := 0; len(queue) > 0; n++ {
@@ -82,8 +85,7 @@ func drive(tb testing.TB, m Model, cmd tea.Cmd) Model {
 				queue = append(queue, sequenceCmds(msg)...)
 				continue
 			}
-			next, more := m.Update(msg)
-			m = next.(Model)
+			_, more := m.Update(msg)
 			queue = append(queue, more)
 		}
 	}
@@ -96,7 +98,7 @@ func runCmd(c tea.Cmd) tea.Msg {
 	select {
 	case msg := <-ch:
 		return msg
-	case <-time.After(time.Second):
+	case <-time.After(5 * time.Second):
 		return nil
 	}
 }
@@ -156,4 +158,98 @@ func keys(ks ...string) []tea.Msg {
 		out[i] = press(k)
 	}
 	return out
+}
+
+// typeText types s one character at a time.
+func typeText(s string) []tea.Msg {
+	var out []tea.Msg
+	for _, r := range s {
+		out = append(out, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return out
+}
+
+// seq joins groups of messages.
+func seq(groups ...[]tea.Msg) []tea.Msg {
+	var out []tea.Msg
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// number replaces the text of a number field and answers it.
+func number(v string) []tea.Msg {
+	return seq(keys("ctrl+u"), typeText(v), keys("enter"))
+}
+
+// setupKeys start a new review from home: title, people, the first item
+// and the suggested file name.
+func setupKeys(item string) []tea.Msg {
+	return seq(keys("a"), typeText("Checkout"), keys("enter"), typeText("Ana, Ravi"), keys("enter"),
+		typeText(item), keys("enter", "enter"))
+}
+
+// The answers of two items, as a person would give them.
+var (
+	// seatCounter: reads must be current, racing read-modify-write,
+	// readers everywhere.
+	seatCounter = advisor.Answers{"read_your_writes": true, "concurrent_writers": true, "atomic_update": true,
+		"staleness_tolerance_s": 0.0, "audit_trail": false, "reads_per_s": 300.0, "writes_per_s_per_key": 40.0,
+		"value_bytes": 64.0, "reader_regions": "global", "read_latency_budget_ms": 50.0, "expires": false}
+	// sessionFlag: read-mostly, a minute old is fine.
+	sessionFlag = advisor.Answers{"read_your_writes": false, "concurrent_writers": false, "atomic_update": false,
+		"staleness_tolerance_s": 300.0, "audit_trail": false, "reads_per_s": 5000.0, "writes_per_s_per_key": 0.01,
+		"value_bytes": 200.0, "reader_regions": "global", "read_latency_budget_ms": 30.0, "expires": false}
+)
+
+var (
+	packOnce sync.Once
+	thePack  *content.Pack
+)
+
+// answerKeys are the keys that answer an item's questions in the order
+// the pack asks them: the answers in want, tab past every other (optional)
+// question, stopping on question stopAt ("" for the end). Derived from the
+// pack, so a question added later does not break the tests.
+func answerKeys(want advisor.Answers, stopAt string) []tea.Msg {
+	packOnce.Do(func() {
+		var err error
+		if thePack, err = content.LoadDefault(); err != nil {
+			panic(err)
+		}
+	})
+	given := advisor.Answers{}
+	done := map[string]bool{}
+	var out []tea.Msg
+	for {
+		var q *content.Question
+		for _, x := range app.Asked(thePack, given) {
+			if !done[x.ID] {
+				q = x
+				break
+			}
+		}
+		if q == nil || q.ID == stopAt {
+			return out
+		}
+		done[q.ID] = true
+		v, ok := want[q.ID]
+		switch {
+		case !ok && q.Required:
+			panic("no answer for required question " + q.ID)
+		case !ok:
+			out = append(out, press("tab"))
+			continue
+		}
+		given[q.ID] = v
+		switch x := v.(type) {
+		case bool:
+			out = append(out, keys(map[bool]string{true: "y", false: "n"}[x])...)
+		case string:
+			out = append(out, keys(strconv.Itoa(slices.Index(q.Options, x)+1))...)
+		case float64:
+			out = append(out, number(content.FormatNumber(x))...)
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/kvdo/kvdo/tui/common"
 )
 
@@ -17,6 +19,7 @@ type homeEntry struct {
 
 // homeScreen is the menu kvdo opens on.
 type homeScreen struct {
+	navigator
 	com     *common.Common
 	entries []homeEntry
 	cursor  int
@@ -52,20 +55,17 @@ func (s homeScreen) update(msg tea.Msg) (homeScreen, tea.Cmd) {
 	case key.Matches(km, nav.Bottom):
 		s.cursor = len(s.entries) - 1
 	case key.Matches(km, nav.Select):
-		return s, goTo(s.entries[s.cursor].to)
+		s.navigate(gotoMsg{s.entries[s.cursor].to})
 	default:
 		for i, e := range s.entries {
 			if key.Matches(km, e.key) {
 				s.cursor = i
-				return s, goTo(e.to)
+				s.navigate(gotoMsg{e.to})
+				return s, nil
 			}
 		}
 	}
 	return s, nil
-}
-
-func goTo(to state) tea.Cmd {
-	return func() tea.Msg { return gotoMsg{to} }
 }
 
 func (s homeScreen) view(w, h int) string {
@@ -83,6 +83,9 @@ func (s homeScreen) view(w, h int) string {
 		if i == s.cursor {
 			marker, title, desc = st.Accent.Render("› "), st.Menu.Selected.Render(e.title), st.Menu.SelectedDesc.Render(e.desc)
 		}
+		if w >= 70 && 2+5+titleW+2+lipgloss.Width(desc) > w {
+			desc = ansi.Truncate(desc, max(w-titleW-9, 0), "…")
+		}
 		hot := st.Menu.Key.Render(e.key.Help().Key)
 		line := marker + hot + "  " + title + strings.Repeat(" ", titleW-len(e.title))
 		if e.desc != "" && w >= 70 {
@@ -90,7 +93,7 @@ func (s homeScreen) view(w, h int) string {
 		}
 		b.WriteString(line + "\n")
 		if e.desc != "" && w < 70 && i == s.cursor {
-			b.WriteString("      " + desc + "\n")
+			b.WriteString(indent(st.Menu.SelectedDesc.Render(wrap(e.desc, w-10)), 6) + "\n")
 		}
 	}
 	return indent(b.String(), 2)

@@ -18,7 +18,9 @@ func fit(s string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
+		// A line is never wider than its length in bytes: only longer
+		// lines need measuring.
+		if len(l) > w && ansi.StringWidth(l) > w {
 			lines[i] = ansi.Truncate(l, w, "")
 		}
 	}
@@ -61,4 +63,43 @@ func lineCount(s string) int {
 		return 0
 	}
 	return strings.Count(s, "\n") + 1
+}
+
+// pad fills every line of s with spaces to w columns, so a column keeps
+// its width whatever its content.
+func pad(s string, w int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n < w {
+			lines[i] = l + strings.Repeat(" ", w-n)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clampLines keeps the first n lines of s, ending the last kept one with
+// an ellipsis when some were dropped.
+func clampLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) <= n {
+		return s
+	}
+	lines = lines[:n]
+	lines[n-1] = strings.TrimRight(lines[n-1], " ") + "…"
+	return strings.Join(lines, "\n")
+}
+
+// hang wraps text after prefix to width w, indenting the lines after the
+// first by the prefix's width.
+func hang(prefix, text string, w int) string {
+	pw := ansi.StringWidth(prefix)
+	lines := strings.Split(wrap(text, w-pw), "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = strings.Repeat(" ", pw) + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/tui/common"
 	"github.com/kvdo/kvdo/tui/player"
 )
@@ -47,6 +49,9 @@ func (s state) String() string {
 	return fmt.Sprintf("state(%d)", int(s))
 }
 
+// backToInterviewMsg returns from the recommendation to its interview.
+type backToInterviewMsg struct{}
+
 // Model is the root and only tea.Model of kvdo's TUI.
 type Model struct {
 	com  *common.Common
@@ -58,19 +63,31 @@ type Model struct {
 	help     help.Model
 	err      error // returned by Run
 
-	home  homeScreen
-	demos demoListScreen
-	demo  playerScreen
-	init  tea.Cmd // the first screen's own start command
+	sess *session // the review being worked on, nil before one starts
+
+	// widths remembers the display width of lines drawn lately: most of
+	// a frame's lines were in the frame before, and measuring a styled
+	// line (grapheme by grapheme) is what drawing costs most.
+	widths map[string]int
+
+	home      homeScreen
+	open      openScreen
+	interview interviewScreen
+	recommend recommendScreen
+	learn     learnScreen
+	demos     demoListScreen
+	demo      playerScreen
+	init      tea.Cmd // the first screen's own start command
 
 	rec *player.Recorder // --record: every frame drawn, kept in memory
 }
 
 // New builds the root model for opts. Problems with the inputs (a review
-// file that cannot be resumed, say) are *app.InputErrors.
-func New(opts Options) (Model, error) {
+// file that cannot be resumed or created) are *app.InputErrors, returned
+// before anything is drawn.
+func New(opts Options) (*Model, error) {
 	if opts.App == nil {
-		return Model{}, fmt.Errorf("tui: Options.App is required")
+		return nil, fmt.Errorf("tui: Options.App is required")
 	}
 	com := common.New(opts.App, opts.NoColor)
 	if opts.Background == BackgroundLight {
@@ -79,12 +96,30 @@ func New(opts Options) (Model, error) {
 	if opts.Width > 0 && opts.Height > 0 {
 		com.Width, com.Height = opts.Width, opts.Height
 	}
-	m := Model{com: com, opts: opts, help: help.New()}
+	m := &Model{com: com, opts: opts, help: help.New()}
 	m.help.Styles = com.Styles.Help
 	w, h := m.bodySize()
 	m.home = newHome(com)
+	m.open = newOpen(com, w, h)
+	m.learn = newLearn(com, w, h)
 	m.demos = newDemoList(com, w, h)
 	switch opts.Start {
+	case StartInterview:
+		if opts.Review == "" {
+			return nil, app.BadInput("no review file: expected a path for --save or --resume")
+		}
+		if opts.Resume {
+			r, err := app.ReadReview(opts.Review, opts.App.Pack)
+			if err != nil {
+				return nil, err
+			}
+			m.sess = newSession(opts.App, opts.Review, r, false)
+		} else if err := app.CheckNewReview("--save", opts.Review); err != nil {
+			return nil, err
+		}
+		m.state = stateInterview
+		m.interview = newInterview(com, m.sess, opts.Review)
+		m.init = tea.Batch(m.interview.focusCmd(), m.remember(opts.Review))
 	case StartDemo:
 		m.state = stateDemo
 		m.demo, m.init = newPlayerScreen(com, opts.Demo, opts.NoMotion, w, h)
@@ -94,7 +129,7 @@ func New(opts Options) (Model, error) {
 
 // Init asks the terminal for its background colour, unless the theme was
 // given, and starts the first screen.
-func (m Model) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
 	if m.opts.Background == BackgroundAuto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
@@ -103,26 +138,56 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// remember adds a review file to the recent list, in a command.
+func (m *Model) remember(path string) tea.Cmd {
+	if m.opts.Recent.File == "" || m.sess == nil {
+		return nil
+	}
+	r := m.opts.Recent
+	return func() tea.Msg {
+		_ = r.Add(path) // a convenience: failing to remember is no error
+		return nil
+	}
+}
+
 // bodySize is the space a screen draws in: the window less the header
 // and the footer lines.
-func (m Model) bodySize() (int, int) {
+func (m *Model) bodySize() (int, int) {
 	return max(m.com.Width, 1), max(m.com.Height-2, 1)
 }
 
 // Update handles the global messages, then routes the rest to the screen
 // on view (or, for a screen's own asynchronous results, to that screen).
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// A screen that comes into view is laid out for the window first: screens
+// out of view are not re-laid out at every resize.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	was := m.state
+	_, cmd := m.update(msg)
+	if m.state != was {
+		m.resize()
+		if m.state == stateRecommend {
+			cmd = tea.Batch(cmd, m.recommend.recordCmd())
+		}
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	keys := m.com.Keys
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.rec.Sized()
 		m.com.Width, m.com.Height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		return m.resize(), nil
+		m.resize()
+		if m.state == stateRecommend {
+			return m, m.recommend.recordCmd()
+		}
+		return m, nil
 	case tea.BackgroundColorMsg:
 		if m.opts.Background == BackgroundAuto && msg.IsDark() != m.com.Styles.IsDark {
 			m.com.Styles = common.DefaultStyles(msg.IsDark(), m.opts.NoColor)
-			return m.restyle(), nil
+			return m, m.restyle()
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -131,12 +196,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if m.com.TooSmall() {
 			// Nothing is drawn to act on: only leaving makes sense.
-			if key.Matches(msg, keys.Global.Quit) {
+			if key.Matches(msg, keys.Global.Quit) && !m.typing() {
 				return m, tea.Quit
 			}
 			return m, nil
 		}
-		if !m.typing() && key.Matches(msg, keys.Global.Help) {
+		if key.Matches(msg, keys.Global.Help) && (!m.typing() || msg.String() == "ctrl+g") {
+			// ? is a letter while typing; ctrl+g is help everywhere.
 			m.showHelp = !m.showHelp
 			return m, nil
 		}
@@ -144,18 +210,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.showHelp = false
 			return m, nil
 		}
-		if !m.typing() && key.Matches(msg, keys.Global.Quit) {
+		if m.quitsOnQ() && key.Matches(msg, keys.Global.Quit) {
 			return m, tea.Quit
 		}
+	case tea.MouseMsg:
+		if m.com.TooSmall() {
+			return m, nil
+		}
 	case gotoMsg:
-		return m.open(msg.to)
+		return m.goTo(msg.to)
 	case common.OpenDemoMsg:
-		m.from = append(m.from, m.state)
+		m.push(stateDemo)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
 		m.demo, cmd = newPlayerScreen(m.com, msg, m.opts.NoMotion, w, h)
-		m.state = stateDemo
-		m.showHelp = false
 		return m, cmd
 	case common.BackMsg:
 		m.showHelp = false
@@ -165,41 +233,186 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.state = stateHome
 		}
 		return m, nil
+	case savedMsg:
+		if msg.sess != nil {
+			msg.sess.onSaved(msg)
+		}
+		return m, nil
+	case setupDoneMsg:
+		if msg.sess != nil {
+			m.sess = msg.sess
+		}
+		var cmd tea.Cmd
+		m.interview, cmd = m.interview.update(msg)
+		if msg.sess != nil {
+			cmd = tea.Batch(cmd, m.remember(msg.sess.path))
+		}
+		return m, cmd
+	case freeNameMsg:
+		var cmd tea.Cmd
+		m.interview, cmd = m.interview.update(msg)
+		return m, cmd
+	case openRecommendMsg:
+		return m.openRecommend()
+	case backToInterviewMsg:
+		if n := len(m.from); n > 0 && m.from[n-1] == stateInterview {
+			m.from = m.from[:n-1]
+		}
+		m.state = stateInterview
+		if m.interview.sess != m.sess {
+			m.interview = newInterview(m.com, m.sess, "")
+		} else {
+			m.interview = m.interview.afterEdit()
+		}
+		return m, m.interview.focusCmd()
+	case recentMsg:
+		var cmd tea.Cmd
+		m.open, cmd = m.open.update(msg)
+		return m, cmd
+	case reviewLoadedMsg:
+		var cmd tea.Cmd
+		m.open, cmd = m.open.update(msg)
+		if msg.err != nil {
+			return m, cmd
+		}
+		return m.openReview(msg)
+	case recordMsg, recordDueMsg, exportDoneMsg:
+		var cmd tea.Cmd
+		m.recommend, cmd = m.recommend.update(msg)
+		return m, cmd
 	}
 	return m.updateScreen(msg)
 }
 
-// open shows screen to, opened from the current one.
-func (m Model) open(to state) (tea.Model, tea.Cmd) {
-	if to == stateQuit {
-		return m, tea.Quit
-	}
+// push shows screen to, remembering the current one for BackMsg.
+func (m *Model) push(to state) {
 	m.showHelp = false
 	if to != m.state {
 		m.from = append(m.from, m.state)
 	}
 	m.state = to
+}
+
+// goTo opens a screen from the home menu.
+func (m *Model) goTo(to state) (tea.Model, tea.Cmd) {
+	switch to {
+	case stateQuit:
+		return m, tea.Quit
+	case stateInterview:
+		// A new review; one in progress is already saved.
+		m.push(to)
+		m.interview = newInterview(m.com, nil, "")
+		return m, tea.Batch(m.interview.focusCmd(), func() tea.Msg {
+			return freeNameMsg{path: app.FreeReviewName("kvdo-review.yaml")}
+		})
+	case stateOpen:
+		m.push(to)
+		var cmd tea.Cmd
+		m.open, cmd = m.open.reset()
+		return m, tea.Batch(cmd, loadRecent(m.opts.Recent))
+	}
+	m.push(to)
+	if to == stateLearn {
+		m.learn = m.learn.build()
+	}
 	return m, nil
 }
 
+// openRecommend shows the recommendation of the session's review.
+func (m *Model) openRecommend() (tea.Model, tea.Cmd) {
+	if m.sess == nil {
+		return m, nil
+	}
+	m.push(stateRecommend)
+	w, h := m.bodySize()
+	var cmd tea.Cmd
+	m.recommend, cmd = newRecommend(m.com, m.sess, m.opts.Date, w, h)
+	return m, cmd
+}
+
+// openReview continues a review read from disk: its recommendation when
+// every item has its required answers, otherwise its interview at the
+// first unanswered question.
+func (m *Model) openReview(msg reviewLoadedMsg) (tea.Model, tea.Cmd) {
+	m.sess = newSession(m.com.App, msg.path, msg.review, false)
+	remember := m.remember(msg.path)
+	complete := true
+	for _, it := range msg.review.Items {
+		if len(app.Missing(m.com.App.Pack, it.Answers)) > 0 {
+			complete = false
+		}
+	}
+	if n := len(m.from); n > 0 && m.state == stateOpen {
+		m.state, m.from = m.from[n-1], m.from[:n-1] // leave the open screen behind
+	}
+	if complete {
+		next, cmd := m.openRecommend()
+		return next, tea.Batch(cmd, remember)
+	}
+	m.push(stateInterview)
+	m.interview = newInterview(m.com, m.sess, "")
+	return m, tea.Batch(m.interview.focusCmd(), remember)
+}
+
 // updateScreen hands msg to the screen on view.
-func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.state {
 	case stateHome:
 		m.home, cmd = m.home.update(msg)
+	case stateOpen:
+		m.open, cmd = m.open.update(msg)
+	case stateInterview:
+		m.interview, cmd = m.interview.update(msg)
+	case stateRecommend:
+		m.recommend, cmd = m.recommend.update(msg)
+	case stateLearn:
+		m.learn, cmd = m.learn.update(msg)
 	case stateDemos:
 		m.demos, cmd = m.demos.update(msg)
 	case stateDemo:
 		m.demo, cmd = m.demo.update(msg)
 	}
+	if next := m.takeNav(); next != nil {
+		_, more := m.update(next)
+		cmd = tea.Batch(cmd, more)
+	}
 	return m, cmd
+}
+
+// takeNav takes the navigation request of the screen on view.
+func (m *Model) takeNav() tea.Msg {
+	switch m.state {
+	case stateHome:
+		return m.home.take()
+	case stateOpen:
+		return m.open.take()
+	case stateInterview:
+		return m.interview.take()
+	case stateRecommend:
+		return m.recommend.take()
+	case stateLearn:
+		return m.learn.take()
+	case stateDemos:
+		return m.demos.take()
+	case stateDemo:
+		return m.demo.take()
+	}
+	return nil
 }
 
 // typing reports whether the screen on view is taking text, so that
 // letters such as q and ? are typed rather than obeyed.
-func (m Model) typing() bool {
+func (m *Model) typing() bool {
 	switch m.state {
+	case stateOpen:
+		return m.open.typing()
+	case stateInterview:
+		return m.interview.typing()
+	case stateRecommend:
+		return m.recommend.typing()
+	case stateLearn:
+		return m.learn.typing()
 	case stateDemos:
 		return m.demos.typing()
 	case stateDemo:
@@ -208,25 +421,61 @@ func (m Model) typing() bool {
 	return false
 }
 
-// resize lays every screen out for the new window size.
-func (m Model) resize() Model {
+// quitsOnQ reports whether q leaves kvdo here. Never in the interview or
+// the open screen, where q may be part of what is typed (ctrl+c always
+// works, and the review is saved after every answer).
+func (m *Model) quitsOnQ() bool {
+	switch m.state {
+	case stateInterview, stateOpen:
+		return false
+	case stateRecommend:
+		return !m.recommend.modal()
+	}
+	return !m.typing()
+}
+
+// resize lays the screen on view out for the window size.
+func (m *Model) resize() {
 	w, h := m.bodySize()
-	m.demos = m.demos.setSize(w, h)
-	m.demo = m.demo.setSize(w, h)
-	return m
+	switch m.state {
+	case stateOpen:
+		m.open = m.open.setSize(w, h)
+	case stateLearn:
+		m.learn = m.learn.setSize(w, h).build()
+	case stateDemos:
+		m.demos = m.demos.setSize(w, h)
+	case stateDemo:
+		m.demo = m.demo.setSize(w, h)
+	case stateRecommend:
+		m.recommend = m.recommend.setSize(w, h)
+	}
 }
 
 // restyle applies a new theme to the components that copy styles.
-func (m Model) restyle() Model {
+func (m *Model) restyle() tea.Cmd {
 	m.help.Styles = m.com.Styles.Help
+	m.open = m.open.restyle()
+	m.learn = m.learn.restyle()
+	if m.state == stateLearn {
+		m.learn = m.learn.build()
+	}
 	m.demos = m.demos.restyle()
-	m.demo = m.demo.restyle()
-	return m
+	m.interview = m.interview.restyle()
+	if m.state == stateDemo {
+		m.demo = m.demo.restyle() // a player out of view is made afresh when a demo opens
+	}
+	var cmd tea.Cmd
+	if m.state == stateRecommend {
+		// Out of view, it is redrawn with the new styles when it comes back.
+		m.recommend = m.recommend.restyle()
+		cmd = m.recommend.recordCmd()
+	}
+	return cmd
 }
 
 // View draws the header, the screen on view and the footer with its key
 // help, or a request for a larger window.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
 	content := m.render()
 	m.rec.Frame(content, m.com.Width, m.com.Height)
 	v := tea.NewView(content)
@@ -236,7 +485,7 @@ func (m Model) View() tea.View {
 	return v
 }
 
-func (m Model) render() string {
+func (m *Model) render() string {
 	W, H := m.com.Width, m.com.Height
 	if W <= 0 || H <= 0 {
 		return ""
@@ -245,31 +494,70 @@ func (m Model) render() string {
 		return fit(m.tooSmall(), W, H)
 	}
 	w, h := m.bodySize()
-	body := fit(m.body(w, h), w, h)
+	body := m.fit(m.body(w, h), w, h)
 	if m.showHelp {
 		full := m.fullHelp(w)
 		n := lineCount(full)
 		if n < h {
 			lines := strings.Split(body, "\n")
-			body = strings.Join(lines[:h-n], "\n") + "\n" + full
+			body = strings.Join(lines[:h-n], "\n") + "\n" + m.fit(full, w, n)
 		} else {
-			body = fit(full, w, h)
+			body = m.fit(full, w, h)
 		}
 	}
-	return fit(m.header(w)+"\n"+body+"\n"+m.footer(w), W, H)
+	return m.fit(m.header(w), w, 1) + "\n" + body + "\n" + m.fit(m.footer(w), w, 1)
 }
 
-func (m Model) tooSmall() string {
+// fit is the package's fit with the widths of recent lines remembered.
+func (m *Model) fit(s string, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if m.widths == nil || len(m.widths) > 8192 {
+		m.widths = make(map[string]int, 1024)
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if len(l) <= w {
+			continue // never wider than its length in bytes
+		}
+		lw, ok := m.widths[l]
+		if !ok {
+			lw = ansi.StringWidth(l)
+			m.widths[l] = lw
+		}
+		if lw > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) tooSmall() string {
 	st := m.com.Styles
-	msg := fmt.Sprintf("kvdo needs a window of at least %dx%d (this one is %dx%d): enlarge the window, or press q to quit.",
+	msg := fmt.Sprintf("kvdo needs a window of at least %dx%d (this one is %dx%d): enlarge the window, or press ctrl+c to quit.",
 		common.MinWidth, common.MinHeight, m.com.Width, m.com.Height)
 	return st.Warning.Render(wrap(msg, m.com.Width))
 }
 
-func (m Model) body(w, h int) string {
+func (m *Model) body(w, h int) string {
 	switch m.state {
 	case stateHome:
 		return m.home.view(w, h)
+	case stateOpen:
+		return m.open.view(w, h)
+	case stateInterview:
+		return m.interview.view(w, h)
+	case stateRecommend:
+		return m.recommend.view(w, h)
+	case stateLearn:
+		return m.learn.view(w, h)
 	case stateDemos:
 		return m.demos.view(w, h)
 	case stateDemo:
@@ -278,22 +566,38 @@ func (m Model) body(w, h int) string {
 	return ""
 }
 
-func (m Model) header(w int) string {
+func (m *Model) header(w int) string {
 	st := m.com.Styles
 	left := st.Header.Logo.Render("kvdo")
 	if m.state != stateHome {
 		left += st.Header.Crumb.Render(" › " + m.state.String())
 	}
-	return spread(left, st.Header.Status.Render(m.status()), w)
+	status := ""
+	if m.state == stateInterview || m.state == stateRecommend {
+		status = m.sess.status()
+	}
+	if status == "" {
+		return left
+	}
+	style := st.Header.Status
+	if m.sess != nil && m.sess.err != nil {
+		style = st.Error
+	}
+	return spread(left, style.Render(status), w)
 }
 
-// status is the right-hand side of the header.
-func (m Model) status() string { return "" }
-
-func (m Model) screenHelp() common.Help {
+func (m *Model) screenHelp() common.Help {
 	switch m.state {
 	case stateHome:
 		return m.home.help()
+	case stateOpen:
+		return m.open.help()
+	case stateInterview:
+		return m.interview.help()
+	case stateRecommend:
+		return m.recommend.help()
+	case stateLearn:
+		return m.learn.help()
 	case stateDemos:
 		return m.demos.help()
 	case stateDemo:
@@ -302,7 +606,7 @@ func (m Model) screenHelp() common.Help {
 	return common.Help{}
 }
 
-func (m Model) footer(w int) string {
+func (m *Model) footer(w int) string {
 	hm := m.help
 	hm.SetWidth(w)
 	if m.showHelp {
@@ -311,7 +615,7 @@ func (m Model) footer(w int) string {
 	return hm.ShortHelpView(m.screenHelp().ShortHelp())
 }
 
-func (m Model) fullHelp(w int) string {
+func (m *Model) fullHelp(w int) string {
 	hm := m.help
 	hm.SetWidth(w)
 	title := m.com.Styles.Panel.Title.Render("Keys on the " + m.state.String() + " screen")

@@ -14,6 +14,7 @@ import (
 // demo through internal/app so the content pack's topology and captions
 // apply.
 type playerScreen struct {
+	navigator
 	com *common.Common
 	p   player.Player
 	err error // an unknown demo: shown instead of the player
@@ -57,7 +58,7 @@ func (s playerScreen) restyle() playerScreen {
 func (s playerScreen) update(msg tea.Msg) (playerScreen, tea.Cmd) {
 	if s.err != nil {
 		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" {
-			return s, back
+			s.navigate(common.BackMsg{})
 		}
 		return s, nil
 	}

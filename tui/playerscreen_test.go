@@ -16,7 +16,7 @@ import (
 )
 
 // openPlayer is the root model started on demo id, as `kvdo demo id` does.
-func openPlayer(tb testing.TB, id string, w, h int) Model {
+func openPlayer(tb testing.TB, id string, w, h int) *Model {
 	tb.Helper()
 	return newTestModel(tb, w, h, true, func(o *Options) {
 		o.Start = StartDemo
@@ -58,7 +58,7 @@ func TestPlayerEndToEnd(t *testing.T) {
 	waitFor("compare")
 	send("q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	fm, ok := tm.FinalModel(t).(Model)
+	fm, ok := tm.FinalModel(t).(*Model)
 	if !ok {
 		t.Fatalf("final model %T", tm.FinalModel(t))
 	}
@@ -158,10 +158,9 @@ func TestPlayerSurvivesRandomInput(t *testing.T) {
 // deep, dropping what does not answer within soakWait (the animation's
 // later frames, cursor blinks): enough to exercise ticks and runs without
 // playing every run to its end.
-func soakStep(tb testing.TB, m Model, msg tea.Msg, depth int) Model {
+func soakStep(tb testing.TB, m *Model, msg tea.Msg, depth int) *Model {
 	tb.Helper()
-	next, cmd := m.Update(msg)
-	m = next.(Model)
+	_, cmd := m.Update(msg)
 	if depth == 0 {
 		return m
 	}

@@ -112,15 +112,22 @@ func Run(ctx context.Context, opts Options) error {
 		}
 	}
 	if errors.Is(err, tea.ErrProgramPanic) {
+		if fm, ok := final.(*Model); ok {
+			_ = fm.sess.flush()
+		}
 		return fmt.Errorf("kvdo stopped on an internal error (the terminal was restored; a review in progress was saved after its last answer): %w", err)
 	}
 	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return err
 	}
-	if fm, ok := final.(Model); ok {
-		return fm.err
+	fm, ok := final.(*Model)
+	if !ok {
+		return nil
 	}
-	return nil
+	if err := fm.sess.flush(); err != nil {
+		return fmt.Errorf("saving the review: %w", err)
+	}
+	return fm.err
 }
 
 // recordProfile is the colour profile the session was drawn in, so a

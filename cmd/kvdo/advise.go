@@ -14,20 +14,27 @@ import (
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/report"
+	"github.com/kvdo/kvdo/tui"
 	"github.com/spf13/cobra"
 )
 
 type adviseOptions struct {
-	answers  string
-	format   string
-	out      string
-	adrDir   string
-	force    bool
-	date     string
-	detail   string
-	status   string
-	template bool
+	answers    string
+	format     string
+	out        string
+	adrDir     string
+	force      bool
+	date       string
+	detail     string
+	status     string
+	template   bool
+	save       string
+	resume     string
+	accessible bool
 }
+
+// defaultReview is where a new interview saves its review.
+const defaultReview = "kvdo-review.yaml"
 
 func newAdviseCmd() *cobra.Command {
 	var o adviseOptions
@@ -50,8 +57,17 @@ Records are concise by default (one screen per item); --detail full adds
 every rule, option, estimate and source. --template prints a commented
 answers file with every question, its unit, range and meaning.
 
-The interactive interview (kvdo advise without --answers) comes with the TUI.`,
-		Example: `  kvdo advise --template -o review.yaml
+Without --answers, on a terminal, kvdo runs the interview: a review of one
+or more pieces of state, saved after every answer to --save FILE (default
+kvdo-review.yaml; an existing file is never replaced: continue it with
+--resume FILE). --accessible (or ACCESSIBLE=1) asks the questions as plain
+line prompts, for screen readers and dumb terminals, and prints the
+recommendation as text.`,
+		Example: `  kvdo advise                                   the interview, saved to kvdo-review.yaml
+  kvdo advise --save checkout.yaml              the interview, saved to checkout.yaml
+  kvdo advise --resume checkout.yaml            continue it at the first unanswered question
+  kvdo advise --accessible                      the interview as line prompts
+  kvdo advise --template -o review.yaml
   kvdo advise --answers examples/review.yaml
   kvdo advise --answers examples/review.yaml --detail full --format html -o review.html
   kvdo advise --answers examples/review.yaml --adr-dir docs/adr --status accepted
@@ -78,6 +94,11 @@ The interactive interview (kvdo advise without --answers) comes with the TUI.`,
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "json", "html", "adr"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("detail", cobra.FixedCompletions([]string{report.DetailConcise, report.DetailFull}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(report.Statuses, cobra.ShellCompDirectiveNoFileComp))
+	f.StringVar(&o.save, "save", "", "interview: save the new review to FILE (default kvdo-review.yaml)")
+	f.StringVar(&o.resume, "resume", "", "interview: continue the review in FILE")
+	f.BoolVar(&o.accessible, "accessible", false, "interview: plain line prompts for screen readers (also ACCESSIBLE=1)")
+	_ = cmd.MarkFlagFilename("save", "yaml", "yml")
+	_ = cmd.MarkFlagFilename("resume", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("adr-dir")
 	return cmd
@@ -128,10 +149,10 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		return badInput("--date %q: expected a date as YYYY-MM-DD", date)
 	}
 	if o.answers == "" {
-		return badInput("the interactive interview comes with kvdo's TUI, which is not built yet.\n" +
-			"Meanwhile, write your answers in a file and run:\n" +
-			"  kvdo advise --answers FILE\n" +
-			"examples/review.yaml is a complete answers file to start from")
+		return runInterview(cmd, o, date)
+	}
+	if o.save != "" || o.resume != "" || o.accessible {
+		return badInput("--save, --resume and --accessible are for the interview: drop them with --answers, which evaluates a finished review")
 	}
 	if o.out != "" {
 		if err := app.CheckOutput("-o", o.out, o.force); err != nil {
@@ -176,6 +197,37 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		_, err := cmd.OutOrStdout().Write(render(doc))
 		return err
 	}
+}
+
+// runInterview runs the interview: full screen on a terminal, as line
+// prompts with --accessible. Nothing to talk to is bad input.
+func runInterview(cmd *cobra.Command, o adviseOptions, date string) error {
+	if o.save != "" && o.resume != "" {
+		return badInput("--save starts a new review and --resume continues one: use one of them")
+	}
+	if o.out != "" || o.adrDir != "" || o.force {
+		return badInput("-o, --adr-dir and --force write the record of --answers FILE; in the interview, export from the recommendation screen (x)")
+	}
+	accessible := o.accessible || os.Getenv("ACCESSIBLE") != ""
+	if !accessible && !onTerminal(cmd) {
+		return badInput("no terminal for the interview: pass --answers FILE to evaluate a review file (examples/review.yaml is a complete one), or run kvdo advise in a terminal; --accessible asks plain line prompts")
+	}
+	opts, err := tuiOptions(cmd)
+	if err != nil {
+		return err
+	}
+	opts.Start, opts.Date = tui.StartInterview, date
+	opts.Review, opts.Resume = o.save, false
+	if opts.Review == "" {
+		opts.Review = defaultReview
+	}
+	if o.resume != "" {
+		opts.Review, opts.Resume = o.resume, true
+	}
+	if accessible {
+		return tui.RunAccessible(opts, cmd.InOrStdin(), cmd.OutOrStdout())
+	}
+	return tui.Run(cmd.Context(), opts)
 }
 
 // runTemplate prints (or with -o writes) a commented answers file with

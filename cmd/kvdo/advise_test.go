@@ -348,7 +348,7 @@ func TestAdviseRejectsBadFlagsBeforeDoingAnything(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no answers file", nil, "kvdo advise --answers FILE"},
+		{"no answers file and no terminal", nil, "pass --answers FILE"},
 		{"an unknown format", []string{"--answers", exampleReview, "--format", "pdf"}, `--format "pdf": expected md, json, html or adr`},
 		{"an unknown detail", []string{"--answers", exampleReview, "--detail", "some"}, `--detail "some": expected concise or full`},
 		{"an unknown status", []string{"--answers", exampleReview, "--status", "done"}, `--status "done": expected one of proposed, accepted, rejected, deprecated`},
@@ -370,9 +370,9 @@ func TestAdviseRejectsBadFlagsBeforeDoingAnything(t *testing.T) {
 			}
 		})
 	}
-	t.Run("the interview message says what to do today", func(t *testing.T) {
+	t.Run("the interview without a terminal says what to do instead", func(t *testing.T) {
 		_, _, errs := runCapture(t, "advise")
-		for _, want := range []string{"interview", "TUI", "examples/review.yaml"} {
+		for _, want := range []string{"no terminal for the interview", "--answers FILE", "examples/review.yaml", "--accessible"} {
 			if !strings.Contains(errs, want) {
 				t.Errorf("message %q lacks %q", errs, want)
 			}

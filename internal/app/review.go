@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -78,12 +79,16 @@ func MarshalReview(pack *content.Pack, r advisor.Review) []byte {
 		items.Content = append(items.Content, m)
 	}
 	add(root, "items", items)
-	b, err := yaml.Marshal(root)
-	if err != nil {
+	var b bytes.Buffer
+	b.WriteString(reviewHeader)
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
 		// Only strings, bools and numbers go in: yaml cannot fail on them.
 		panic(fmt.Sprintf("app: marshalling a review: %v", err))
 	}
-	return append([]byte(reviewHeader), b...)
+	_ = enc.Close()
+	return b.Bytes()
 }
 
 func valueNode(v any) *yaml.Node {
@@ -125,28 +130,43 @@ func ReadReview(path string, pack *content.Pack) (advisor.Review, error) {
 	return r, nil
 }
 
-// CheckNewReview refuses to start a new review in path when a file is
-// there that is not a kvdo review (it would be replaced by the first
-// autosave) and tells whether one is: a review there is continued rather
-// than overwritten.
-func CheckNewReview(path string, pack *content.Pack) (existing bool, err error) {
+// CheckNewReview refuses to start a new review in path unless the file is
+// free to create: an existing file, even an earlier review, is never
+// replaced by a new one (resume it instead), and its directory must exist.
+func CheckNewReview(flag, path string) error {
+	what := path
+	if flag != "" {
+		what = flag + " " + path
+	}
 	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
-			return false, BadInput("--save %s: directory %s does not exist", path, filepath.Dir(path))
+	switch {
+	case err == nil && st.IsDir():
+		return BadInput("%s: is a directory; expected a file name for the review", what)
+	case err == nil:
+		return BadInput("%s: the file exists; continue it with kvdo advise --resume %s, or name a new file", what, path)
+	case !errors.Is(err, fs.ErrNotExist):
+		return BadInput("%s: %v", what, errors.Unwrap(err))
+	}
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return BadInput("%s: directory %s does not exist", what, filepath.Dir(path))
+	}
+	return nil
+}
+
+// FreeReviewName is the first of base, base-2, base-3... (before the
+// extension) that names no file yet, for a new review started from the
+// home screen.
+func FreeReviewName(base string) string {
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	name := base
+	for n := 2; n < 1000; n++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name
 		}
-		return false, nil
+		name = fmt.Sprintf("%s-%d%s", stem, n, ext)
 	}
-	if err != nil {
-		return false, BadInput("--save %s: %v", path, errors.Unwrap(err))
-	}
-	if st.IsDir() {
-		return false, BadInput("--save %s: is a directory; expected a file name", path)
-	}
-	if _, err := ReadReview(path, pack); err != nil {
-		return false, BadInput("--save %s: the file exists and is not a kvdo review, so it is left alone (%v); choose another name", path, err)
-	}
-	return true, nil
+	return name
 }
 
 // Saver writes a review in progress after every change, atomically, and
@@ -156,13 +176,16 @@ type Saver struct {
 	Path string
 	pack *content.Pack
 
-	mu   sync.Mutex
-	last uint64 // sequence number of the snapshot on disk
+	mu    sync.Mutex
+	last  uint64 // sequence number of the snapshot on disk
+	fresh bool   // no snapshot written yet to a file that must be new
 }
 
-// NewSaver returns a Saver writing to path.
-func NewSaver(path string, pack *content.Pack) *Saver {
-	return &Saver{Path: path, pack: pack}
+// NewSaver returns a Saver writing to path. With fresh, path must not
+// exist when the first snapshot is written (a file that appeared since
+// CheckNewReview is never replaced); later snapshots replace the earlier.
+func NewSaver(path string, pack *content.Pack, fresh bool) *Saver {
+	return &Saver{Path: path, pack: pack, fresh: fresh}
 }
 
 // Save writes snapshot number seq unless a later one is already on disk.
@@ -174,9 +197,12 @@ func (s *Saver) Save(seq uint64, r advisor.Review) (bool, error) {
 	if seq <= s.last {
 		return false, nil
 	}
-	if err := WriteAtomic(s.Path, data, true); err != nil {
+	if err := WriteAtomic(s.Path, data, !s.fresh); err != nil {
+		if IsExists(err) {
+			return false, BadInput("%s: a file appeared there since the review started; it was left alone: name a new file", s.Path)
+		}
 		return false, err
 	}
-	s.last = seq
+	s.last, s.fresh = seq, false
 	return true, nil
 }

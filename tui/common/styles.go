@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/list"
+	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 )
@@ -68,6 +69,7 @@ type Styles struct {
 	// Component styles for bubbles.
 	Help      help.Styles
 	Input     textinput.Styles
+	TextArea  textarea.Styles
 	List      list.Styles
 	ListItem  list.DefaultItemStyles
 	Glamour   string // glamour standard style name: dark, light or notty
@@ -165,6 +167,20 @@ func DefaultStyles(isDark, noColor bool) *Styles {
 		// A steady cursor: blinking redraws the screen twice a second for
 		// nothing, and a steady one reads the same in every golden.
 		Cursor: textinput.CursorStyle{Color: p.Accent, Blink: false},
+	}
+
+	s.TextArea = textarea.Styles{
+		Focused: textarea.StyleState{
+			Base: lipgloss.NewStyle(), Text: fg(p.Fg), LineNumber: fg(p.Subtle), CursorLineNumber: fg(p.Muted),
+			EndOfBuffer: fg(p.Subtle), Placeholder: fg(p.Muted), Prompt: fg(p.Accent),
+			Selection: lipgloss.NewStyle().Reverse(true),
+		},
+		Blurred: textarea.StyleState{
+			Base: lipgloss.NewStyle(), Text: fg(p.Muted), LineNumber: fg(p.Subtle), CursorLineNumber: fg(p.Subtle),
+			EndOfBuffer: fg(p.Subtle), Placeholder: fg(p.Subtle), Prompt: fg(p.Subtle),
+			Selection: lipgloss.NewStyle().Reverse(true),
+		},
+		Cursor: textarea.CursorStyle{Color: p.Accent, Blink: false},
 	}
 
 	s.List = list.Styles{
