@@ -519,6 +519,37 @@ func TestKVOneInvocationMayMakeAtMostAThousandOperations(t *testing.T) {
 	}
 }
 
+// Local mode, like Miniflare, does not enforce the 1,000-operation limit:
+// 1,100 reads in one invocation all succeed (fact miniflare-no-ops-limit,
+// observed on workerd by the conformance check kv/operations-per-invocation).
+func TestKVLocalModeDoesNotLimitOperationsPerInvocation(t *testing.T) {
+	w := newKVWorld(t, Local, 1, false)
+	ns := w.KV("K")
+	ns.Seed("k", "v")
+	var failed, done int
+	w.Request(0, w.MustPoP("LHR"), "/many", func(r *Request) {
+		var next func(i int)
+		next = func(i int) {
+			if i == 1100 {
+				r.Respond(200, "")
+				return
+			}
+			ns.Get(r.PoP, "k", GetOptions{}, r.ID, func(g GetResult) {
+				done++
+				if g.Err != nil {
+					failed++
+				}
+				next(i + 1)
+			})
+		}
+		next(0)
+	}, nil)
+	w.Run()
+	if done != 1100 || failed != 0 {
+		t.Errorf("local mode: %d of %d reads failed, want all 1,100 to succeed", failed, done)
+	}
+}
+
 // A listing that is not cached at the PoP travels to a central store and
 // back, and its trace event names the request and the handler line.
 func TestKVListTravelsToACentralStoreAndIsTraced(t *testing.T) {
