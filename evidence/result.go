@@ -92,6 +92,9 @@ func (s *sim) design() string {
 	}
 	if s.cacheMA > 0 {
 		fmt.Fprintf(&b, "; each PoP's Cache API in front, max-age %s s, filled on a miss", num(s.cacheMA.Seconds()))
+		if s.purge {
+			b.WriteString(", purged in every location after each write (the zone purge API)")
+		}
 	} else if s.st == stOrigin {
 		b.WriteString("; no cache in front: the tolerance is under a second")
 	}

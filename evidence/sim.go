@@ -67,6 +67,7 @@ type sim struct {
 	origin  *edge.Origin
 	cache   *edge.CacheAPI
 	cacheMA time.Duration // the front cache's max-age; 0: no cache in front
+	purge   bool          // a write purges the cache in every location (the zone purge API)
 	stores  []edge.PoPID  // KV's central stores
 	keys    []*key
 	byName  map[string]*key
@@ -130,6 +131,10 @@ func (p *plan) runSim(ctx context.Context, s *sim, report func(float64)) (Option
 	}
 	if s.cacheMA > 0 {
 		s.cache = w.Cache()
+		// As the sketches of these designs do: the store behind is current,
+		// so a purge after each write brings every location back to it.
+		// Behind KV or a KV pointer the max-age alone bounds the age.
+		s.purge = s.st == stDO || s.st == stOrigin
 	}
 	for _, c := range p.cfg.Topology.CentralStores {
 		if id, err := w.PoP(c); err == nil {
@@ -382,6 +387,9 @@ func (s *sim) writeOnce(k *key, at edge.PoPID) {
 			o.ret, o.value, o.ok, o.finished = s.w.Now(), counter, err == nil, true
 		}
 		s.m.wrote(s, k, err)
+		if err == nil && s.purge {
+			s.cache.PurgeEverywhere(at, k.name, 0, nil)
+		}
 		if err != nil || !s.p.ryw {
 			return
 		}
