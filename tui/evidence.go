@@ -196,7 +196,7 @@ func (e evidencePane) view(w int, runKey, chartKey string) string {
 	case evidenceIdle:
 		para(st.Text, "Replay this item's own workload on the simulator for every option it weighs: stale reads against your tolerance, lost increments, missed read-your-writes, 429s, overload, read latency per region and the cost of the same traffic, measured.")
 		line("")
-		para(st.Muted, fmt.Sprintf("%s replays %s of simulated time (seed %d); it takes a few seconds, and esc cancels it.", runKey, e.dur, e.seed))
+		para(st.Muted, fmt.Sprintf("%s replays %s of simulated time (seed %d); it takes a few seconds, and esc cancels it.", runKey, window(e.dur), e.seed))
 		return b.String()
 	case evidenceRunning:
 		para(st.Text, fmt.Sprintf("Replaying %s on the simulator…", e.prog.Item))
@@ -220,7 +220,7 @@ func (e evidencePane) view(w int, runKey, chartKey string) string {
 		return b.String()
 	}
 	r := e.res
-	para(st.Muted, fmt.Sprintf("Replayed on the simulator: seed %d, %s of simulated time; %s.", e.seed, e.dur, r.Scaling.Note))
+	para(st.Muted, fmt.Sprintf("Replayed on the simulator: seed %d, %s of simulated time; %s.", e.seed, window(e.dur), r.Scaling.Note))
 	line("")
 	line(e.table(w))
 	for _, wn := range r.Warnings {
@@ -245,6 +245,14 @@ func (e evidencePane) view(w int, runKey, chartKey string) string {
 	line("")
 	line(e.latencyChart(w, chartKey))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// window writes a replay's simulated window as people say it: "10 min".
+func window(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%d min", d/time.Minute)
+	}
+	return fmt.Sprintf("%g s", d.Seconds())
 }
 
 // fraction is how much of the whole replay is done.

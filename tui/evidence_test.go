@@ -80,7 +80,7 @@ func checkWidth(t *testing.T, view string, w int) {
 func TestTheEvidencePaneRunsAReplayAndShowsItsFigures(t *testing.T) {
 	it, rec := examplePaneItem(t, "login-rate-limiter")
 	e := testPane(t)
-	if v := ansi.Strip(e.view(80, "v", "o")); !strings.Contains(v, "v replays 20s of simulated time") {
+	if v := ansi.Strip(e.view(80, "v", "o")); !strings.Contains(v, "v replays 20 s of simulated time") {
 		t.Errorf("idle pane does not say how to start:\n%s", v)
 	}
 	e, cmd := e.start("k1", it, rec)
