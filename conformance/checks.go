@@ -384,7 +384,6 @@ func kvOperationsPerInvocation() Check {
 				return float64(v), err
 			}},
 		},
-		Known:    "kvdo's local mode enforces the 1,000 KV operations per invocation limit; Miniflare does not (edge/kv.go countOp must skip Local mode)",
 		handlers: probeHandlers,
 	}
 }

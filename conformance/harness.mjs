@@ -60,7 +60,16 @@ async function run(wl) {
   }
   const origin = { docs: { ...(wl.origin?.paths ?? {}) }, fetches: {} };
   const serveMs = wl.origin?.serve_ms ?? 0;
+  // What the twin writes with console.log goes to workerd's stdout; it is
+  // kept apart (and returned as logs), since this process's stdout is the
+  // answer protocol.
+  const logs = [];
+  const keep = (stream) => createInterface({ input: stream, crlfDelay: Infinity }).on("line", (l) => logs.push(l));
   const mf = new Miniflare({
+    handleRuntimeStdio: (stdout, stderr) => {
+      keep(stdout);
+      keep(stderr);
+    },
     modules: [
       { type: "ESModule", path: "entry.mjs", contents: entryModule(wl.twin, classes) },
       { type: "ESModule", path: wl.twin, contents: wl.script },
@@ -120,6 +129,7 @@ async function run(wl) {
       versions: { miniflare: version("miniflare"), workerd: version("workerd"), node: process.versions.node },
       answers,
       origin_fetches: origin.fetches,
+      logs,
     };
   } finally {
     await mf.dispose();

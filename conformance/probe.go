@@ -79,7 +79,7 @@ func (p *probeObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	case "/block":
 		o.BlockConcurrencyWhile(func(done func(error)) {
 			p.log = append(p.log, "block:start")
-			o.Sleep(500*time.Millisecond, func() {
+			o.SetTimeout(500*time.Millisecond, func() {
 				p.log = append(p.log, "block:end")
 				done(nil)
 				respond("blocked")
@@ -87,7 +87,7 @@ func (p *probeObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 		})
 	case "/free":
 		p.log = append(p.log, "free:start")
-		o.Sleep(500*time.Millisecond, func() {
+		o.SetTimeout(500*time.Millisecond, func() {
 			p.log = append(p.log, "free:end")
 			respond("waited")
 		})
@@ -98,7 +98,7 @@ func (p *probeObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 		respond(strings.Join(p.log, ","))
 	case "/arm":
 		st.Put("runs", "[]")
-		st.SetAlarm(o.World().Now() + 100*time.Millisecond)
+		st.SetAlarm(o.Now() + 100*time.Millisecond)
 		respond("armed")
 	case "/runs":
 		st.Get("runs", func(v string, found bool) {
@@ -118,7 +118,7 @@ func (p *probeObject) Alarm(o *edge.DOContext, a *edge.DOAlarm) {
 	st.Get("runs", func(v string, _ bool) {
 		var runs []float64
 		_ = json.Unmarshal([]byte(v), &runs) // written by this object: "[]" or a list
-		runs = append(runs, float64(o.World().Now())/float64(time.Millisecond))
+		runs = append(runs, float64(o.Now())/float64(time.Millisecond))
 		b, _ := json.Marshal(runs)
 		st.Put("runs", string(b))
 		if len(runs) <= 2 {

@@ -202,38 +202,3 @@ func TestAFigureThatDriftsFromItsFactIsCaught(t *testing.T) {
 		})
 	}
 }
-
-// The far-caller round trips the interview quotes come from kvdo's own
-// network model: recompute them from topology.yaml (as edge does, less its
-// fixed minimum hop) so the facts cannot drift from the simulator.
-func TestFarCallerRoundTripFactsMatchTheTopology(t *testing.T) {
-	p := mustLoad(t)
-	pop := func(code string) PoP {
-		for _, x := range p.Topology.PoPs {
-			if x.Code == code {
-				return x
-			}
-		}
-		t.Fatalf("no PoP %s", code)
-		return PoP{}
-	}
-	rtt := func(a, b PoP) float64 {
-		const earthRadiusKm = 6371.0
-		rad := math.Pi / 180
-		dLat, dLon := (b.Lat-a.Lat)*rad, (b.Lon-a.Lon)*rad
-		h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
-		km := 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
-		return 2 * km * p.Topology.RouteFactor / p.Topology.FibreKmPerMs
-	}
-	for id, pair := range map[string][2]string{"do-far-caller-rtt-ms": {"LHR", "IAD"}, "do-far-caller-rtt-max-ms": {"LHR", "SYD"}} {
-		f := p.Fact(id)
-		if f == nil || f.Value == nil || f.Unit != "ms" {
-			t.Fatalf("fact %s missing or without a value in ms", id)
-		}
-		got := rtt(pop(pair[0]), pop(pair[1]))
-		// "about": within 5% of the model's figure.
-		if math.Abs(got-*f.Value) > 0.05*got {
-			t.Errorf("%s = %v ms, the topology gives %.1f ms from %s to %s", id, *f.Value, got, pair[0], pair[1])
-		}
-	}
-}

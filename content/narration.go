@@ -50,11 +50,14 @@ type NarrationCaption struct {
 	Count   string // only for events with this count (e.g. writes in a commit)
 	Key     string // only for events on this key
 	Tier    string // only for events served from this tier (hit, tier, central, local)
-	Once    bool   // only the first matching event of a run
-	Text    string
-	Pos     NarrationPos // of the caption's mapping
-	OnPos   NarrationPos // of its "on" value, for kind errors
-	VarPos  NarrationPos // of its "variant" value
+	// When names a condition the demo evaluates on the trace: a caption
+	// that claims something about the run is shown only where it holds.
+	When   string
+	Once   bool // only the first matching event of a run
+	Text   string
+	Pos    NarrationPos // of the caption's mapping
+	OnPos  NarrationPos // of its "on" value, for kind errors
+	VarPos NarrationPos // of its "variant" value
 }
 
 // NarrationPlaceholders are the names a caption text may use in braces;
@@ -179,6 +182,8 @@ func parseCaptions(file string, list *yaml.Node) ([]NarrationCaption, error) {
 				c.Op = v.Value
 			case "path":
 				c.Path = v.Value
+			case "when":
+				c.When = v.Value
 			case "count":
 				if _, err := strconv.Atoi(v.Value); err != nil {
 					return nil, narrationError(file, v, "count %q: expected a whole number", v.Value)
@@ -196,7 +201,7 @@ func parseCaptions(file string, list *yaml.Node) ([]NarrationCaption, error) {
 					return nil, err
 				}
 			default:
-				return nil, narrationError(file, k, "unknown field %q: expected on, text, variant, actor, outcome, note, op, path, count, key, tier or once", k.Value)
+				return nil, narrationError(file, k, "unknown field %q: expected on, text, variant, actor, outcome, note, op, path, count, key, tier, when or once", k.Value)
 			}
 		}
 		if c.On == "" {

@@ -36,7 +36,7 @@ func TestTopologyErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 	cases := []struct {
 		name, from, to, want string
 	}{
-		{"an unknown field", "  jitter: 0.05", "  jitter: 0.05\n  bogus: 1", `topology.yaml:14:3: unknown field "bogus": expected one of`},
+		{"an unknown field", "  jitter: 0.05", "  jitter: 0.05\n  bogus: 1", `topology.yaml:16:3: unknown field "bogus": expected one of`},
 		{"a wrong type", "route_factor: 1.5", "route_factor: fast", `"fast": expected a number`},
 		{"a dangling tier hub", "tier: JNB, do_host: false}\n  - {code: BOM", "tier: XXX, do_host: false}\n  - {code: BOM", `tier "XXX": expected the code of a PoP`},
 		{"a duplicate PoP", "code: LOS", "code: IAD", "PoP IAD is listed twice"},
@@ -72,11 +72,11 @@ func TestTopologyFigureErrorsPointAtTheFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct{ name, from, to, want string }{
-		{"jitter out of range", "  jitter: 0.05", "  jitter: 2", "topology.yaml:13:11: jitter 2: expected 0 <= jitter < 1"},
-		{"route factor below one", "route_factor: 1.5", "route_factor: 0.5", "topology.yaml:11:17: route_factor 0.5"},
-		{"an unknown central store", "central_stores: [IAD, LHR]", "central_stores: [IAD, XXX]", `topology.yaml:18:23: central_stores: "XXX"`},
-		{"an unknown hint", "  me: FRA", "  me: FRA\n  moon: FRA\n  mars: FRA", `topology.yaml:32:3: location_hints: unknown hint "moon"`},
-		{"a hint naming no PoP", "  oc: SYD", "  oc: XXX", `topology.yaml:29:7: location_hints: oc: "XXX"`},
+		{"jitter out of range", "  jitter: 0.05", "  jitter: 2", "topology.yaml:15:11: jitter 2: expected 0 <= jitter < 1"},
+		{"route factor below one", "route_factor: 1.5", "route_factor: 0.5", "topology.yaml:13:17: route_factor 0.5"},
+		{"an unknown central store", "central_stores: [IAD, LHR]", "central_stores: [IAD, XXX]", `topology.yaml:20:23: central_stores: "XXX"`},
+		{"an unknown hint", "  me: FRA", "  me: FRA\n  moon: FRA\n  mars: FRA", `topology.yaml:36:3: location_hints: unknown hint "moon"`},
+		{"a hint naming no PoP", "  oc: SYD", "  oc: XXX", `topology.yaml:33:7: location_hints: oc: "XXX"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

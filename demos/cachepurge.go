@@ -24,7 +24,7 @@ func cachePurgeDemo() Demo {
 	return Demo{
 		ID:      "cache-purge",
 		Title:   "Purging a page: one PoP, or every PoP through KV",
-		Teaches: "cache.delete() empties the cache of the PoP it runs at and nowhere else; a version stamp kept in KV and used in the cache key moves every PoP to the new page within KV's cacheTtl.",
+		Teaches: "cache.delete() empties the cache of the PoP it runs at and nowhere else; the zone purge API empties every PoP's; a version stamp kept in KV and used in the cache key moves every PoP to the new page once KV gives it the new stamp, usually within a cacheTtl.",
 		Params: []Param{
 			intParam("pops", "4", "2", "8", "PoPs serving the page"),
 			intParam("purge_at", "0", "0", "7", "which of those PoPs (0 = the first) runs the purge or the stamp bump"),
@@ -36,6 +36,7 @@ func cachePurgeDemo() Demo {
 		Variants: []Variant{
 			{ID: "purge", Title: "Cache API purge", Help: "the URL is the cache key; after the deploy one PoP runs cache.delete()"},
 			{ID: "version-stamp", Title: "Version stamp in KV", Help: "the cache key carries a stamp read from KV; the deploy writes a new stamp"},
+			{ID: "zone-purge", Title: "Zone purge API", Help: "the URL is the cache key; after the deploy the hook calls the zone purge API, which reaches every PoP"},
 		},
 		Source: Source{File: "cachepurge_worker.go", Code: cachePurgeWorkerSource},
 		Emits:  kinds(requestKinds, cacheKinds, originKinds, kvKinds),
@@ -74,16 +75,19 @@ func runCachePurge(s *scenario) error {
 	}
 	maxAge, ttl := s.p.Duration("max_age"), s.p.Duration("cache_ttl")
 	publishAt, every := s.p.Duration("publish_at"), s.p.Duration("view_every")
-	stamped := s.variant == "version-stamp"
+	stamped, zone := s.variant == "version-stamp", s.variant == "zone-purge"
 
 	kv := w.KV("SITE")
 	kv.Seed("page-version", "1") // before the first event: written long ago
 	origin := w.Origin()
 	versions := map[string]int64{oldPage: origin.SetContent(purgePage, oldPage)}
-	worker := &pageWorker{cache: w.Cache(), origin: origin, kv: kv, maxAge: maxAge, cacheTTL: ttl}
+	worker := &pageWorker{cache: w.Cache().Binding(), origin: origin.Binding(), kv: kv.Binding(), maxAge: maxAge, cacheTTL: ttl}
 	serve, publish, publishPath := worker.servePage, worker.purgePage, "/purge"+purgePage
-	if stamped {
+	switch {
+	case stamped:
 		serve, publish, publishPath = worker.serveStamped, worker.bumpStamp, "/publish?v=2"
+	case zone:
+		publish, publishPath = worker.purgeEverywhere, "/purge-all"+purgePage
 	}
 	// The page's versions form a register: the history starts with v1,
 	// published long ago, and every view is a read of it.
@@ -136,9 +140,12 @@ func runCachePurge(s *scenario) error {
 	w.At(publishAt, func() {
 		v := origin.SetContent(purgePage, newPage)
 		versions[newPage] = v
-		what, label := "purges it from the cache", "deploy + purge at "
-		if stamped {
+		what, label := "purges it from its own cache with cache.delete()", "deploy + purge at "
+		switch {
+		case stamped:
 			what, label = "writes version stamp 2 to KV", "deploy + stamp at "
+		case zone:
+			what, label = "calls the zone purge API for it", "deploy + zone purge at "
 		}
 		w.Note(w.Code(pops[at]), "deploy", fmt.Sprintf("v2 of %s is deployed to the origin; the deploy hook at %s %s", purgePage, w.Code(pops[at]), what))
 		w.Request(publishAt, pops[at], publishPath, publish, func(status int, body string) {
@@ -158,15 +165,30 @@ func runCachePurge(s *scenario) error {
 		}
 	}
 	s.verdict = edge.CheckRegister(w.History().Ops())
-	s.cachePurgeReport(w, pops, at, stats, published, stamped)
+	s.cachePurgeReport(w, pops, at, stats, published)
 	return nil
 }
 
-func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, stats []popViews, published time.Duration, stamped bool) {
+func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, stats []popViews, published time.Duration) {
 	maxAge, ttl := s.p.Duration("max_age"), s.p.Duration("cache_ttl")
+	stamped, zone := s.variant == "version-stamp", s.variant == "zone-purge"
 	role, action := "purges", "purge"
-	if stamped {
+	switch {
+	case stamped:
 		role, action = "bumps", "stamp write"
+	case zone:
+		role, action = "calls the zone purge", "zone purge"
+	}
+	// What the purge removed, from the trace: the one delete's outcome, or
+	// the zone purge's copies removed PoP by PoP.
+	deleted, zoneRemoved := false, 0
+	for _, ev := range w.Trace() {
+		switch {
+		case ev.Kind == edge.EvCacheDelete && ev.Outcome == "deleted":
+			deleted = true
+		case ev.Kind == edge.EvCachePurge && ev.Outcome == "deleted":
+			zoneRemoved++
+		}
 	}
 	var stalePoPs, staleViews int
 	var worst time.Duration
@@ -184,7 +206,7 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 		}
 		after := "never"
 		if p.sawNew {
-			after = strconv.FormatFloat(secs(p.newAfter), 'f', 1, 64) + " s"
+			after = fmtDur(p.newAfter)
 			if p.newAfter > worst {
 				worst, worstPoP = p.newAfter, w.Code(pops[i])
 			}
@@ -200,10 +222,13 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 	s.liveCount("origin fetches", EventFilter{Kind: edge.EvOriginFetch}, false)
 	s.liveCount("cache hits", EventFilter{Kind: edge.EvCacheMatch, Outcome: "hit"}, false)
 	s.liveCount("cache misses", EventFilter{Kind: edge.EvCacheMatch, Outcome: "miss"}, false)
-	if stamped {
+	switch {
+	case stamped:
 		s.liveCount("version stamp writes", EventFilter{Kind: edge.EvKVPutDone, Outcome: "accepted"}, false)
 		s.metric("cacheTtl of the stamp", secs(ttl), "s", false)
-	} else {
+	case zone:
+		s.liveCount("copies purged", EventFilter{Kind: edge.EvCachePurge, Outcome: "deleted"}, false)
+	default:
 		s.liveCount("copies purged", EventFilter{Kind: edge.EvCacheDelete, Outcome: "deleted"}, false)
 	}
 	s.metric("max-age of the page", secs(maxAge), "s", false)
@@ -220,18 +245,25 @@ func (s *scenario) cachePurgeReport(w *edge.World, pops []edge.PoPID, at int, st
 		fmt.Fprintf(&b, "the new stamp written at %s reached every PoP through KV", where)
 	case stamped:
 		fmt.Fprintf(&b, "the new stamp written at %s had not reached every PoP by the end", where)
+	case zone:
+		fmt.Fprintf(&b, "the zone purge called from %s removed the page from every PoP's cache (%s)", where, count(zoneRemoved, "copy", "copies"))
+	case deleted:
+		fmt.Fprintf(&b, "cache.delete() at %s emptied %s's cache and no other", where, where)
 	default:
-		fmt.Fprintf(&b, "the purge at %s emptied %s's cache and no other", where, where)
+		fmt.Fprintf(&b, "cache.delete() at %s found no fresh copy there to remove, and touched no other PoP's cache", where)
 	}
 	switch {
 	case stalePoPs == 0:
 		b.WriteString("; no PoP served the old page after publishing")
 	case stamped:
-		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until KV gave them the new stamp, at most %.1f s later (%s; cacheTtl %s bounds the wait)",
-			stalePoPs, n, secs(worst), worstPoP, fmtDur(ttl))
+		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until KV gave them the new stamp, at most %s later (%s: its cached stamp lived up to cacheTtl %s, and KV's replication adds a delay with no hard cap)",
+			stalePoPs, n, fmtDur(worst), worstPoP, fmtDur(ttl))
+	case zone:
+		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until the purge reached them, at most %s later (%s)",
+			stalePoPs, n, fmtDur(worst), worstPoP)
 	default:
-		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until their copy reached its max-age, up to %.1f s (%s, max-age %s)",
-			stalePoPs, n, secs(worst), worstPoP, fmtDur(maxAge))
+		fmt.Fprintf(&b, ": %d of %d PoPs served the old page until their copy reached its max-age, up to %s (%s, max-age %s)",
+			stalePoPs, n, fmtDur(worst), worstPoP, fmtDur(maxAge))
 	}
 	if converged {
 		b.WriteString("; then every PoP served the new page")

@@ -91,3 +91,37 @@ func TestNarrationTablesHoldEveryEmittedOutcomeAndTier(t *testing.T) {
 		}
 	})
 }
+
+// covers reports whether caption a matches every event caption b matches,
+// in every variant b applies to: then b, listed after a, never fires
+// while a can (captions are tried in order and the first match wins).
+func covers(a, b content.NarrationCaption) bool {
+	same := func(x, y string) bool { return x == "" || x == y }
+	return a.On == b.On && same(a.Variant, b.Variant) && same(a.Actor, b.Actor) && same(a.Outcome, b.Outcome) &&
+		same(a.Note, b.Note) && same(a.Op, b.Op) && same(a.Path, b.Path) && same(a.Count, b.Count) &&
+		same(a.Key, b.Key) && same(a.Tier, b.Tier) && a.When == ""
+}
+
+// A caption listed after one that matches all its events is dead text,
+// or worse: the earlier one speaks for a variant it does not describe
+// ("it runs in that one object" for editors who write KV directly).
+// A "once" caption shadows only after its first match, which the later
+// one then gets: that pairing is how a first-time caption is written.
+func TestNoCaptionIsShadowedByAnEarlierOne(t *testing.T) {
+	narr, err := DefaultNarration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range All() {
+		caps := narr.Demos[d.ID]
+		for j, b := range caps {
+			for _, a := range caps[:j] {
+				if !a.Once && covers(a, b) {
+					t.Errorf("%s: caption at line %d (%q) never shows: the caption at line %d (%q) matches every event it would",
+						d.ID, b.Pos.Line, b.Text, a.Pos.Line, a.Text)
+					break
+				}
+			}
+		}
+	}
+}

@@ -42,9 +42,13 @@ func coalescingDemo() Demo {
 		},
 		Source: Source{File: "coalescing_worker.go", Code: coalescingWorkerSource},
 		Emits:  kinds(requestKinds, kvKinds, originKinds, doKinds, doLifeKinds),
-		Notes:  []string{"visitors", "repeat-miss", "value-expired", "joins-refresh", "porcupine", "outcome"},
-		run:    runCoalescing,
-		check:  checkCoalescing,
+		Notes:  []string{"visitors", "repeat-miss", "value-expired", "porcupine", "outcome"},
+		Conditions: map[string]Condition{
+			"only-write-of-interval":  onlyWriteOfInterval,
+			"writer-caches-not-found": writerCachesNotFound,
+		},
+		run:   runCoalescing,
+		check: checkCoalescing,
 	}
 }
 
@@ -83,16 +87,16 @@ func editionOf(body string) int64 {
 // only because its PoP still caches the "not found" it read before the
 // page was written.
 type stampedeWatch struct {
-	w       *edge.World
-	life    time.Duration
-	ttl     time.Duration // cacheTtl
-	until   time.Duration // when the visits stop
-	visits  map[int]*visit
-	cursor  int
-	putAt   map[int]time.Duration // request -> when its put was issued
-	expires time.Duration         // expiry of the newest committed write
-	lapses  []time.Duration
-	noted   int // intervals whose repeat miss has been noted
+	w         *edge.World
+	life      time.Duration
+	ttl       time.Duration // cacheTtl
+	intervals int           // the run ends after this many lapses
+	visits    map[int]*visit
+	cursor    int
+	putAt     map[int]time.Duration // request -> when its put was issued
+	expires   time.Duration         // expiry of the newest committed write
+	lapses    []time.Duration
+	noted     int // intervals whose repeat miss has been noted
 }
 
 func (l *stampedeWatch) scan() {
@@ -128,8 +132,8 @@ func (l *stampedeWatch) lapse(at time.Duration) {
 		return // a newer write replaced it before it expired
 	}
 	l.lapses = append(l.lapses, at)
-	if at >= l.until {
-		return // no visits follow: nothing is refreshed, nothing to say
+	if len(l.lapses) >= l.intervals {
+		return // the last interval is over: no visits follow, nothing to say
 	}
 	l.w.Annotate(edge.Event{Note: "value-expired", Actor: "kv", Key: scoresPath},
 		fmt.Sprintf("the page's expirationTtl (%s) has run out: KV holds nothing under %s now", fmtDur(l.life), scoresPath))
@@ -171,36 +175,48 @@ func runCoalescing(s *scenario) error {
 		return err
 	}
 	life, every := s.p.Duration("value_ttl"), s.p.Duration("read_every")
-	until := time.Duration(s.p.Int("intervals")) * life
+	intervals := s.p.Int("intervals")
 	coord := s.variant == "coordinator"
 
 	origin := w.Origin()
 	origin.SetContent(scoresPath, edition(1))
 	update := s.p.Duration("update_every")
+	stopped := false // the visits are over: the origin stops publishing too
 	var publish func()
 	publish = func() {
+		if stopped {
+			return
+		}
 		v := origin.Version(scoresPath) + 1
 		origin.SetContent(scoresPath, edition(v))
-		if w.Now()+update < until+every {
-			w.After(update, publish)
-		}
+		w.After(update, publish)
 	}
 	w.At(update, publish)
 
-	c := &pageCache{kv: w.KV("PAGES"), origin: origin, cacheTTL: s.p.Duration("cache_ttl"), lifetime: life}
+	c := &pageCache{kv: w.KV("PAGES").Binding(), origin: origin.Binding(), cacheTTL: s.p.Duration("cache_ttl"), lifetime: life}
 	serve := c.serveStampede
 	if coord {
-		c.refresh = w.DurableObjects("REFRESHER", c.refresher())
+		c.refresh = w.DurableObjects("REFRESHER", c.refresher()).Binding()
 		serve = c.serveCoordinated
 	}
 	visits := map[int]*visit{}
-	watch := &stampedeWatch{w: w, life: life, ttl: c.cacheTTL, until: until, visits: visits, putAt: map[int]time.Duration{}, expires: -1}
+	watch := &stampedeWatch{w: w, life: life, ttl: c.cacheTTL, intervals: intervals, visits: visits, putAt: map[int]time.Duration{}, expires: -1}
 	var order []int
 	arrive := w.Rand("visitors")
 	w.Note("visitors", "visitors", fmt.Sprintf("every %s a wave of visitors reaches %s within %s; the page is not in KV yet and the origin takes about %s to render it",
 		fmtDur(every), plural(n, "PoP"), fmtDur(waveSpread), fmtDur(lat)))
-	for at := time.Duration(0); at < until; at += every {
-		w.At(at, watch.scan)
+	// Waves go on until the page has lapsed intervals times, so both
+	// variants run the same number of refresh intervals and their figures
+	// compare like with like, however long a variant takes to refresh.
+	maxWaves := 2 * ((time.Duration(intervals)*life + every - 1) / every)
+	var wave func(k time.Duration)
+	wave = func(k time.Duration) {
+		watch.scan()
+		if len(watch.lapses) >= intervals || k >= maxWaves {
+			stopped = true
+			return
+		}
+		at := w.Now()
 		for i := range n {
 			start := at + time.Duration(arrive.Int64N(int64(waveSpread)))
 			v := &visit{pop: i, start: start}
@@ -213,7 +229,9 @@ func runCoalescing(s *scenario) error {
 				order = append(order, r.ID)
 			})
 		}
+		w.After(every, func() { wave(k + 1) })
 	}
+	w.At(0, func() { wave(0) })
 	w.Run()
 	watch.scan()
 	s.coalescingReport(w, pops, visits, order, watch.lapses, coord)
@@ -265,7 +283,7 @@ func (s *scenario) coalescingReport(w *edge.World, pops []edge.PoPID, visits map
 			// Each origin fetch writes its edition into the edge's copy of
 			// the page; each visit reads one.
 			ops = append(ops, edge.Op{Client: -e.Seq, Kind: edge.OpPut, Key: scoresPath, Value: e.Version, Found: true,
-				Call: e.At, Return: e.At, Label: "origin render " + e.Detail})
+				Call: e.At, Return: e.At, Label: "origin render for " + e.From})
 		case edge.EvKVPutDone:
 			switch e.Outcome {
 			case "accepted":
@@ -380,7 +398,7 @@ func (s *scenario) coalescingReport(w *edge.World, pops []edge.PoPID, visits map
 		}
 		switch {
 		case fetches == len(used) && misses > fetches:
-			b.WriteString(": the Durable Object answered every other miss from its fetch in flight or from its memory")
+			b.WriteString(": the Durable Object answered every other miss from its fetch in flight or from the page it keeps in storage")
 		case misses > fetches:
 			fmt.Fprintf(&b, ": the Durable Object shared %s among %s", count(fetches, "origin fetch", "origin fetches"), count(misses, "miss", "misses"))
 		}

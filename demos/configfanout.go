@@ -25,7 +25,7 @@ func configFanoutDemo() Demo {
 	return Demo{
 		ID:      "config-fanout",
 		Title:   "One writer, many readers: a config fanned out through KV",
-		Teaches: "A Durable Object applies concurrent edits one at a time, with a changelog, and publishes the whole config to KV as one value: edge reads lag by a bounded window, never mix two edits, and converge.",
+		Teaches: "A Durable Object applies concurrent edits one at a time, with a changelog, and publishes the whole config to KV as one value: edge reads lag (usually by about a cacheTtl, with no hard cap), never mix two edits, and converge; KV Instant (beta) shrinks the lag to about a quarter of a second.",
 		Params: []Param{
 			intParam("writers", "3", "1", "8", "editors changing the config at the same time, each from its own PoP"),
 			intParam("edits", "3", "1", "6", "edits each editor makes, one after another"),
@@ -37,6 +37,7 @@ func configFanoutDemo() Demo {
 		Variants: []Variant{
 			{ID: "do-plus-kv", Title: "DO writes, KV serves", Help: "edits go to one Durable Object, which commits each with a changelog entry and publishes the whole config as one KV value"},
 			{ID: "kv-direct", Title: "Editors write KV directly", Help: "each editor's Worker reads the version from KV and writes version, flag and percent as three KV keys"},
+			{ID: "do-plus-kv-instant", Title: "DO writes, KV Instant serves (beta)", Help: "as do-plus-kv, but the config lives in a KV Instant namespace (private beta since 2026-10-01): each publish is pushed to every PoP within about a quarter of a second"},
 		},
 		Source: Source{File: "configfanout_worker.go", Code: configFanoutWorkerSource},
 		// Everything a KV run emits, plus the config's Durable Object.
@@ -146,10 +147,10 @@ func playConfigFanout(s *scenario) (*fanoutRun, error) {
 		return nil, err
 	}
 	f := &fanoutRun{s: s, w: w, direct: s.variant == "kv-direct", every: s.p.Duration("publish_every"),
-		ttl: s.p.Duration("cache_ttl"), kv: w.KV("CONFIG"), editors: editors, readers: readerPoPs, settled: -1,
+		ttl: s.p.Duration("cache_ttl"), kv: kvFor(w, s.variant), editors: editors, readers: readerPoPs, settled: -1,
 		editByReq: map[int]*fanoutEdit{}, readByReq: map[int]*fanoutRead{}, txVersion: map[int]int{},
 		previous: make([]*fanoutRead, readers)}
-	worker := &fanoutWorker{kv: f.kv, cacheTTL: f.ttl, random: w.Rand("worker")}
+	worker := &fanoutWorker{kv: f.kv.Binding(), cacheTTL: f.ttl, random: w.Rand("worker")}
 	edit, read := worker.editViaDO, worker.readConfig
 	if f.direct {
 		edit, read = worker.editDirect, worker.readDirect
@@ -195,6 +196,15 @@ func playConfigFanout(s *scenario) (*fanoutRun, error) {
 	w.Run()
 	f.report()
 	return f, nil
+}
+
+// kvFor is the config's namespace: KV Instant (beta) for the instant
+// variant, classic KV otherwise.
+func kvFor(w *edge.World, variant string) *edge.KVNamespace {
+	if variant == "do-plus-kv-instant" {
+		return w.KVInstant("CONFIG")
+	}
+	return w.KV("CONFIG")
 }
 
 // startEditors schedules every editor's edits: each sends its next edit a
@@ -564,13 +574,13 @@ func (f *fanoutRun) report() {
 
 	t := Table{Title: "per reader PoP", Columns: []string{"PoP", "reads", "stale", "torn", "longest stale window", "final config after"}}
 	for i, p := range pops {
-		win := strconv.FormatFloat(secs(p.window), 'f', 1, 64) + " s"
+		win := fmtDur(p.window)
 		if p.windowOpen {
 			win = "over " + win
 		}
 		after := "never"
 		if p.finalAfter >= 0 {
-			after = strconv.FormatFloat(secs(p.finalAfter), 'f', 1, 64) + " s"
+			after = fmtDur(p.finalAfter)
 		}
 		t.Rows = append(t.Rows, []string{w.Code(f.readers[i]), strconv.Itoa(p.reads), strconv.Itoa(p.stale),
 			strconv.Itoa(p.torn), win, after})
@@ -652,8 +662,8 @@ func (f *fanoutRun) outcome(pops []popSummary, acked, lost, entries, finalVersio
 			fmt.Fprintf(&b, " (%s refused with 429, then retried)", plural(refused, "write"))
 		}
 		if stale > 0 {
-			fmt.Fprintf(&b, "; readers lagged for at most %.1f s after a commit (%s; publish every %s, cacheTtl %s)",
-				secs(worst), worstPoP, fmtDur(f.every), fmtDur(f.ttl))
+			fmt.Fprintf(&b, "; readers lagged for at most %s after a commit (%s; publish every %s, cacheTtl %s)",
+				fmtDur(worst), worstPoP, fmtDur(f.every), fmtDur(f.ttl))
 		} else {
 			b.WriteString("; no reader read a config older than KV's")
 		}
@@ -663,7 +673,7 @@ func (f *fanoutRun) outcome(pops []popSummary, acked, lost, entries, finalVersio
 			fmt.Fprintf(&b, "; read-add-write gave them only %s, so %d reused a version another edit had taken",
 				plural(acked-lost, "distinct version"), lost)
 		}
-		fmt.Fprintf(&b, "; readers lagged for up to %.1f s (%s)", secs(worst), worstPoP)
+		fmt.Fprintf(&b, "; readers lagged for up to %s (%s)", fmtDur(worst), worstPoP)
 	}
 	switch {
 	case torn == 0:

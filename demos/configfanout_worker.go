@@ -8,6 +8,7 @@ package demos
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"net/url"
 	"strconv"
@@ -48,17 +49,21 @@ func logKey(n int) string { return "log:" + strconv.Itoa(100000 + n)[1:] }
 // fanoutWorker is the Worker script at every PoP. Its fields are its
 // bindings.
 type fanoutWorker struct {
-	kv       *edge.KVNamespace // env.CONFIG
-	config   *edge.DOStub      // env.CONFIG_DO.get(idFromName("config"))
-	cacheTTL time.Duration     // cacheTtl of every config read
-	random   *rand.Rand        // Math.random(), for backoff jitter
+	kv       edge.KVBinding // env.CONFIG
+	config   *edge.DOStub   // env.CONFIG_DO.get(idFromName("config"))
+	cacheTTL time.Duration  // cacheTtl of every config read
+	random   *rand.Rand     // Math.random(), for backoff jitter
 }
 
 // editViaDO handles POST /edit?id=B2&flag=on&percent=40 from an editor:
 // it forwards the edit to the one object that owns the config and answers
 // with the config the edit produced.
 func (f *fanoutWorker) editViaDO(r *edge.Request) {
-	f.config.Fetch(r.PoP, "/edit", strings.TrimPrefix(r.Path, "/edit?"), r.ID, func(res edge.Response) { // step: forward-edit
+	f.config.Call(r, "/edit", strings.TrimPrefix(r.Path, "/edit?"), func(res edge.Response, err error) { // step: forward-edit
+		if err != nil {
+			r.Respond(503, err.Error()) // step: relay-edit-error
+			return
+		}
 		r.Respond(res.Status, res.Body) // step: relay-edit
 	})
 }
@@ -66,7 +71,7 @@ func (f *fanoutWorker) editViaDO(r *edge.Request) {
 // readConfig handles a visitor's request at any PoP: one KV read gives the
 // whole config, which was published as one value.
 func (f *fanoutWorker) readConfig(r *edge.Request) {
-	f.kv.Get(r.PoP, "config", edge.GetOptions{CacheTTL: f.cacheTTL}, r.ID, func(got edge.GetResult) { // step: read-config
+	f.kv.Get(r, "config", edge.GetOptions{CacheTTL: f.cacheTTL}, func(got edge.GetResult) { // step: read-config
 		if _, err := decodeConfig(got.Value); err != nil {
 			r.Respond(500, "unreadable config") // step: answer-unreadable
 			return
@@ -114,7 +119,7 @@ func (c *configObject) schedulePublish(o *edge.DOContext) {
 	if _, due := o.Storage().GetAlarm(); due || c.publishing {
 		return
 	}
-	o.Storage().SetAlarm(o.World().Now() + c.every) // step: arm-publish
+	o.Storage().SetAlarm(o.Now() + c.every) // step: arm-publish
 }
 
 // Alarm publishes the newest config to KV as one value. If edits were
@@ -130,7 +135,7 @@ func (c *configObject) Alarm(o *edge.DOContext, a *edge.DOAlarm) {
 				a.Fail(err) // retried with backoff; the retry sends the newest config
 				return
 			}
-			c.lastPublish = o.World().Now()
+			c.lastPublish = o.Now()
 			st.Put("published", strconv.Itoa(sent.Version)) // step: alarm-mark-published
 			st.Get("version", func(v string, _ bool) {      // step: alarm-read-version
 				if n, _ := strconv.Atoi(v); n > sent.Version {
@@ -157,7 +162,7 @@ const maxDirectAttempts = 6
 func (f *fanoutWorker) editDirect(r *edge.Request) {
 	q, _ := url.ParseQuery(strings.TrimPrefix(r.Path, "/edit?"))
 	id := q.Get("id")
-	f.kv.Get(r.PoP, "config:version", edge.GetOptions{CacheTTL: f.cacheTTL}, r.ID, func(got edge.GetResult) { // step: direct-read-version
+	f.kv.Get(r, "config:version", edge.GetOptions{CacheTTL: f.cacheTTL}, func(got edge.GetResult) { // step: direct-read-version
 		n, _ := strconv.Atoi(fieldValue(got.Value))
 		next := strconv.Itoa(n + 1)
 		values := []string{next, q.Get("flag"), q.Get("percent")}
@@ -183,10 +188,10 @@ func (f *fanoutWorker) editDirect(r *edge.Request) {
 // putWithBackoff writes one field and, on 429, waits (doubling, plus
 // jitter) and writes the same value again.
 func (f *fanoutWorker) putWithBackoff(r *edge.Request, key, value string, attempt int, done func(error)) {
-	f.kv.Put(r.PoP, key, value, edge.PutOptions{}, r.ID, func(err error) { // step: direct-write-field
-		if edge.IsKVError(err, "429") && attempt < maxDirectAttempts {
+	f.kv.Put(r, key, value, edge.PutOptions{}, func(err error) { // step: direct-write-field
+		if errors.Is(err, edge.ErrTooManyRequests) && attempt < maxDirectAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(f.random.Int64N(int64(time.Second)))
-			r.World().After(wait, func() { f.putWithBackoff(r, key, value, attempt+1, done) })
+			r.SetTimeout(wait, func() { f.putWithBackoff(r, key, value, attempt+1, done) })
 			return
 		}
 		done(err)
@@ -199,7 +204,7 @@ func (f *fanoutWorker) readDirect(r *edge.Request) {
 	got := make([]string, len(directFields))
 	left := len(directFields)
 	for i, key := range directFields {
-		f.kv.Get(r.PoP, key, edge.GetOptions{CacheTTL: f.cacheTTL}, r.ID, func(g edge.GetResult) { // step: direct-read-fields
+		f.kv.Get(r, key, edge.GetOptions{CacheTTL: f.cacheTTL}, func(g edge.GetResult) { // step: direct-read-fields
 			got[i] = g.Value
 			if left--; left == 0 {
 				r.Respond(200, got[0]+" "+got[1]+" "+got[2]) // step: direct-answer

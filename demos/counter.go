@@ -143,7 +143,7 @@ func localVsProdDemo() Demo {
 		},
 		Source: Source{File: "race_worker.go", Code: raceWorkerSource},
 		Emits:  kinds(requestKinds, kvKinds),
-		Notes:  []string{"test-suite", "retry", "requests-answered", "outcome"},
+		Notes:  []string{"test-suite", "count-backwards", "requests-answered", "outcome"},
 		run:    runLocalVsProd,
 	}
 }
@@ -157,11 +157,12 @@ func runLocalVsProd(s *scenario) error {
 	if err != nil {
 		return err
 	}
+	s.observe((&backwardsWatch{w: w, last: map[string]int{}}).see)
 	pops, err := pickPoPs(w, 1, "FRA", "LHR")
 	if err != nil {
 		return err
 	}
-	worker := &counterWorker{kv: w.KV("COUNTER"), random: w.Rand("worker")}
+	worker := &counterWorker{kv: w.KV("COUNTER").Binding(), random: w.Rand("worker")}
 	t := &counterTally{w: w}
 	n, gap := s.p.Int("requests"), s.p.Duration("spacing")
 	w.Note(w.Code(pops[0]), "test-suite", fmt.Sprintf("A test suite sends %d increments, %s apart", n, fmtDur(gap)))

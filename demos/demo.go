@@ -27,6 +27,10 @@ type Demo struct {
 	// Notes lists the ids of the notes a run can make; narration may only
 	// match these.
 	Notes []string
+	// Conditions are the claims a caption may make about a run, each
+	// evaluated on the trace at the event the caption would attach to
+	// (narration's when:).
+	Conditions map[string]Condition
 
 	run func(*scenario) error
 	// check, if set, rejects combinations of parameters that are each
@@ -58,11 +62,16 @@ type RunConfig struct {
 	Narration *content.Narration
 }
 
-// Caption is a narration line attached to one trace event.
+// Condition reports whether a claim holds at trace event i.
+type Condition func(trace []edge.Event, i int) bool
+
+// Caption is a narration line attached to one trace event. Claim names
+// the condition the caption's claim rests on, if it makes one.
 type Caption struct {
-	Seq  int           `json:"seq"`
-	At   time.Duration `json:"at_ns"`
-	Text string        `json:"text"`
+	Seq   int           `json:"seq"`
+	At    time.Duration `json:"at_ns"`
+	Text  string        `json:"text"`
+	Claim string        `json:"claim,omitempty"`
 }
 
 // Metric is one figure a demo highlights, computed from the run. Every
@@ -197,7 +206,7 @@ var (
 		edge.EvDOYield, edge.EvDOFinish, edge.EvDOGate, edge.EvDOStorage, edge.EvDOCommit}
 	doAlarmKinds = []edge.EventKind{edge.EvDOAlarm}
 	doLifeKinds  = []edge.EventKind{edge.EvDOHibernate, edge.EvDOEvict}
-	cacheKinds   = []edge.EventKind{edge.EvCacheMatch, edge.EvCachePut, edge.EvCacheDelete, edge.EvCacheExpire}
+	cacheKinds   = []edge.EventKind{edge.EvCacheMatch, edge.EvCachePut, edge.EvCacheDelete, edge.EvCacheExpire, edge.EvCachePurge}
 	originKinds  = []edge.EventKind{edge.EvOriginFetch, edge.EvOriginPublish}
 )
 
@@ -301,7 +310,7 @@ func (d Demo) Run(cfg RunConfig) (*Result, error) {
 	if res.Trace == nil {
 		res.Trace = []edge.Event{}
 	}
-	res.Captions = narrate(variant, narr.Demos[d.ID], res.Trace)
+	res.Captions = narrate(d, variant, narr.Demos[d.ID], res.Trace)
 	return res, nil
 }
 
@@ -319,8 +328,18 @@ type scenario struct {
 	verdict edge.Verdict
 	outcome string
 	// watch, when set (by a replay), sees every trace event as it is
-	// recorded.
-	watch func(w *edge.World, e *edge.Event)
+	// recorded; traceCap is the length of the trace it expects.
+	watch    func(w *edge.World, e *edge.Event)
+	traceCap int
+	// observers are the scenario's own watchers: they see each event as
+	// it is recorded and may add notes about it.
+	observers []func(e *edge.Event)
+}
+
+// observe has fn see every trace event of the run as it is recorded, after
+// a replay has taken its snapshot: a note it makes follows the event.
+func (s *scenario) observe(fn func(e *edge.Event)) {
+	s.observers = append(s.observers, fn)
 }
 
 // world builds the run's World with tracing on.
@@ -331,14 +350,23 @@ func (s *scenario) world(mode edge.Mode, history bool) (*edge.World, error) {
 // worldWith builds the run's World from cfg, with the run's seed and
 // topology and tracing on.
 func (s *scenario) worldWith(cfg edge.Config) (*edge.World, error) {
-	cfg.Seed, cfg.Topology, cfg.Trace = s.seed, s.topo, true
+	cfg.Seed, cfg.Topology, cfg.Trace, cfg.TraceCap = s.seed, s.topo, true, s.traceCap
 	w, err := edge.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if s.watch != nil {
-		w.Watch(func(e *edge.Event) { s.watch(w, e) })
-	}
+	w.Watch(func(e *edge.Event) {
+		if s.watch != nil {
+			s.watch(w, e)
+		}
+		if len(s.observers) == 0 {
+			return
+		}
+		ev := *e // a note made below may move the trace in memory
+		for _, fn := range s.observers {
+			fn(&ev)
+		}
+	})
 	s.w = w
 	return w, nil
 }

@@ -74,6 +74,7 @@ var siteCalls = map[edge.EventKind]string{
 	edge.EvCacheDelete: ".Delete(",
 	edge.EvRequestEnd:  ".Respond(",
 	edge.EvDOFinish:    ".Respond(",
+	edge.EvLog:         ".Log(",
 }
 
 func TestEveryTraceSiteIsALineOfTheDemosEmbeddedSource(t *testing.T) {

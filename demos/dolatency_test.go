@@ -70,8 +70,10 @@ func checkLatencyGrowsWithDistance(t *testing.T, r *Result, what string) {
 		if row.p50 < row.rtt*9/10 || row.p50 > row.rtt+20*time.Millisecond {
 			t.Errorf("%s: %s reads the object in %v (p50) with a %v round trip; want the round trip plus a few ms", what, row.pop, row.p50, row.rtt)
 		}
-		if row.kvWarm > 5*time.Millisecond || row.kvWarm <= 0 {
-			t.Errorf("%s: %s's warm KV reads take %v (p50); want a local read, under 5 ms", what, row.pop, row.kvWarm)
+		// Fact kv-hot-read-ms: a read from the PoP's cache typically takes
+		// 500 µs to 10 ms; the median of five is well inside.
+		if row.kvWarm > 10*time.Millisecond || row.kvWarm <= 0 {
+			t.Errorf("%s: %s's warm KV reads take %v (p50); want a local read, under 10 ms", what, row.pop, row.kvWarm)
 		}
 		if i > 0 {
 			prev := rows[i-1]

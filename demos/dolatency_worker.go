@@ -9,14 +9,18 @@ import "github.com/kvdo/kvdo/edge"
 
 // profileWorker is the Worker script deployed at every PoP.
 type profileWorker struct {
-	kv     *edge.KVNamespace // env.PROFILES_KV
-	object *edge.DOStub      // env.PROFILE.get(env.PROFILE.idFromName("profile"), {locationHint})
+	kv     edge.KVBinding // env.PROFILES_KV
+	object *edge.DOStub   // env.PROFILE.get(env.PROFILE.idFromName("profile"), {locationHint})
 }
 
 // publish handles PUT /profile: the object stores the new profile and
 // copies it to KV.
 func (p *profileWorker) publish(r *edge.Request) {
-	p.object.Fetch(r.PoP, "/publish", "profile v1", r.ID, func(res edge.Response) { // step: ask-publish
+	p.object.Call(r, "/publish", "profile v1", func(res edge.Response, err error) { // step: ask-publish
+		if err != nil {
+			r.Respond(503, err.Error()) // step: answer-publish-error
+			return
+		}
 		r.Respond(res.Status, res.Body) // step: answer-publish
 	})
 }
@@ -24,7 +28,11 @@ func (p *profileWorker) publish(r *edge.Request) {
 // readFromObject handles GET /profile/do. There is one object in the
 // world: from here to it and back is a round trip, however far it is.
 func (p *profileWorker) readFromObject(r *edge.Request) {
-	p.object.Fetch(r.PoP, "/profile", "", r.ID, func(res edge.Response) { // step: ask-object
+	p.object.Call(r, "/profile", "", func(res edge.Response, err error) { // step: ask-object
+		if err != nil {
+			r.Respond(503, err.Error()) // step: answer-object-error
+			return
+		}
 		r.Respond(res.Status, res.Body) // step: answer-from-object
 	})
 }
@@ -32,7 +40,7 @@ func (p *profileWorker) readFromObject(r *edge.Request) {
 // readFromKV handles GET /profile/kv: once this PoP has cached the key,
 // the read never leaves the PoP.
 func (p *profileWorker) readFromKV(r *edge.Request) {
-	p.kv.Get(r.PoP, "profile", edge.GetOptions{}, r.ID, func(got edge.GetResult) { // step: read-kv
+	p.kv.Get(r, "profile", edge.GetOptions{}, func(got edge.GetResult) { // step: read-kv
 		if !got.Found {
 			r.Respond(404, "no profile") // step: answer-kv-missing
 			return

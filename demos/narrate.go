@@ -48,6 +48,10 @@ func CheckNarration(n content.Narration) error {
 				return fmt.Errorf("%s:%d:%d: demo %s never emits %q: expected one of %s",
 					n.File, c.OnPos.Line, c.OnPos.Col, id, c.On, strings.Join(kinds, ", "))
 			}
+			if _, ok := d.Conditions[c.When]; c.When != "" && !ok {
+				return fmt.Errorf("%s:%d:%d: demo %s has no condition %q: expected one of %s",
+					n.File, c.Pos.Line, c.Pos.Col, id, c.When, strings.Join(sortedKeys(d.Conditions), ", "))
+			}
 			if c.Note != "" && !d.makesNote(c.Note) {
 				return fmt.Errorf("%s:%d:%d: demo %s never makes a note %q: expected one of %s",
 					n.File, c.Pos.Line, c.Pos.Col, id, c.Note, strings.Join(d.Notes, ", "))
@@ -77,7 +81,7 @@ var eventOutcomes = map[edge.EventKind][]string{
 	edge.EvDOGate:      {"input-closed", "input-open", "output-held", "output-released"},
 	edge.EvDOStorage:   {"found", "not-found", "committed", "rolled-back"},
 	edge.EvDOAlarm:     {"ok", "retry", "gave-up", "replaced"},
-	edge.EvDOEvict:     {"idle", "reset", "max-lifetime"},
+	edge.EvDOEvict:     {"idle", "reset", "pending-limit"},
 	edge.EvKVExpired:   {"cache-ttl", "expiration"},
 	edge.EvDOOverload:  {"503"},
 	edge.EvDOFinish:    {"ok", "429", "client-error", "error"},
@@ -101,6 +105,7 @@ var eventOps = map[edge.EventKind][]string{
 	edge.EvDOResume: {edge.ResumeStorage, edge.ResumeKVGet, edge.ResumeKVPut, edge.ResumeFetch, edge.ResumeOrigin,
 		edge.ResumeTimer},
 	edge.EvDOGate: {edge.ResumeStorage, "blockConcurrencyWhile"},
+	edge.EvKVFill: {"write", "revalidate", "push"},
 }
 
 func init() { eventOps[edge.EvArrive] = eventOps[edge.EvSend] }
@@ -170,27 +175,40 @@ func (d Demo) emits(k edge.EventKind) bool {
 }
 
 // narrate attaches captions to trace events: for each event, the first
-// caption in file order whose matchers all hold.
-func narrate(variant string, caps []content.NarrationCaption, trace []edge.Event) []Caption {
+// caption in file order whose matchers all hold, and whose condition, if
+// it names one, holds on the trace.
+func narrate(d Demo, variant string, caps []content.NarrationCaption, trace []edge.Event) []Caption {
 	out := []Caption{}
 	fired := make([]bool, len(caps))
-	for _, ev := range trace {
-		for i, c := range caps {
+	// The captions that wait on each kind of event, in their order: most
+	// events have none, and an Event is too large to copy per caption.
+	byKind := map[edge.EventKind][]int{}
+	for i := range caps {
+		k := edge.EventKind(caps[i].On)
+		byKind[k] = append(byKind[k], i)
+	}
+	for j := range trace {
+		ev := &trace[j]
+		for _, i := range byKind[ev.Kind] {
+			c := &caps[i]
 			if c.Once && fired[i] {
 				continue
 			}
 			if !captionMatches(c, variant, ev) {
 				continue
 			}
+			if cond := d.Conditions[c.When]; c.When != "" && (cond == nil || !cond(trace, ev.Seq)) {
+				continue
+			}
 			fired[i] = true
-			out = append(out, Caption{Seq: ev.Seq, At: ev.At, Text: fillCaption(c.Text, ev)})
+			out = append(out, Caption{Seq: ev.Seq, At: ev.At, Text: fillCaption(c.Text, ev), Claim: c.When})
 			break
 		}
 	}
 	return out
 }
 
-func captionMatches(c content.NarrationCaption, variant string, ev edge.Event) bool {
+func captionMatches(c *content.NarrationCaption, variant string, ev *edge.Event) bool {
 	return string(ev.Kind) == c.On &&
 		(c.Variant == "" || c.Variant == variant) &&
 		(c.Actor == "" || c.Actor == ev.Actor) &&
@@ -204,31 +222,72 @@ func captionMatches(c content.NarrationCaption, variant string, ev edge.Event) b
 }
 
 // fillCaption replaces {placeholders} with the event's fields.
-func fillCaption(text string, ev edge.Event) string {
+func fillCaption(text string, ev *edge.Event) string {
 	if !strings.Contains(text, "{") {
 		return text
 	}
-	value := ev.Value
-	if value == "" {
-		value = "(none)" // a read that found nothing, a delete
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(text[open:], '}')
+		if end < 0 {
+			break
+		}
+		name := text[open+1 : open+end]
+		v, ok := placeholder(name, ev)
+		b.WriteString(text[:open])
+		if ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(text[open : open+end+1]) // not a placeholder: kept as written
+		}
+		text = text[open+end+1:]
 	}
-	r := strings.NewReplacer(
-		"{actor}", ev.Actor,
-		"{key}", ev.Key,
-		"{value}", value,
-		"{version}", strconv.FormatInt(ev.Version, 10),
-		"{latency}", fmtDur(ev.Latency),
-		"{path}", ev.Path,
-		"{count}", strconv.Itoa(ev.Count),
-		"{queue}", strconv.Itoa(ev.Queue),
-		"{expires}", fmtAt(ev.Expires),
-		"{from}", ev.From,
-		"{to}", ev.To,
-		"{req}", strconv.Itoa(ev.Req),
-		"{outcome}", ev.Outcome,
-		"{detail}", ev.Detail,
-		"{tier}", ev.Tier,
-		"{at}", fmtAt(ev.At),
-	)
-	return r.Replace(text)
+	b.WriteString(text)
+	return b.String()
+}
+
+// placeholder is the value of {name} for event ev.
+func placeholder(name string, ev *edge.Event) (string, bool) {
+	switch name {
+	case "actor":
+		return ev.Actor, true
+	case "key":
+		return ev.Key, true
+	case "value":
+		if ev.Value == "" {
+			return "(none)", true // a read that found nothing, a delete
+		}
+		return ev.Value, true
+	case "version":
+		return strconv.FormatInt(ev.Version, 10), true
+	case "latency":
+		return fmtDur(ev.Latency), true
+	case "path":
+		return ev.Path, true
+	case "count":
+		return strconv.Itoa(ev.Count), true
+	case "queue":
+		return strconv.Itoa(ev.Queue), true
+	case "expires":
+		return fmtAt(ev.Expires), true
+	case "from":
+		return ev.From, true
+	case "to":
+		return ev.To, true
+	case "req":
+		return strconv.Itoa(ev.Req), true
+	case "outcome":
+		return ev.Outcome, true
+	case "detail":
+		return ev.Detail, true
+	case "tier":
+		return ev.Tier, true
+	case "at":
+		return fmtAt(ev.At), true
+	}
+	return "", false
 }

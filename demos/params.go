@@ -185,7 +185,7 @@ func (p Param) Parse(raw string) (any, string, error) {
 				return nil, "", bad
 			}
 		}
-		return d, d.String(), nil
+		return d, flagDuration(d), nil
 	case KindBool:
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
@@ -238,4 +238,16 @@ func durParam(name, def, lo, hi, help string) Param {
 
 func boolParam(name, def, help string) Param {
 	return Param{Name: name, Kind: KindBool, Default: def, Help: help}
+}
+
+// flagDuration writes a duration as one would type it after --set, in
+// the largest whole unit of s, ms or µs: "60s", not "1m0s".
+func flagDuration(d time.Duration) string {
+	switch {
+	case d%time.Second == 0:
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	case d%time.Millisecond == 0:
+		return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
+	}
+	return d.String()
 }

@@ -21,10 +21,11 @@ func raceDemo() Demo {
 			{ID: "do-storage", Title: "Durable Object storage", Help: "the same object keeps the count in its own storage instead: read, add one, write"},
 			{ID: "kv-from-isolates", Title: "KV from many isolates", Help: "Workers at several PoPs each read the count from KV, add one and write it back"},
 		},
-		Source: Source{File: "race_worker.go", Code: raceWorkerSource},
-		Emits:  kinds(requestKinds, kvKinds, doKinds),
-		Notes:  []string{"clients", "lost-update", "retry", "increments-answered", "outcome"},
-		run:    runRace,
+		Source:     Source{File: "race_worker.go", Code: raceWorkerSource},
+		Emits:      kinds(requestKinds, kvKinds, doKinds, doLifeKinds),
+		Notes:      []string{"clients", "lost-update", "count-backwards", "increments-answered", "outcome"},
+		Conditions: map[string]Condition{"another-increment-in-flight": anotherIncrementInFlight},
+		run:        runRace,
 	}
 }
 
@@ -33,6 +34,7 @@ func runRace(s *scenario) error {
 	if err != nil {
 		return err
 	}
+	s.observe((&backwardsWatch{w: w, last: map[string]int{}}).see)
 	writers, incs := s.p.Int("writers"), s.p.Int("increments")
 	pops, err := pickPoPs(w, writers+1, "LHR", "NRT", "IAD", "SYD", "FRA", "SJC", "SIN", "GRU", "CDG")
 	if err != nil {
@@ -40,7 +42,7 @@ func runRace(s *scenario) error {
 	}
 	t := &counterTally{w: w, afterCheck: w.Stop, noteLost: true}
 	clients := w.Rand("clients")
-	worker := &counterWorker{kv: w.KV("COUNTER"), random: w.Rand("worker")}
+	worker := &counterWorker{kv: w.KV("COUNTER").Binding(), random: w.Rand("worker")}
 	increment, read := worker.incrementInKV, worker.readCount
 	where := "each reads the count from KV, adds one and writes it back"
 	switch s.variant {

@@ -1,11 +1,12 @@
 package demos
 
-// The Worker and Durable Object code of the race and local-vs-prod demos, shown to the viewer
-// line by line. Handlers are written in continuation-passing style: where
-// JavaScript would `await`, the call takes a callback that runs when the
-// result arrives in virtual time.
+// The Worker and Durable Object code of the race and local-vs-prod demos,
+// shown to the viewer line by line. Handlers are written in
+// continuation-passing style: where JavaScript would `await`, the call
+// takes a callback that runs when the result arrives in virtual time.
 
 import (
+	"errors"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -14,11 +15,11 @@ import (
 )
 
 // counterWorker is a Worker script that keeps a counter under the KV key
-// "count". Its fields are the bindings its handlers use.
+// "count". Its fields are its env: the bindings its handlers use.
 type counterWorker struct {
-	kv      *edge.KVNamespace // env.COUNTER
-	counter *edge.DOStub      // env.COUNTERS.get(idFromName("counter"))
-	random  *rand.Rand        // Math.random(), for backoff jitter
+	kv      edge.KVBinding // env.COUNTER
+	counter *edge.DOStub   // env.COUNTERS.get(idFromName("counter"))
+	random  *rand.Rand     // Math.random(), for backoff jitter
 }
 
 // maxPutAttempts bounds the retries of a rejected put.
@@ -28,10 +29,10 @@ const maxPutAttempts = 6
 // add one, write it back. Between the read and the write anything may
 // happen, and on KV a read may already be stale when it returns.
 func (c *counterWorker) incrementInKV(r *edge.Request) {
-	c.kv.Get(r.PoP, "count", edge.GetOptions{}, r.ID, func(got edge.GetResult) { // step: worker-read-count
+	c.kv.Get(r, "count", edge.GetOptions{}, func(got edge.GetResult) { // step: worker-read-count
 		n, _ := strconv.Atoi(got.Value)
 		next := strconv.Itoa(n + 1)
-		c.putWithRetry(r.World(), r.PoP, r.ID, "count", next, 1, func(err error) {
+		c.putWithRetry(r, next, 1, func(err error) {
 			if err != nil {
 				r.Respond(503, err.Error()) // step: worker-give-up
 				return
@@ -41,15 +42,15 @@ func (c *counterWorker) incrementInKV(r *edge.Request) {
 	})
 }
 
-// putWithRetry writes a value and, on "429 Too Many Requests", waits with
-// exponential backoff plus jitter and tries again, as the KV docs advise.
-// It retries the same value: a retry cannot repair a stale read.
-func (c *counterWorker) putWithRetry(w *edge.World, at edge.PoPID, req int, key, value string, attempt int, done func(error)) {
-	c.kv.Put(at, key, value, edge.PutOptions{}, req, func(err error) { // step: worker-write-count
-		if edge.IsKVError(err, "429") && attempt < maxPutAttempts {
+// putWithRetry writes the count and, on "429 Too Many Requests", waits
+// with exponential backoff plus jitter and tries again, as the KV docs
+// advise. It retries the same value: a retry cannot repair a stale read.
+func (c *counterWorker) putWithRetry(r *edge.Request, value string, attempt int, done func(error)) {
+	c.kv.Put(r, "count", value, edge.PutOptions{}, func(err error) { // step: worker-write-count
+		if errors.Is(err, edge.ErrTooManyRequests) && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			w.Annotate(edge.Event{Note: "retry", Actor: w.Code(at), Req: req, Latency: wait}, "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
-			w.After(wait, func() { c.putWithRetry(w, at, req, key, value, attempt+1, done) })
+			r.Log("put count=" + value + " refused with 429; retrying in " + strconv.FormatInt(wait.Milliseconds(), 10) + " ms") // step: worker-log-retry
+			r.SetTimeout(wait, func() { c.putWithRetry(r, value, attempt+1, done) })
 			return
 		}
 		done(err)
@@ -58,7 +59,7 @@ func (c *counterWorker) putWithRetry(w *edge.World, at edge.PoPID, req int, key,
 
 // readCount answers GET /count with whatever KV returns at this PoP.
 func (c *counterWorker) readCount(r *edge.Request) {
-	c.kv.Get(r.PoP, "count", edge.GetOptions{}, r.ID, func(got edge.GetResult) { // step: check-read-count
+	c.kv.Get(r, "count", edge.GetOptions{}, func(got edge.GetResult) { // step: check-read-count
 		r.Respond(200, got.Value) // step: check-answer
 	})
 }
@@ -70,7 +71,11 @@ func (c *counterWorker) readCount(r *edge.Request) {
 // forwardToCounter is the Worker in front of the object: it passes the
 // request on and relays the object's answer.
 func (c *counterWorker) forwardToCounter(r *edge.Request) {
-	c.counter.Fetch(r.PoP, r.Path, "", r.ID, func(res edge.Response) { // step: forward-to-object
+	c.counter.Call(r, r.Path, "", func(res edge.Response, err error) { // step: forward-to-object
+		if err != nil {
+			r.Respond(503, err.Error()) // step: relay-error
+			return
+		}
 		r.Respond(res.Status, res.Body) // step: relay-answer
 	})
 }
@@ -89,7 +94,7 @@ func (c *kvCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 	kv.Get("count", edge.GetOptions{}, func(got edge.GetResult) { // step: object-read-count
 		n, _ := strconv.Atoi(got.Value)
 		next := strconv.Itoa(n + 1)
-		c.putFromObject(o, kv, r.ID, next, 1, func(err error) {
+		c.putFromObject(o, kv, next, 1, func(err error) {
 			if err != nil {
 				r.Respond(503, err.Error()) // step: object-give-up
 				return
@@ -101,12 +106,12 @@ func (c *kvCounterObject) Fetch(o *edge.DOContext, r *edge.DORequest) {
 
 // putFromObject writes the count to KV, backing off on 429 as
 // putWithRetry does; the wait is a timer, which leaves the gate open too.
-func (c *kvCounterObject) putFromObject(o *edge.DOContext, kv edge.DOKV, req int, value string, attempt int, done func(error)) {
+func (c *kvCounterObject) putFromObject(o *edge.DOContext, kv edge.DOKV, value string, attempt int, done func(error)) {
 	kv.Put("count", value, edge.PutOptions{}, func(err error) { // step: object-write-count
-		if edge.IsKVError(err, "429") && attempt < maxPutAttempts {
+		if errors.Is(err, edge.ErrTooManyRequests) && attempt < maxPutAttempts {
 			wait := time.Second<<(attempt-1) + time.Duration(c.random.Int64N(int64(time.Second)))
-			o.World().Annotate(edge.Event{Note: "retry", Actor: "do:" + o.ID().Name(), Req: req, Latency: wait}, "req "+strconv.Itoa(req)+" retries its put in "+wait.Round(time.Millisecond).String())
-			o.Sleep(wait, func() { c.putFromObject(o, kv, req, value, attempt+1, done) })
+			o.Log("put count=" + value + " refused with 429; retrying in " + strconv.FormatInt(wait.Milliseconds(), 10) + " ms") // step: object-log-retry
+			o.SetTimeout(wait, func() { c.putFromObject(o, kv, value, attempt+1, done) })
 			return
 		}
 		done(err)

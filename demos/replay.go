@@ -91,7 +91,7 @@ func (p *Replayer) rerun(lo, hi int) (err error) {
 		return err
 	}
 	var diverged error
-	s := &scenario{demo: p.demo, variant: p.cfg.Variant, seed: p.cfg.Seed, topo: p.cfg.Topology, p: vals}
+	s := &scenario{demo: p.demo, variant: p.cfg.Variant, seed: p.cfg.Seed, topo: p.cfg.Topology, p: vals, traceCap: hi + 1}
 	s.watch = func(w *edge.World, e *edge.Event) {
 		if want := &p.trace[e.Seq]; e.Kind != want.Kind || e.At != want.At || e.Actor != want.Actor {
 			diverged = fmt.Errorf("%w at event %d: %s %s at %v, the run had %s %s at %v",

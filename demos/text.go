@@ -3,9 +3,11 @@ package demos
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kvdo/kvdo/edge"
 )
@@ -20,21 +22,42 @@ func (r *Result) JSON() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// Text renders the run as a narrated timeline for a terminal or a document:
-// a header, one line per event (network messages only when captioned), then
-// the metrics, tables, verdict and outcome.
-func (r *Result) Text() string {
+// TextOptions shape the headless text.
+type TextOptions struct {
+	// Width is the column at which lines wrap (0: DefaultTextWidth).
+	Width int
+	// CaptionsOnly prints only the narrated lines, then the outcome: the
+	// story without the machinery.
+	CaptionsOnly bool
+}
+
+// DefaultTextWidth is where headless text wraps when not told otherwise.
+const DefaultTextWidth = 100
+
+// Text renders the run as a narrated timeline for a terminal or a document
+// at the default width: a header with a legend of the places it names,
+// one line per event (network messages only when captioned), then the
+// metrics, tables, verdict and outcome.
+func (r *Result) Text() string { return r.TextWith(TextOptions{}) }
+
+// TextWith renders the run as Text does, shaped by opt.
+func (r *Result) TextWith(opt TextOptions) string {
+	width := opt.Width
+	if width <= 0 {
+		width = DefaultTextWidth
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", r.Demo, r.Title)
-	fmt.Fprintf(&b, "  %s\n", r.Teaches)
+	writeWrapped(&b, "  ", "  ", r.Teaches, width)
 	fmt.Fprintf(&b, "variant %s, %s mode, seed %d\n", r.Variant, r.Mode, r.Seed)
 	if len(r.Params) > 0 {
 		var ps []string
 		for _, p := range r.Params {
 			ps = append(ps, p.Name+"="+p.Value)
 		}
-		fmt.Fprintf(&b, "params %s\n", strings.Join(ps, " "))
+		writeWrapped(&b, "params ", "       ", strings.Join(ps, " "), width)
 	}
+	r.writeLegend(&b, width)
 	b.WriteString("\n")
 
 	caps := make(map[int]string, len(r.Captions))
@@ -43,6 +66,12 @@ func (r *Result) Text() string {
 	}
 	for _, ev := range r.Trace {
 		text, captioned := caps[ev.Seq]
+		if opt.CaptionsOnly {
+			if captioned {
+				writeWrapped(&b, fmt.Sprintf("  %10s  ", fmtAt(ev.At)), strings.Repeat(" ", 14), text, width)
+			}
+			continue
+		}
 		if !captioned && quiet[ev.Kind] {
 			continue
 		}
@@ -53,11 +82,14 @@ func (r *Result) Text() string {
 		if ev.Req != 0 {
 			req = "req " + strconv.Itoa(ev.Req)
 		}
-		line := fmt.Sprintf("  %10s  %-12s %-14s %-7s %s", fmtAt(ev.At), ev.Actor, ev.Kind, req, text)
-		b.WriteString(strings.TrimRight(line, " "))
-		b.WriteString("\n")
+		head := fmt.Sprintf("  %10s  %-12s %-14s %-7s ", fmtAt(ev.At), ev.Actor, ev.Kind, req)
+		writeWrapped(&b, head, strings.Repeat(" ", len(head)), text, width)
 	}
-
+	if opt.CaptionsOnly {
+		b.WriteString("\n")
+		writeWrapped(&b, "outcome  ", "         ", r.Outcome, width)
+		return b.String()
+	}
 	b.WriteString("\nmetrics\n")
 	for _, m := range r.Metrics {
 		mark := " "
@@ -70,9 +102,55 @@ func (r *Result) Text() string {
 		fmt.Fprintf(&b, "\n%s\n", t.Title)
 		writeTable(&b, t)
 	}
-	fmt.Fprintf(&b, "\nverdict  %s\n", verdictText(r.Verdict))
-	fmt.Fprintf(&b, "outcome  %s\n", r.Outcome)
+	b.WriteString("\nverdict  " + verdictText(r.Verdict, width))
+	writeWrapped(&b, "outcome  ", "         ", r.Outcome, width)
 	return b.String()
+}
+
+// writeLegend names the places the run involves, so that a reader who
+// does not know IATA codes can follow: PoPs with their cities, the
+// central stores, objects and origin with where they sit.
+func (r *Result) writeLegend(b *strings.Builder, width int) {
+	var pops, others []string
+	for _, a := range r.Actors {
+		switch a.Kind {
+		case edge.ActorPoP:
+			pops = append(pops, a.ID+" "+a.City)
+		case edge.ActorCentral, edge.ActorObject, edge.ActorOrigin:
+			others = append(others, a.ID+" at "+a.PoP)
+		}
+	}
+	if len(pops) > 0 {
+		writeWrapped(b, "PoPs   ", "       ", strings.Join(pops, ", "), width)
+	}
+	if len(others) > 0 {
+		writeWrapped(b, "also   ", "       ", strings.Join(others, ", "), width)
+	}
+}
+
+// writeWrapped writes text after first, wrapping at width with each
+// further line indented by rest; a word longer than a line stays whole.
+func writeWrapped(b *strings.Builder, first, rest, text string, width int) {
+	n := utf8.RuneCountInString
+	prefix, room := first, width-n(first)
+	line := ""
+	flush := func() {
+		b.WriteString(strings.TrimRight(prefix+line, " "))
+		b.WriteString("\n")
+		prefix, room, line = rest, width-n(rest), ""
+	}
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case n(line)+1+n(word) <= max(room, 20):
+			line += " " + word
+		default:
+			flush()
+			line = word
+		}
+	}
+	flush()
 }
 
 // quiet are the kinds the timeline leaves out unless a caption is on
@@ -95,7 +173,7 @@ func fmtMetric(m Metric, v float64) string {
 	case "%":
 		return strconv.FormatFloat(v, 'f', 0, 64) + "%"
 	case "x":
-		return groupThousands(strconv.FormatFloat(v, 'f', 0, 64)) + "x"
+		return FormatCount(int64(math.Round(v))) + "x"
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64) + " " + m.Unit
 }

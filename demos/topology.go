@@ -3,6 +3,8 @@
 package demos
 
 import (
+	"time"
+
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/edge"
 )
@@ -19,6 +21,16 @@ func EdgeTopology(t content.Topology) edge.Topology {
 	}
 	for k, v := range t.LocationHints {
 		out.LocationHints[k] = v
+	}
+	if m := t.RTT; m != nil {
+		for _, s := range m.Pairs {
+			a, b := m.City(s.A), m.City(s.B)
+			out.RTTSamples = append(out.RTTSamples, edge.RTTSample{
+				A:   edge.Place{Name: a.Name, Region: a.Region, Lat: a.Lat, Lon: a.Lon},
+				B:   edge.Place{Name: b.Name, Region: b.Region, Lat: b.Lat, Lon: b.Lon},
+				RTT: time.Duration(s.Ms * float64(time.Millisecond)),
+			})
+		}
 	}
 	for _, p := range t.PoPs {
 		out.PoPs = append(out.PoPs, edge.PoP{

@@ -352,3 +352,48 @@ func firstDiff(a, b edge.Snapshot) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// BenchmarkSeek measures a seek to a cursor nobody has visited: one
+// re-run of the scenario up to a little past it. "largest" is the
+// coalescing demo at its largest run (2,000 visits).
+func BenchmarkSeek(b *testing.B) {
+	type bench struct {
+		name string
+		id   string
+		set  map[string]string
+	}
+	var cases []bench
+	for _, d := range All() {
+		cases = append(cases, bench{d.ID, d.ID, nil})
+	}
+	cases = append(cases, bench{"largest", "coalescing", map[string]string{"pops": "10", "intervals": "5", "value_ttl": "60s", "read_every": "2s"}})
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			r := run(b, c.id, "", 1, c.set)
+			n := len(r.Trace)
+			i := 0
+			for b.Loop() {
+				// A fresh replayer each time: nothing memoised.
+				if _, err := NewReplayer(r).At((n * (1 + i%3)) / 4); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(n), "events")
+		})
+	}
+}
+
+// BenchmarkStep measures stepping one event at a time through a run, as a
+// player does: most steps are served from the window a re-run kept.
+func BenchmarkStep(b *testing.B) {
+	r := run(b, "coalescing", "", 1, nil)
+	p := NewReplayer(r)
+	i := 0
+	for b.Loop() {
+		if _, err := p.At(i % len(r.Trace)); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

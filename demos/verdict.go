@@ -7,8 +7,9 @@ import (
 )
 
 // verdictText is the verdict line of the headless text: the model, the
-// answer, and porcupine's explanation with the operations that prove it.
-func verdictText(v edge.Verdict) string {
+// answer, and porcupine's explanation with the operations that prove it,
+// wrapped to width.
+func verdictText(v edge.Verdict, width int) string {
 	var b strings.Builder
 	b.WriteString(v.Model + " history of " + plural(v.Checked, "operation") + ": ")
 	if v.Linearizable {
@@ -17,11 +18,12 @@ func verdictText(v edge.Verdict) string {
 		b.WriteString("NOT linearizable")
 	}
 	b.WriteString(" (porcupine)")
+	b.WriteString("\n")
 	if v.Explanation != "" {
-		b.WriteString("\n         " + v.Explanation)
+		writeWrapped(&b, "         ", "         ", v.Explanation, width)
 	}
 	for _, op := range v.Witness {
-		b.WriteString("\n           " + op.String())
+		writeWrapped(&b, "           ", "             ", op.String(), width)
 	}
 	return b.String()
 }

@@ -261,7 +261,7 @@ func unknownClass(binding, class string) error {
 }
 
 func raceHandlers(w *edge.World, wl Workload) (map[string]edge.Handler, error) {
-	worker := &counterWorker{kv: w.KV("COUNTER"), random: w.Rand("worker")}
+	worker := &counterWorker{kv: w.KV("COUNTER").Binding(), random: w.Rand("worker")}
 	if class, ok := wl.object("COUNTERS"); ok {
 		var c edge.DOClass
 		switch class {
@@ -287,7 +287,7 @@ func propagationHandlers(w *edge.World, wl Workload) (map[string]edge.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	b := &bannerWorker{kv: w.KV("SITE"), key: wl.Vars["BANNER_KEY"], cacheTTL: ttl}
+	b := &bannerWorker{kv: w.KV("SITE").Binding(), key: wl.Vars["BANNER_KEY"], cacheTTL: ttl}
 	return map[string]edge.Handler{"readBanner": b.readBanner, "publishBanner": b.publishBanner}, nil
 }
 
@@ -300,12 +300,12 @@ func coalescingHandlers(w *edge.World, wl Workload) (map[string]edge.Handler, er
 	if err != nil {
 		return nil, err
 	}
-	c := &pageCache{kv: w.KV("PAGES"), origin: w.Origin(), cacheTTL: ttl, lifetime: life}
+	c := &pageCache{kv: w.KV("PAGES").Binding(), origin: w.Origin().Binding(), cacheTTL: ttl, lifetime: life}
 	if class, ok := wl.object("REFRESHER"); ok {
 		if class != "Refresher" {
 			return nil, unknownClass("REFRESHER", class)
 		}
-		c.refresh = w.DurableObjects("REFRESHER", c.refresher())
+		c.refresh = w.DurableObjects("REFRESHER", c.refresher()).Binding()
 	}
 	return map[string]edge.Handler{"serveStampede": c.serveStampede, "serveCoordinated": c.serveCoordinated}, nil
 }
@@ -319,10 +319,10 @@ func cachePurgeHandlers(w *edge.World, wl Workload) (map[string]edge.Handler, er
 	if err != nil {
 		return nil, err
 	}
-	p := &pageWorker{cache: w.Cache(), origin: w.Origin(), kv: w.KV("SITE"), maxAge: maxAge, cacheTTL: ttl}
+	p := &pageWorker{cache: w.Cache().Binding(), origin: w.Origin().Binding(), kv: w.KV("SITE").Binding(), maxAge: maxAge, cacheTTL: ttl}
 	return map[string]edge.Handler{
 		"servePage": p.servePage, "serveStamped": p.serveStamped,
-		"purgePage": p.purgePage, "bumpStamp": p.bumpStamp,
+		"purgePage": p.purgePage, "bumpStamp": p.bumpStamp, "purgeEverywhere": p.purgeEverywhere,
 	}, nil
 }
 
@@ -335,7 +335,7 @@ func doLatencyHandlers(w *edge.World, wl Workload) (map[string]edge.Handler, err
 	if err != nil {
 		return nil, err
 	}
-	p := &profileWorker{kv: w.KV("PROFILES_KV"), object: stub}
+	p := &profileWorker{kv: w.KV("PROFILES_KV").Binding(), object: stub}
 	return map[string]edge.Handler{"publish": p.publish, "readFromObject": p.readFromObject, "readFromKV": p.readFromKV}, nil
 }
 
@@ -344,7 +344,7 @@ func configFanoutHandlers(w *edge.World, wl Workload) (map[string]edge.Handler, 
 	if err != nil {
 		return nil, err
 	}
-	f := &fanoutWorker{kv: w.KV("CONFIG"), cacheTTL: ttl, random: w.Rand("worker")}
+	f := &fanoutWorker{kv: w.KV("CONFIG").Binding(), cacheTTL: ttl, random: w.Rand("worker")}
 	if class, ok := wl.object("CONFIG_DO"); ok {
 		if class != "ConfigObject" {
 			return nil, unknownClass("CONFIG_DO", class)

@@ -46,9 +46,12 @@ type CachedResponse struct {
 	// from the origin). The runtime knows nothing of it; demos use it to
 	// tell an old page from a new one.
 	Version int64
-	// MaxAge is the response's Cache-Control: max-age. A response with no
-	// positive max-age has no freshness lifetime, so put does not keep it.
+	// MaxAge is the response's Cache-Control: max-age. Zero means the
+	// response has no Cache-Control (nor Expires) header: it is kept for
+	// the default edge TTL of its status code (DefaultEdgeTTL).
 	MaxAge time.Duration
+	// NoStore is Cache-Control: no-store (or max-age=0): never kept.
+	NoStore bool
 	// SetCookie is the response's Set-Cookie header, if any. The Cache API
 	// never stores a response that sets a cookie.
 	SetCookie string
@@ -74,7 +77,7 @@ type cacheEntry struct {
 // CacheAPI is the Workers Cache API (caches.default) across the simulated
 // network. Every PoP has its own store and an operation touches only the
 // store of the PoP it runs at: nothing is shared, nothing replicates, and
-// a delete purges one location only (FACTS.md, Cache API).
+// a delete purges one location only (docs/FACTS.md, cache-api-per-location).
 type CacheAPI struct {
 	w     *World
 	cfg   CacheConfig
@@ -128,8 +131,11 @@ func (c *CacheAPI) fresh(pop PoPID, url string, req int, site string) *cacheEntr
 // lookup's local latency with Hit false when pop holds no fresh copy,
 // whatever other PoPs hold.
 func (c *CacheAPI) Match(pop PoPID, url string, req int, cb func(CacheMatch)) {
+	c.match(pop, url, req, c.w.callSite(1), cb)
+}
+
+func (c *CacheAPI) match(pop PoPID, url string, req int, site string, cb func(CacheMatch)) {
 	w := c.w
-	site := w.callSite(1)
 	res := CacheMatch{URL: url}
 	if e := c.fresh(pop, url, req, site); e != nil {
 		res.Hit, res.Response, res.Age = true, e.resp, w.now-e.storedAt
@@ -155,14 +161,23 @@ func (c *CacheAPI) Match(pop PoPID, url string, req int, cb func(CacheMatch)) {
 // accepted and silently not stored, as the runtime does; cb, if not nil,
 // learns which happened. The copy becomes visible when the put completes.
 func (c *CacheAPI) Put(pop PoPID, url string, resp CachedResponse, req int, cb func(stored bool)) {
+	c.put(pop, url, resp, req, c.w.callSite(1), cb)
+}
+
+func (c *CacheAPI) put(pop PoPID, url string, resp CachedResponse, req int, site string, cb func(stored bool)) {
 	w := c.w
-	site := w.callSite(1)
 	why := ""
+	life := resp.MaxAge
+	if life == 0 {
+		life = DefaultEdgeTTL(resp.Status)
+	}
 	switch {
 	case resp.SetCookie != "":
 		why = "response sets a cookie: never cached"
-	case resp.MaxAge <= 0:
-		why = "no positive max-age: nothing to keep it fresh for"
+	case resp.NoStore || resp.MaxAge < 0:
+		why = "Cache-Control: no-store: never cached"
+	case life <= 0:
+		why = fmt.Sprintf("no Cache-Control, and status %d has no default edge TTL", resp.Status)
 	}
 	w.After(c.latency(), func() {
 		stored := why == ""
@@ -170,15 +185,14 @@ func (c *CacheAPI) Put(pop PoPID, url string, resp CachedResponse, req int, cb f
 			// A copy already there is replaced; one past its max-age is
 			// dropped first, as any operation on it would.
 			c.fresh(pop, url, req, site)
-			c.store[pop][url] = &cacheEntry{resp: resp, storedAt: w.now, expires: w.now + resp.MaxAge}
+			c.store[pop][url] = &cacheEntry{resp: resp, storedAt: w.now, expires: w.now + life}
 			c.mStored.Add(1)
 		} else {
 			c.mSkipped.Add(1)
 		}
 		if w.cfg.Trace {
 			ev := Event{Kind: EvCachePut, Actor: w.pops[pop].Code, Req: req, Key: url, Value: resp.Body,
-				Version: resp.Version, Outcome: "stored", Site: site, Expires: w.now + resp.MaxAge,
-				Detail: fmt.Sprintf("max-age %v", resp.MaxAge)}
+				Version: resp.Version, Outcome: "stored", Site: site, Expires: w.now + life}
 			if !stored {
 				ev.Outcome, ev.Detail = "skipped", why
 			}
@@ -194,8 +208,11 @@ func (c *CacheAPI) Put(pop PoPID, url string, resp CachedResponse, req int, cb f
 // copy until that copy's max-age runs out. cb, if not nil, learns whether
 // there was a fresh copy to remove (the runtime's boolean).
 func (c *CacheAPI) Delete(pop PoPID, url string, req int, cb func(deleted bool)) {
+	c.del(pop, url, req, c.w.callSite(1), cb)
+}
+
+func (c *CacheAPI) del(pop PoPID, url string, req int, site string, cb func(deleted bool)) {
 	w := c.w
-	site := w.callSite(1)
 	w.After(c.latency(), func() {
 		deleted := c.fresh(pop, url, req, site) != nil
 		if deleted {
@@ -213,6 +230,53 @@ func (c *CacheAPI) Delete(pop PoPID, url string, req int, cb func(deleted bool))
 			cb(deleted)
 		}
 	})
+}
+
+// DefaultEdgeTTL is how long the cache keeps a response that carries no
+// Cache-Control or Expires header, by status code: 120 minutes for 200,
+// 206 and 301, 20 minutes for 302 and 303, 3 minutes for 404 and 410, and
+// nothing for any other status (cache/how-to/configure-cache-status-code,
+// checked 2026-11-30).
+func DefaultEdgeTTL(status int) time.Duration {
+	switch status {
+	case 200, 206, 301:
+		return 120 * time.Minute
+	case 302, 303:
+		return 20 * time.Minute
+	case 404, 410:
+		return 3 * time.Minute
+	}
+	return 0
+}
+
+// PurgeEverywhere is the zone purge API (a single URL; tags, prefixes and
+// hostnames purge the same way): unlike cache.delete it removes the URL
+// from every PoP's cache. The request leaves from PoP from and reaches
+// each PoP after the network hop (kvdo's model of its propagation); done,
+// if not nil, runs once every PoP has purged, with how many copies went.
+func (c *CacheAPI) PurgeEverywhere(from PoPID, url string, req int, done func(purged int)) {
+	c.purge(from, url, req, c.w.callSite(1), done)
+}
+
+func (c *CacheAPI) purge(from PoPID, url string, req int, site string, done func(purged int)) {
+	w := c.w
+	left, purged := len(w.pops), 0
+	for p := range w.pops {
+		w.send(message{from: from, to: PoPID(p), kind: MsgCachePurge, key: url, req: req, site: site}, func() {
+			had := c.store[p][url] != nil && w.now < c.store[p][url].expires
+			delete(c.store[p], url)
+			out := "absent"
+			if had {
+				out = "deleted"
+				purged++
+				c.mDeleted.Add(1)
+			}
+			w.emit(Event{Kind: EvCachePurge, Actor: w.pops[p].Code, Req: req, Key: url, Outcome: out, Site: site})
+			if left--; left == 0 && done != nil {
+				done(purged)
+			}
+		})
+	}
 }
 
 // Holds reports whether PoP pop holds a fresh copy of url right now, and

@@ -3,6 +3,7 @@ package edge
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -104,13 +105,72 @@ func TestCacheMaxAgeExpiryMakesAMiss(t *testing.T) {
 	if _, ok := w.Cache().Holds(w.MustPoP("SYD"), "/p"); ok {
 		t.Errorf("Holds reports an expired copy")
 	}
-	// A response without a freshness lifetime is not kept at all.
-	resp.MaxAge = 0
+	// Cache-Control: no-store is never kept.
+	resp.NoStore = true
 	stored := putAtPoP(w, "SYD", "/q", resp, 40*time.Second)
 	q := matchAt(w, "SYD", "/q", 41*time.Second)
 	w.Run()
 	if *stored || q.Hit {
-		t.Errorf("a response without max-age was stored (%v) or served (%v)", *stored, q.Hit)
+		t.Errorf("a no-store response was stored (%v) or served (%v)", *stored, q.Hit)
+	}
+}
+
+// Fact cache-default-edge-ttl (cache/how-to/configure-cache-status-code,
+// checked 2026-11-30): a response with no Cache-Control gets the default
+// edge TTL of its status code instead of being dropped.
+func TestCacheResponseWithoutCacheControlGetsTheDefaultEdgeTTLOfItsStatus(t *testing.T) {
+	cases := []struct {
+		status int
+		ttl    time.Duration
+	}{{200, 120 * time.Minute}, {301, 120 * time.Minute}, {302, 20 * time.Minute}, {404, 3 * time.Minute}, {500, 0}}
+	for _, c := range cases {
+		t.Run(strconv.Itoa(c.status), func(t *testing.T) {
+			w := newCacheWorld(t, 1, false)
+			resp := CachedResponse{Status: c.status, Body: "x"} // no Cache-Control
+			stored := putAtPoP(w, "LHR", "/p", resp, 0)
+			before := matchAt(w, "LHR", "/p", c.ttl-time.Second)
+			after := matchAt(w, "LHR", "/p", c.ttl+time.Second)
+			w.Run()
+			if c.ttl == 0 {
+				if *stored {
+					t.Fatalf("status %d without Cache-Control was stored; it has no default edge TTL", c.status)
+				}
+				return
+			}
+			if !*stored || !before.Hit || after.Hit {
+				t.Errorf("status %d: stored %v, hit just before %v %v, hit just after %v %v; want kept for %v",
+					c.status, *stored, c.ttl-time.Second, before.Hit, c.ttl+time.Second, after.Hit, c.ttl)
+			}
+		})
+	}
+}
+
+// Fact cache-zone-purge (cache/how-to/purge-cache, checked 2026-11-30):
+// the zone purge API removes a URL from every location, cache.delete from
+// one only.
+func TestCacheZonePurgeReachesEveryPoPWhereCacheDeleteReachesOne(t *testing.T) {
+	w := newCacheWorld(t, 5, true)
+	pops := []string{"LHR", "NRT", "SYD", "IAD"}
+	for _, p := range pops {
+		putAtPoP(w, p, "/p", page, 0)
+	}
+	w.At(time.Second, func() { w.Cache().Delete(w.MustPoP("LHR"), "/p", 0, nil) })
+	w.RunUntil(2 * time.Second)
+	for _, p := range pops {
+		if _, ok := w.Cache().Holds(w.MustPoP(p), "/p"); ok != (p != "LHR") {
+			t.Errorf("after cache.delete at LHR, %s holds a copy: %v", p, ok)
+		}
+	}
+	purged := -1
+	w.At(3*time.Second, func() { w.Cache().PurgeEverywhere(w.MustPoP("LHR"), "/p", 0, func(n int) { purged = n }) })
+	w.RunUntil(5 * time.Second)
+	for _, p := range pops {
+		if _, ok := w.Cache().Holds(w.MustPoP(p), "/p"); ok {
+			t.Errorf("after the zone purge, %s still holds a copy", p)
+		}
+	}
+	if purged != len(pops)-1 {
+		t.Errorf("the purge removed %d copies; want %d (LHR's was already gone)", purged, len(pops)-1)
 	}
 }
 

@@ -3,6 +3,7 @@ package edge
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -10,7 +11,7 @@ import (
 )
 
 // DOConfig holds the Durable Object model's parameters. Zero fields take
-// the defaults below (FACTS.md, checked 2026-11-22). Production and local
+// the defaults below (docs/FACTS.md, checked 2026-11-30). Production and local
 // mode share them: wrangler dev runs objects on workerd, gates and all.
 type DOConfig struct {
 	// CPUPerEvent is the time the object's single thread spends on each
@@ -31,10 +32,20 @@ type DOConfig struct {
 	// 16 ms is a third-party measurement (~16 ms per warm storage
 	// transaction including the output-gate flush), not a Cloudflare figure.
 	FlushLatency time.Duration
-	// IdleEvictMin and IdleEvictMax bound the idle time after which a
-	// non-hibernatable object is evicted (70-140 s); each idle spell
-	// draws its own length from the namespace's seeded stream.
+	// HibernateAfter is how long an idle object that meets the
+	// hibernation conditions (no timer, I/O or request pending) stays in
+	// memory: about 10 s, for HTTP-only objects too (lifecycle page,
+	// last updated October 2026).
+	HibernateAfter time.Duration
+	// IdleEvictMin and IdleEvictMax bound the idle time after which an
+	// object that does not meet those conditions (its class says it holds
+	// a standard WebSocket) is evicted (70-140 s); each idle spell draws
+	// its own length from the namespace's seeded stream.
 	IdleEvictMin, IdleEvictMax time.Duration
+	// PendingLimit is the longest a pending timer or I/O keeps an object
+	// with no request in flight in memory: 15 minutes. kvdo counts it from
+	// the moment the object last had a request in flight.
+	PendingLimit time.Duration
 	// BlockTimeout is how long blockConcurrencyWhile may block before the
 	// object is reset: 30 s.
 	BlockTimeout time.Duration
@@ -53,8 +64,10 @@ func (c DOConfig) withDefaults() DOConfig {
 	def(&c.CPUPerEvent, time.Millisecond)
 	def(&c.StorageRead, 100*time.Microsecond)
 	def(&c.FlushLatency, 16*time.Millisecond)
+	def(&c.HibernateAfter, 10*time.Second)
 	def(&c.IdleEvictMin, 70*time.Second)
 	def(&c.IdleEvictMax, 140*time.Second)
+	def(&c.PendingLimit, 15*time.Minute)
 	def(&c.BlockTimeout, 30*time.Second)
 	def(&c.AlarmRetryBase, 2*time.Second)
 	if c.MaxQueue == 0 {
@@ -78,6 +91,13 @@ type DOError struct {
 
 func (e *DOError) Error() string { return e.Msg }
 
+// Is makes errors.Is(err, ErrDOOverloaded) (or any DOError) match a
+// DOError of the same code, however it was wrapped.
+func (e *DOError) Is(target error) bool {
+	t, ok := target.(*DOError)
+	return ok && t.Code == e.Code
+}
+
 // ErrDOOverloaded is what a request fails with when too many requests are
 // already queued for the object.
 var ErrDOOverloaded = &DOError{Code: "overloaded", Overloaded: true,
@@ -88,14 +108,16 @@ var ErrDOOverloaded = &DOError{Code: "overloaded", Overloaded: true,
 var ErrDOReset = &DOError{Code: "reset", Retryable: true,
 	Msg: "Durable Object reset because its code failed or blocked for too long."}
 
-// IsDOError reports whether err is a DOError with the given code.
+// IsDOError reports whether err is, or wraps, a DOError with the given
+// code.
 func IsDOError(err error, code string) bool {
-	de, ok := err.(*DOError)
-	return ok && de.Code == code
+	var de *DOError
+	return errors.As(err, &de) && de.Code == code
 }
 
-// locationHints are the hints Cloudflare accepts on a first get.
-var locationHints = []string{"wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"}
+// locationHints are the hints Cloudflare accepts on a first get
+// (data-location page; apac-ne and apac-se from the runtime's types).
+var locationHints = []string{"wnam", "enam", "sam", "weur", "eeur", "apac", "apac-ne", "apac-se", "oc", "afr", "me"}
 
 // DOInstance is the in-memory object a class constructs: its fields are
 // the object's memory, lost on eviction.
@@ -114,6 +136,10 @@ type DOAlarmHandler interface {
 type DOClass struct {
 	Name string
 	New  func(o *DOContext) DOInstance
+	// NotHibernatable marks objects that never meet the hibernation
+	// conditions (for instance because they hold a standard-API
+	// WebSocket): idle, they stay in memory 70-140 s instead of 10 s.
+	NotHibernatable bool
 }
 
 // DOID identifies one object of a namespace.
@@ -149,9 +175,9 @@ type DONamespace struct {
 	hosts   []PoPID
 	nextV   int64
 
-	mReq, mOver, mGet, mPut, mDel, mTxn, mCommit, mEvict, mReset, mNew *Counter
-	mAlarmOK, mAlarmRetry, mAlarmGaveUp                                *Counter
-	hLat, hQueue                                                       *Histogram
+	mReq, mOver, mGet, mPut, mDel, mTxn, mCommit, mEvict, mReset, mNew, mHibernate *Counter
+	mAlarmOK, mAlarmRetry, mAlarmGaveUp                                            *Counter
+	hLat, hQueue                                                                   *Histogram
 }
 
 // DurableObjects returns the namespace bound as binding, creating it for
@@ -180,6 +206,7 @@ func (w *World) DurableObjects(binding string, class DOClass) *DONamespace {
 	ns.mReq, ns.mOver = m.Counter(p+"requests"), m.Counter(p+"overloaded")
 	ns.mGet, ns.mPut, ns.mDel, ns.mTxn = m.Counter(p+"storage.get"), m.Counter(p+"storage.put"), m.Counter(p+"storage.delete"), m.Counter(p+"storage.transaction")
 	ns.mCommit, ns.mEvict, ns.mReset, ns.mNew = m.Counter(p+"commits"), m.Counter(p+"evictions"), m.Counter(p+"resets"), m.Counter(p+"constructed")
+	ns.mHibernate = m.Counter(p + "hibernations")
 	ns.mAlarmOK, ns.mAlarmRetry, ns.mAlarmGaveUp = m.Counter(p+"alarm.ok"), m.Counter(p+"alarm.retry"), m.Counter(p+"alarm.gave-up")
 	ns.hLat, ns.hQueue = m.Histogram(p+"request.latency"), m.Histogram(p+"queue.wait")
 	w.do[binding] = ns
@@ -265,7 +292,7 @@ func (ns *DONamespace) newObject(id DOID) *doObject {
 	o := &doObject{ns: ns, id: id, actor: objectPrefix + name, phase: PhaseCold, data: map[string]doVal{}, durable: map[string]doVal{}}
 	o.ctx = &DOContext{o: o}
 	o.ctx.storage = DOStorage{o: o}
-	o.runFn, o.commitFn, o.idleFn, o.readFn = o.runCur, o.commit, o.idleCheck, o.readDone
+	o.runFn, o.commitFn, o.readFn = o.runCur, o.commit, o.readDone
 	ns.objects[id.hex] = o
 	ns.order = append(ns.order, o)
 	return o

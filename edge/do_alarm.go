@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -15,7 +14,17 @@ func (s *DOStorage) SetAlarm(at time.Duration) {
 	o.alarmAt, o.alarmSet = at, true
 	seq := o.alarmSeq
 	w.At(at, func() { o.fireAlarm(seq, 0) })
-	o.emit(Event{Kind: EvDOStorage, Req: o.curReq, Op: "setAlarm", Expires: at, Site: w.callSite(1)})
+	site := w.callSite(1)
+	o.alarmWrite(site)
+	o.emit(Event{Kind: EvDOStorage, Req: o.curReq, Op: "setAlarm", Expires: at, Site: site})
+}
+
+// alarmWrite records setting or deleting the alarm as a storage write of
+// the current callback: it is flushed with the others, and what leaves
+// the object after it waits at the output gate until it is durable.
+func (o *doObject) alarmWrite(site string) {
+	o.batch = append(o.batch, doWrite{alarm: true, call: o.ns.w.now, req: o.curReq})
+	o.batchSite = site
 }
 
 // DeleteAlarm cancels the alarm.
@@ -23,7 +32,9 @@ func (s *DOStorage) DeleteAlarm() {
 	o := s.o
 	o.alarmSeq++
 	o.alarmSet = false
-	o.emit(Event{Kind: EvDOStorage, Req: o.curReq, Op: "deleteAlarm", Site: o.ns.w.callSite(1)})
+	site := o.ns.w.callSite(1)
+	o.alarmWrite(site)
+	o.emit(Event{Kind: EvDOStorage, Req: o.curReq, Op: "deleteAlarm", Site: site})
 }
 
 // GetAlarm returns when the alarm will fire (false: none set).
@@ -102,7 +113,7 @@ func (a *DOAlarm) fail(err error) {
 	o.ns.mAlarmRetry.Add(1)
 	o.alarmAt, o.alarmSet = w.now+delay, true
 	o.emit(Event{Kind: EvDOAlarm, Outcome: "retry", Count: a.Retry + 1, Expires: o.alarmAt,
-		Detail: fmt.Sprintf("%v; retry %d in %v", err, a.Retry+1, delay)})
+		Latency: delay, Detail: err.Error()})
 	seq, retry := a.seq, a.Retry+1
 	w.After(delay, func() { o.fireAlarm(seq, retry) })
 }

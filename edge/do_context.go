@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -18,9 +17,6 @@ func (c *DOContext) ID() DOID { return c.o.id }
 // PoP is where the object lives.
 func (c *DOContext) PoP() PoPID { return c.o.pop }
 
-// World is the simulation the object runs in.
-func (c *DOContext) World() *World { return c.o.ns.w }
-
 // Storage is the object's transactional storage.
 func (c *DOContext) Storage() *DOStorage { return &c.storage }
 
@@ -31,18 +27,20 @@ func (c *DOContext) KV(binding string) DOKV {
 	return DOKV{o: c.o, ns: c.o.ns.w.KV(binding)}
 }
 
-// Sleep runs fn after d (setTimeout): the input gate stays open meanwhile.
-func (c *DOContext) Sleep(d time.Duration, fn func()) {
+// SetTimeout runs fn after d (setTimeout): the input gate stays open
+// meanwhile, so other events may run on the object before fn does.
+func (c *DOContext) SetTimeout(d time.Duration, fn func()) {
 	c.o.ns.w.After(d, c.o.resume(awaitTimer, fn))
 }
 
 // Fetch sends a request to another object. It leaves through the output
-// gate, and awaiting it leaves the input gate open.
-func (c *DOContext) Fetch(stub *DOStub, path, body string, cb func(Response)) {
+// gate, and awaiting it leaves the input gate open. cb gets the response,
+// or the error the call failed with (overload, reset).
+func (c *DOContext) Fetch(stub *DOStub, path, body string, cb func(Response, error)) {
 	o := c.o
 	site := o.ns.w.callSite(1)
 	var res Response
-	wake := o.resume(awaitFetch, func() { cb(res) })
+	wake := o.resume(awaitFetch, func() { cb(res, res.Err) })
 	req := o.curReq
 	o.output(doHeld{req: req, site: site, fn: func() {
 		stub.ns.fetch(stub.o, o.pop, o.actor, path, body, req, site, func(r Response) { res = r; wake() })
@@ -62,7 +60,7 @@ func (c *DOContext) BlockConcurrencyWhile(fn func(done func(error))) {
 	o.emit(Event{Kind: EvDOGate, Req: o.curReq, Outcome: "input-closed", Op: "blockConcurrencyWhile", Site: site})
 	w.After(o.ns.cfg.BlockTimeout, func() {
 		if o.gen == gen && o.blocking && o.bcwSeq == seq {
-			o.reset(fmt.Sprintf("blockConcurrencyWhile did not finish within %v", o.ns.cfg.BlockTimeout))
+			o.reset("blockConcurrencyWhile did not finish in time")
 			o.pump()
 		}
 	})
@@ -102,7 +100,7 @@ func (k DOKV) Get(key string, opt GetOptions, cb func(GetResult)) {
 	o := k.o
 	var got GetResult
 	wake := o.resume(awaitKVGet, func() { cb(got) })
-	k.ns.get(o.pop, key, opt, o.curReq, o.ns.w.callSite(1), func(g GetResult) { got = g; wake() })
+	k.ns.get(o.pop, key, opt, o.curReq, o.ns.w.callSite(1), false, func(g GetResult) { got = g; wake() })
 }
 
 // Put writes key to KV from the object's PoP; cb runs as a new event on

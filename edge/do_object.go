@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -116,10 +117,11 @@ type doVal struct {
 }
 
 type doWrite struct {
-	key  string
-	val  doVal
-	call time.Duration
-	req  int
+	key   string
+	val   doVal
+	call  time.Duration
+	req   int
+	alarm bool // setAlarm or deleteAlarm: a write of the alarm, not of a key
 }
 
 type doBatch struct {
@@ -226,11 +228,14 @@ type doObject struct {
 	alarmSet bool
 	alarmSeq uint64
 
-	lastBusy  time.Duration
-	idleArmed bool
-	idleFor   time.Duration
+	lastBusy    time.Duration
+	lastRequest time.Duration // when a request was last in flight
+	idleArmed   bool          // a check on leaving memory is due at idleDue
+	idleDue     time.Duration
+	idleTimer   uint64        // the armed check, withdrawn when an earlier one replaces it
+	idleFor     time.Duration // the current idle spell's length (0: not drawn)
 
-	runFn, commitFn, idleFn, readFn func() // bound once: scheduling them does not allocate
+	runFn, commitFn, readFn func() // bound once: scheduling them does not allocate
 }
 
 // emit records an event of the object, stamped with its phase.
@@ -251,7 +256,11 @@ func (o *doObject) place(from PoPID, site string) {
 	if o.hint != "" {
 		// Best effort: a hint the topology does not serve falls back to
 		// the first caller.
-		if code, ok := w.cfg.Topology.LocationHints[o.hint]; ok {
+		code, ok := w.cfg.Topology.LocationHints[o.hint]
+		if !ok && strings.HasPrefix(o.hint, "apac-") {
+			code, ok = w.cfg.Topology.LocationHints["apac"] // the narrower hints fall back to Asia-Pacific
+		}
+		if ok {
 			o.pop, how, detail, hint = w.popIdx[code], "hint", "location hint "+o.hint, o.hint
 		}
 	}
@@ -371,12 +380,14 @@ func (o *doObject) startConstructing(t doTask) {
 // from this moment.
 func (o *doObject) startRunning(t doTask) {
 	o.become(PhaseRunning)
+	o.idleFor = 0 // a new idle spell starts when it next falls idle
 	switch t.kind {
 	case taskFetch:
 		r := t.r
 		r.gen, r.started = o.gen, o.ns.w.now
 		o.open++
 		o.live = append(o.live, r)
+		o.lastRequest = o.ns.w.now
 	case taskAlarm:
 		if t.seq == o.alarmSeq {
 			o.alarmSet = false
@@ -483,45 +494,98 @@ func (o *doObject) resume(what awaitKind, fn func()) func() {
 	}
 }
 
-func (o *doObject) idle() bool {
-	return o.phase == PhaseReady && o.head == len(o.inbox) && len(o.storageQ) == 0 &&
-		o.open == 0 && o.outstanding == 0 && len(o.held) == 0 &&
-		len(o.inflight) == 0 && len(o.batch) == 0 && len(o.reads) == 0
+// quiet reports that no request is in flight or waiting and the thread
+// is free, with nothing on its way to disk: only awaits (timers, I/O)
+// may still be pending.
+func (o *doObject) quiet() bool {
+	return o.phase == PhaseReady && o.head == len(o.inbox) && len(o.storageQ) == 0 && o.open == 0 &&
+		len(o.held) == 0 && len(o.inflight) == 0 && len(o.batch) == 0 && len(o.reads) == 0
 }
 
-// maybeIdle arms the eviction timer when the object has nothing to do.
-// One timer at a time: it re-checks when it fires rather than being
-// re-armed by every request.
+// idle reports that the object is quiet with no await pending either:
+// it meets the hibernation conditions, unless its class cannot hibernate.
+func (o *doObject) idle() bool { return o.quiet() && o.outstanding == 0 }
+
+// dueToLeave is when the object leaves memory if nothing happens first:
+// an idle one after its idle spell (10 s to hibernation, or 70-140 s to
+// eviction for a class that cannot hibernate), a quiet one with timers
+// or I/O pending PendingLimit after its last request.
+func (o *doObject) dueToLeave() (time.Duration, bool) {
+	cfg := o.ns.cfg
+	switch {
+	case o.idle():
+		if o.idleFor == 0 { // drawn once per idle spell
+			o.idleFor = cfg.HibernateAfter
+			if o.ns.class.NotHibernatable {
+				o.idleFor = cfg.IdleEvictMin + time.Duration(o.ns.rnd.Int64N(int64(cfg.IdleEvictMax-cfg.IdleEvictMin)+1))
+			}
+		}
+		return o.lastBusy + o.idleFor, true
+	case o.quiet():
+		return o.lastRequest + cfg.PendingLimit, true
+	}
+	return 0, false
+}
+
+// maybeIdle arms the check that takes the object out of memory. One
+// check at a time, which re-checks when it fires rather than being
+// re-armed by every request; but a due time that moves earlier replaces
+// it: an object quiet with I/O pending (due 15 minutes after its last
+// request) that becomes idle when the I/O returns is due 10 s later.
 func (o *doObject) maybeIdle() {
-	if o.idleArmed || !o.idle() {
+	due, ok := o.dueToLeave()
+	if !ok || (o.idleArmed && o.idleDue <= due) {
 		return
 	}
-	cfg := o.ns.cfg
-	o.idleArmed = true
-	o.idleFor = cfg.IdleEvictMin + time.Duration(o.ns.rnd.Int64N(int64(cfg.IdleEvictMax-cfg.IdleEvictMin)+1))
-	o.ns.w.At(o.lastBusy+o.idleFor, o.idleFn)
+	o.armIdle(due)
+}
+
+func (o *doObject) armIdle(due time.Duration) {
+	if o.idleArmed {
+		o.ns.w.cancel(o.idleTimer) // replaced by an earlier check
+	}
+	o.idleArmed, o.idleDue = true, due
+	o.idleTimer = o.ns.w.timer(due, o.idleCheck)
 }
 
 func (o *doObject) idleCheck() {
 	w := o.ns.w
 	o.idleArmed = false
-	if !o.idle() {
-		return // armed again when it next falls idle
+	due, ok := o.dueToLeave()
+	if !ok {
+		return // armed again when it next falls quiet
 	}
-	if due := o.lastBusy + o.idleFor; w.now < due {
-		o.idleArmed = true
-		w.At(due, o.idleFn)
+	if w.now < due {
+		o.armIdle(due)
 		return
 	}
-	o.evict("idle", fmt.Sprintf("idle for %v: memory dropped, storage kept", w.now-o.lastBusy))
+	switch {
+	case !o.idle():
+		o.evict("pending-limit", "timers or I/O pending too long after its last request: memory dropped, storage kept", w.now-o.lastRequest)
+	case o.ns.class.NotHibernatable:
+		o.evict("idle", "idle and not hibernatable: memory dropped, storage kept", w.now-o.lastBusy)
+	default:
+		o.hibernate()
+	}
 }
 
-// evict is the transition ready -> evicted after an idle spell.
-func (o *doObject) evict(outcome, why string) {
+// hibernate is the transition ready -> hibernated: an idle object that
+// meets the hibernation conditions leaves memory; storage stays.
+func (o *doObject) hibernate() {
+	w := o.ns.w
+	o.ns.mHibernate.Add(1)
+	o.become(PhaseHibernated)
+	o.drop()
+	o.emit(Event{Kind: EvDOHibernate, Latency: w.now - o.lastBusy, Detail: "idle: hibernated, memory dropped, storage kept"})
+}
+
+// evict is the transition ready -> evicted: a long idle spell, or timers
+// and I/O pending past the limit (their continuations are lost).
+func (o *doObject) evict(outcome, why string, idle time.Duration) {
 	o.ns.mEvict.Add(1)
 	o.become(PhaseEvicted)
 	o.drop()
-	o.emit(Event{Kind: EvDOEvict, Outcome: outcome, Detail: why})
+	o.emit(Event{Kind: EvDOEvict, Outcome: outcome, Latency: idle, Detail: why})
 }
 
 // drop ends the in-memory incarnation; storage stays.
@@ -617,6 +681,7 @@ func (r *DORequest) Respond(status int, body string) {
 		return // the incarnation that got it is gone; the caller was told
 	}
 	o.open--
+	o.lastRequest = w.now
 	if o.liveDone++; o.liveDone > 32 && o.liveDone*2 > len(o.live) {
 		n := 0
 		for _, x := range o.live {

@@ -42,6 +42,9 @@ func (o *doObject) commit() {
 	b := o.inflight[0]
 	o.inflight = shift(o.inflight)
 	for _, x := range b.writes {
+		if x.alarm {
+			continue // the alarm's own record; its time is already set
+		}
 		o.durable[x.key] = x.val
 		if w.cfg.History {
 			w.recordOp(Op{Client: x.req, Kind: OpPut, Key: o.hkey(x.key), Value: x.val.version, Found: x.val.found,

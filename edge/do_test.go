@@ -53,7 +53,7 @@ func (kvCounterObject) Fetch(o *DOContext, r *DORequest) {
 		put = func() {
 			kv.Put("count", next, PutOptions{}, func(err error) {
 				if IsKVError(err, "429") {
-					o.Sleep(1100*time.Millisecond, put) // the documented advice: back off, retry
+					o.SetTimeout(1100*time.Millisecond, put) // the documented advice: back off, retry
 					return
 				}
 				r.Respond(200, next)
@@ -408,7 +408,7 @@ func (x *relayObject) Fetch(o *DOContext, r *DORequest) {
 		return
 	}
 	o.Storage().Put("last", "relay")
-	o.Fetch(x.peer, "/hits", "", func(res Response) { r.Respond(res.Status, "peer:"+res.Body) })
+	o.Fetch(x.peer, "/hits", "", func(res Response, _ error) { r.Respond(res.Status, "peer:"+res.Body) })
 }
 
 func TestDOFetchFromAnObjectWaitsForItsWritesButNotOthers(t *testing.T) {
@@ -442,11 +442,47 @@ func TestDOFetchFromAnObjectWaitsForItsWritesButNotOthers(t *testing.T) {
 	}
 }
 
-func TestDOEvictionLosesMemoryButKeepsStorage(t *testing.T) {
+// Fact do-hibernate-idle-s (lifecycle page, last updated October 2026,
+// checked 2026-11-30): an idle object that meets the hibernation
+// conditions leaves memory after about 10 s, HTTP-only objects too.
+func TestDOIdleObjectHibernatesAfterTenSecondsLosingMemoryKeepingStorage(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		w := newDOWorld(t, Production, seed, true)
 		ns := w.DurableObjects("C", counterClass)
 		stub := ns.GetByName("c")
+		first := callAt(w, stub, "LHR", "/both", 0)
+		second := callAt(w, stub, "LHR", "/both", time.Second)
+		stillWarm := callAt(w, stub, "LHR", "/both", 9*time.Second)
+		afterSleep := callAt(w, stub, "LHR", "/both", 9*time.Second+12*time.Second)
+		w.Run()
+		got := []string{first.body, second.body, stillWarm.body, afterSleep.body}
+		if strings.Join(got, " ") != "1,1 2,2 3,3 1,4" {
+			t.Errorf("seed %d: hits,count = %v; want memory kept within 10 s, lost after hibernation, storage kept", seed, got)
+		}
+		var naps []Event
+		for _, e := range w.Trace() {
+			if e.Kind == EvDOHibernate {
+				naps = append(naps, e)
+			}
+		}
+		// The third request ends about 9.03 s in; hibernation follows 10 s later.
+		if len(naps) < 1 || naps[0].At < 19*time.Second || naps[0].At > 19*time.Second+100*time.Millisecond || naps[0].Phase != PhaseHibernated {
+			t.Errorf("seed %d: hibernations %v; want the first about 10 s after the request at 9 s", seed, naps)
+		}
+		if n := w.Metrics().Counter("do.C.evictions").Value(); n != 0 {
+			t.Errorf("seed %d: %d evictions; a hibernatable object hibernates", seed, n)
+		}
+	}
+}
+
+// Fact do-evict-s (lifecycle page, checked 2026-11-30): an object that
+// does not meet the hibernation conditions stays in memory 70-140 s.
+func TestDONonHibernatableObjectIsEvictedAfter70To140Seconds(t *testing.T) {
+	class := counterClass
+	class.NotHibernatable = true
+	for seed := uint64(1); seed <= 5; seed++ {
+		w := newDOWorld(t, Production, seed, true)
+		stub := w.DurableObjects("C", class).GetByName("c")
 		first := callAt(w, stub, "LHR", "/both", 0)
 		second := callAt(w, stub, "LHR", "/both", time.Second)
 		stillWarm := callAt(w, stub, "LHR", "/both", 65*time.Second)
@@ -464,6 +500,76 @@ func TestDOEvictionLosesMemoryButKeepsStorage(t *testing.T) {
 		}
 		if len(evicts) < 1 || evicts[0] < 65*time.Second+70*time.Second || evicts[0] > 65*time.Second+140*time.Second+50*time.Millisecond {
 			t.Errorf("seed %d: evictions at %v; want the first 70-140 s after the request at 65 s", seed, evicts)
+		}
+	}
+}
+
+// sleeperObject answers at once and then waits on a long timer: a
+// pending timer with no request in flight.
+type sleeperObject struct{ woke *bool }
+
+func (s *sleeperObject) Fetch(o *DOContext, r *DORequest) {
+	r.Respond(200, "ok")
+	o.SetTimeout(time.Hour, func() { *s.woke = true })
+}
+
+// Fact do-pending-limit-min (lifecycle page, checked 2026-11-30): a
+// pending timer or I/O keeps an object in memory for at most 15 minutes.
+func TestDOPendingTimerKeepsAnObjectAtMostFifteenMinutes(t *testing.T) {
+	w := newDOWorld(t, Production, 1, true)
+	woke := false
+	stub := w.DurableObjects("S", DOClass{Name: "Sleeper", New: func(*DOContext) DOInstance { return &sleeperObject{woke: &woke} }}).GetByName("s")
+	callAt(w, stub, "LHR", "/", 0)
+	w.RunUntil(2 * time.Hour)
+	var left []Event
+	for _, e := range w.Trace() {
+		if e.Kind == EvDOEvict || e.Kind == EvDOHibernate {
+			left = append(left, e)
+		}
+	}
+	if len(left) != 1 || left[0].Kind != EvDOEvict || left[0].Outcome != "pending-limit" ||
+		left[0].At < 15*time.Minute || left[0].At > 15*time.Minute+time.Second {
+		t.Fatalf("left memory: %+v; want one eviction for the pending timer 15 minutes after the request", left)
+	}
+	if woke {
+		t.Errorf("the hour-long timer fired in an instance evicted at 15 minutes")
+	}
+}
+
+// napperObject answers at once, then waits on a short timer: quiet with a
+// timer pending, then idle once it fires.
+type napperObject struct{ nap time.Duration }
+
+func (s *napperObject) Fetch(o *DOContext, r *DORequest) {
+	r.Respond(200, "ok")
+	o.SetTimeout(s.nap, func() {})
+}
+
+// Facts do-hibernate-idle-s and do-pending-limit-min: the 15 minutes a
+// pending timer or I/O may keep an object are a ceiling, not a sentence.
+// Once the last await returns the object meets the hibernation
+// conditions, and it hibernates about 10 s later.
+func TestDOObjectHibernatesTenSecondsAfterItsLastAwaitReturns(t *testing.T) {
+	for _, nap := range []time.Duration{100 * time.Millisecond, 5 * time.Second, 3 * time.Minute} {
+		w := newDOWorld(t, Production, 1, true)
+		stub := w.DurableObjects("N", DOClass{Name: "Napper", New: func(*DOContext) DOInstance { return &napperObject{nap: nap} }}).GetByName("n")
+		callAt(w, stub, "LHR", "/", 0)
+		w.Run()
+		var left []Event
+		for _, e := range w.Trace() {
+			if e.Kind == EvDOEvict || e.Kind == EvDOHibernate {
+				left = append(left, e)
+			}
+		}
+		// The request reaches the object within a few ms; the timer fires
+		// nap later; hibernation follows 10 s after that.
+		due := nap + 10*time.Second
+		if len(left) != 1 || left[0].Kind != EvDOHibernate || left[0].At < due || left[0].At > due+100*time.Millisecond {
+			t.Errorf("timer of %v: left memory %+v; want one hibernation about %v in", nap, left, due)
+		} else if w.Now() != left[0].At {
+			// The 15-minute check armed while the timer was pending was
+			// withdrawn: it must not drag the run's clock along.
+			t.Errorf("timer of %v: the run ended at %v, after its last event at %v", nap, w.Now(), left[0].At)
 		}
 	}
 }
@@ -518,7 +624,7 @@ type alarmObject struct {
 
 func (a *alarmObject) Fetch(o *DOContext, r *DORequest) {
 	st := o.Storage()
-	st.SetAlarm(o.World().Now() + 10*time.Second)
+	st.SetAlarm(o.Now() + 10*time.Second)
 	if r.Path == "/cancel" {
 		at, set := st.GetAlarm()
 		st.DeleteAlarm()
@@ -530,7 +636,7 @@ func (a *alarmObject) Fetch(o *DOContext, r *DORequest) {
 }
 
 func (a *alarmObject) Alarm(o *DOContext, al *DOAlarm) {
-	*a.runs = append(*a.runs, o.World().Now())
+	*a.runs = append(*a.runs, o.Now())
 	st := o.Storage()
 	st.Get("runs", func(v string, _ bool) {
 		n, _ := strconv.Atoi(v)

@@ -31,17 +31,20 @@ type Op struct {
 	Label  string        `json:"label,omitempty"`
 }
 
+// String writes the operation as a verdict's witness: what it did and
+// when it was in flight, in the timeline's format ("+10.00 s to +10.01 s").
 func (o Op) String() string {
+	span := FormatAt(o.Call) + " to " + FormatAt(o.Return)
 	switch o.Kind {
 	case OpGet:
 		if !o.Found {
-			return fmt.Sprintf("get %s -> not found (%s, %v..%v)", o.Key, o.Label, o.Call, o.Return)
+			return fmt.Sprintf("get %s -> not found (%s, %s)", o.Key, o.Label, span)
 		}
-		return fmt.Sprintf("get %s -> v%d (%s, %v..%v)", o.Key, o.Value, o.Label, o.Call, o.Return)
+		return fmt.Sprintf("get %s -> v%d (%s, %s)", o.Key, o.Value, o.Label, span)
 	case OpPut:
-		return fmt.Sprintf("put %s = v%d (%s, %v..%v)", o.Key, o.Value, o.Label, o.Call, o.Return)
+		return fmt.Sprintf("put %s = v%d (%s, %s)", o.Key, o.Value, o.Label, span)
 	}
-	return fmt.Sprintf("incr %s -> %d (%s, %v..%v)", o.Key, o.Value, o.Label, o.Call, o.Return)
+	return fmt.Sprintf("incr %s -> %d (%s, %s)", o.Key, o.Value, o.Label, span)
 }
 
 // History is an append-only record of completed operations.

@@ -2,7 +2,6 @@ package edge
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"time"
 )
@@ -26,8 +25,11 @@ type Topology struct {
 	CentralStores []string          // PoP codes hosting KV central stores
 	LocationHints map[string]string // DO location hint -> PoP code that serves it
 	FibreKmPerMs  float64           // signal speed in fibre, ~200 km/ms
-	RouteFactor   float64           // real routes are longer than great circles
-	Jitter        float64           // relative jitter per message, e.g. 0.05 = ±5%
+	RouteFactor   float64           // real routes are longer than great circles; used when no RTTSamples calibrate the model
+	// RTTSamples are measured round trips between cities: when present,
+	// the route factor is fitted per pair of continents from them.
+	RTTSamples []RTTSample
+	Jitter     float64 // relative jitter per message, e.g. 0.05 = ±5%
 }
 
 // PoPID indexes Topology.PoPs inside a World.
@@ -80,24 +82,10 @@ func (t *Topology) validate() error {
 	return nil
 }
 
-// greatCircleKm is the haversine distance between two PoPs.
-func greatCircleKm(a, b PoP) float64 {
-	const earthRadiusKm = 6371.0
-	rad := math.Pi / 180
-	dLat := (b.Lat - a.Lat) * rad
-	dLon := (b.Lon - a.Lon) * rad
-	h := math.Sin(dLat/2)*math.Sin(dLat/2) +
-		math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
-	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
-}
-
 // oneWayMatrix precomputes base one-way delays so the hot path never does
 // trigonometry.
 func (t *Topology) oneWayMatrix() [][]time.Duration {
-	rf := t.RouteFactor
-	if rf <= 0 {
-		rf = 1
-	}
+	model := t.fitRoutes()
 	n := len(t.PoPs)
 	m := make([][]time.Duration, n)
 	for i := range n {
@@ -107,9 +95,7 @@ func (t *Topology) oneWayMatrix() [][]time.Duration {
 				m[i][j] = minOneWay / 2
 				continue
 			}
-			km := greatCircleKm(t.PoPs[i], t.PoPs[j]) * rf
-			ms := km / t.FibreKmPerMs
-			m[i][j] = minOneWay + time.Duration(ms*float64(time.Millisecond))
+			m[i][j] = model.oneWay(t.PoPs[i].place(), t.PoPs[j].place())
 		}
 	}
 	return m

@@ -71,7 +71,7 @@ const (
 	// EvDOHibernate: an idle object that met the hibernation conditions
 	// is removed from memory (Phase hibernated); storage stays.
 	EvDOHibernate EventKind = "do.hibernate"
-	EvDOEvict     EventKind = "do.evict"      // the object is evicted: memory lost, storage kept (Outcome idle|reset|max-lifetime)
+	EvDOEvict     EventKind = "do.evict"      // the object is evicted: memory lost, storage kept (Outcome idle|reset|pending-limit; Latency = how long it was idle)
 	EvDOOverload  EventKind = "do.overloaded" // a request is refused: too many queued (Queue = requests waiting)
 
 	EvCacheMatch  EventKind = "cache.match"  // Cache API lookup (Outcome hit|miss; Version, Latency = the copy's age on a hit)
@@ -80,7 +80,7 @@ const (
 	// EvCacheExpire: an operation found a copy past its max-age and
 	// dropped it (the Cache API expires copies lazily).
 	EvCacheExpire EventKind = "cache.expire"
-	EvCachePurge  EventKind = "cache.purge" // a zone purge removes the URL from every PoP's cache (Count = copies removed)
+	EvCachePurge  EventKind = "cache.purge" // a zone purge reaches one PoP and removes its copy (Outcome deleted|absent)
 
 	EvOriginFetch   EventKind = "origin.fetch"   // the origin serves a request (Path, Version = content version, Latency = serve time)
 	EvOriginPublish EventKind = "origin.publish" // new content is published at the origin (Path, Value, Version)
@@ -120,11 +120,13 @@ const (
 	MsgKVAck       MsgKind = "kv.ack"       // the store accepted it
 	MsgKVReject    MsgKind = "kv.reject"    // the store refused it (429)
 	MsgKVReplicate MsgKind = "kv.replicate" // a store passes an accepted write to another
+	MsgKVPush      MsgKind = "kv.push"      // KV Instant: a store pushes an accepted write to a PoP
 	MsgKVList      MsgKind = "kv.list"      // a list request
 	MsgKVKeys      MsgKind = "kv.keys"      // its keys travel back
 	MsgDOFetch     MsgKind = "do.fetch"     // a request for an object (Path)
 	MsgDOResponse  MsgKind = "do.response"  // its response travels back
 	MsgOriginFetch MsgKind = "origin.fetch" // a request to the origin (Path)
+	MsgCachePurge  MsgKind = "cache.purge"  // a zone purge travelling to a PoP
 	MsgOriginReply MsgKind = "origin.response"
 )
 

@@ -53,9 +53,6 @@ func (r *Request) OnStart(fn func()) *Request {
 	return r
 }
 
-// World returns the World the request runs in.
-func (r *Request) World() *World { return r.w }
-
 // Respond ends the request. A second call is ignored, as the runtime
 // ignores a second response.
 func (r *Request) Respond(status int, body string) {

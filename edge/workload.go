@@ -24,14 +24,16 @@ type PropagationConfig struct {
 // PropagationResult is what the workload measured. Every read went
 // through KVNamespace.Get, the code path demos use.
 type PropagationResult struct {
-	Reads          int64 `json:"reads"`
-	StaleReads     int64 `json:"stale_reads"`
-	Hits           int64 `json:"hits"`
-	Misses         int64 `json:"misses"`
-	Writes         int64 `json:"writes"`
-	RejectedWrites int64 `json:"rejected_writes"`
-	Refreshes      int64 `json:"refreshes"`
-	Events         int64 `json:"events"`
+	Reads      int64 `json:"reads"`
+	StaleReads int64 `json:"stale_reads"`
+	// Hits and Misses count reads served from, or missing, a PoP's cache;
+	// nil in local mode, which has no cache (Miniflare's single store).
+	Hits           *int64 `json:"hits"`
+	Misses         *int64 `json:"misses"`
+	Writes         int64  `json:"writes"`
+	RejectedWrites int64  `json:"rejected_writes"`
+	Refreshes      int64  `json:"refreshes"`
+	Events         int64  `json:"events"`
 	// StaleFraction is StaleReads/Reads.
 	StaleFraction float64         `json:"stale_fraction"`
 	Metrics       MetricsSnapshot `json:"metrics"`
@@ -116,8 +118,8 @@ func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 	res := PropagationResult{
 		Reads:          reads,
 		StaleReads:     m.Counter(p + "get.stale").Value(),
-		Hits:           m.Counter(p + "get.hit").Value(),
-		Misses:         m.Counter(p + "get.miss").Value(),
+		Hits:           cacheCount(c.Mode, m.Counter(p+"get.hit").Value()),
+		Misses:         cacheCount(c.Mode, m.Counter(p+"get.miss").Value()),
 		Writes:         writes,
 		RejectedWrites: m.Counter(p + "put.429").Value(),
 		Refreshes:      m.Counter(p + "refresh").Value(),
@@ -129,4 +131,13 @@ func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 		res.StaleFraction = float64(res.StaleReads) / float64(reads)
 	}
 	return res, nil
+}
+
+// cacheCount is a cache figure, or nil in local mode, where it does not
+// apply.
+func cacheCount(m Mode, n int64) *int64 {
+	if m == Local {
+		return nil
+	}
+	return &n
 }

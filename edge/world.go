@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 )
 
@@ -61,6 +62,9 @@ type Config struct {
 	Topology Topology
 	// Trace records every observable event; off for batch runs.
 	Trace bool
+	// TraceCap, when known (a replay knows the trace it will record),
+	// reserves room for that many events at once.
+	TraceCap int
 	// History records KV and DO operations for linearizability checks.
 	History bool
 	KV      KVConfig
@@ -79,15 +83,18 @@ type event struct {
 
 // World is one simulation run.
 type World struct {
-	cfg     Config
-	now     time.Duration
-	seq     uint64
-	queue   []event
-	events  int64 // events executed
-	oneWay  [][]time.Duration
-	pops    []PoP
-	popIdx  map[string]PoPID
-	netRand *rand.Rand
+	cfg    Config
+	now    time.Duration
+	seq    uint64
+	queue  []event
+	events int64 // events executed
+	oneWay [][]time.Duration
+	sites  map[uintptr]string // callSite: a program counter's "file.go:LINE"
+	// cancelled are timers withdrawn before their time (see cancel).
+	cancelled map[uint64]struct{}
+	pops      []PoP
+	popIdx    map[string]PoPID
+	netRand   *rand.Rand
 
 	trace   []Event
 	history History
@@ -132,6 +139,9 @@ func New(cfg Config) (*World, error) {
 	}
 	for i, p := range w.pops {
 		w.popIdx[p.Code] = PoPID(i)
+	}
+	if cfg.Trace && cfg.TraceCap > 0 {
+		w.trace = make([]Event, 0, cfg.TraceCap)
 	}
 	w.netRand = w.Rand("net")
 	return w, nil
@@ -200,6 +210,23 @@ func (w *World) At(t time.Duration, fn func()) {
 	w.push(event{at: t, seq: w.seq, fn: fn})
 }
 
+// timer schedules fn at t, as At does, and returns the number by which
+// cancel withdraws it.
+func (w *World) timer(t time.Duration, fn func()) uint64 {
+	w.At(t, fn)
+	return w.seq
+}
+
+// cancel withdraws a timer that has not run: when its time comes it
+// neither runs nor moves the clock, so a run whose last timer was
+// withdrawn ends with its last real event.
+func (w *World) cancel(seq uint64) {
+	if w.cancelled == nil {
+		w.cancelled = map[uint64]struct{}{}
+	}
+	w.cancelled[seq] = struct{}{}
+}
+
 // After schedules fn d after now.
 func (w *World) After(d time.Duration, fn func()) { w.At(w.now+d, fn) }
 
@@ -216,6 +243,12 @@ func (w *World) RunUntil(t time.Duration) {
 			return
 		}
 		ev := w.pop()
+		if len(w.cancelled) > 0 {
+			if _, gone := w.cancelled[ev.seq]; gone {
+				delete(w.cancelled, ev.seq)
+				continue // withdrawn: it neither runs nor moves the clock
+			}
+		}
 		w.now = ev.at
 		w.events++
 		ev.fn()
@@ -320,13 +353,14 @@ type message struct {
 	key, path string
 	req       int
 	site      string
+	extra     time.Duration // time spent on top of the network hop (replication, push)
 }
 
 // send delivers m after the network delay and then runs fn; with
 // tracing on, the send and the arrival are both recorded, with one
 // message id, so a player can draw the message in flight.
 func (w *World) send(m message, fn func()) {
-	d := w.OneWay(m.from, m.to)
+	d := w.OneWay(m.from, m.to) + m.extra
 	if !w.cfg.Trace {
 		w.After(d, fn)
 		return
@@ -358,6 +392,14 @@ func (w *World) emit(e Event) {
 	e.At = w.now
 	if e.ActorKind == "" {
 		e.ActorKind = w.actorKind(e.Actor)
+	}
+	if len(w.trace) == cap(w.trace) {
+		// Double, as append does only for small slices: past a few hundred
+		// events it grows by a quarter at a time, copying the trace (328
+		// bytes an event) over and over.
+		grown := make([]Event, len(w.trace), max(2*cap(w.trace), 256))
+		copy(grown, w.trace)
+		w.trace = grown
 	}
 	w.trace = append(w.trace, e)
 	if w.watch != nil {
@@ -394,11 +436,25 @@ func (w *World) callSite(skip int) string {
 	if !w.cfg.Trace {
 		return ""
 	}
-	_, file, line, ok := runtime.Caller(skip + 1)
-	if !ok {
+	var pc [1]uintptr
+	if runtime.Callers(skip+2, pc[:]) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s:%d", filepath.Base(file), line)
+	// Naming a program counter is the costly part, and a run calls from
+	// a few dozen lines: each is named once.
+	if site, ok := w.sites[pc[0]]; ok {
+		return site
+	}
+	f, _ := runtime.CallersFrames(pc[:]).Next()
+	site := ""
+	if f.File != "" {
+		site = filepath.Base(f.File) + ":" + strconv.Itoa(f.Line)
+	}
+	if w.sites == nil {
+		w.sites = map[uintptr]string{}
+	}
+	w.sites[pc[0]] = site
+	return site
 }
 
 // recordOp appends an operation to the history when it is on.

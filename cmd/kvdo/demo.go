@@ -7,6 +7,9 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/demos"
@@ -22,6 +25,7 @@ func newDemoCmd() *cobra.Command {
 		seed     uint64
 		sets     []string
 		format   string
+		captions bool
 		pf       playerFlags
 	)
 	cmd := &cobra.Command{
@@ -35,8 +39,13 @@ parameters replay the same run, byte for byte.
 
   kvdo demo --list                         the demos and what each teaches
   kvdo demo race --headless                the narrated timeline as text
+  kvdo demo race --headless --captions     only the narrated lines and the outcome
   kvdo demo race --variant do-storage      the same race, fixed
-  kvdo demo propagation --set cache_ttl=30s --seed 7 --format json`,
+  kvdo demo propagation --set cache_ttl=30s --seed 7 --format json
+
+The text wraps at the terminal's width (100 columns when the output is not
+a terminal); a legend under the header names the PoPs' cities. The JSON is
+a kvdo.demo.result document, version 1 (schema: demos/schema/result.v1.schema.json).`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return demos.IDs(), cobra.ShellCompDirectiveNoFileComp
@@ -45,6 +54,9 @@ parameters replay the same run, byte for byte.
 			out := cmd.OutOrStdout()
 			if format != "text" && format != "json" {
 				return badInput("--format %q: expected text or json", format)
+			}
+			if captions && format == "json" {
+				return badInput("--captions shapes the text output: expected --format text, or no --captions")
 			}
 			if len(args) == 0 {
 				if variant != "" || len(sets) > 0 {
@@ -106,7 +118,7 @@ parameters replay the same run, byte for byte.
 				_, err = out.Write(b)
 				return err
 			}
-			_, err = io.WriteString(out, res.Text())
+			_, err = io.WriteString(out, res.TextWith(demos.TextOptions{Width: outputWidth(out), CaptionsOnly: captions}))
 			return err
 		},
 	}
@@ -117,6 +129,7 @@ parameters replay the same run, byte for byte.
 	f.Uint64Var(&seed, "seed", 1, "random seed: the same seed and parameters replay the same run")
 	f.StringArrayVar(&sets, "set", nil, "set a demo parameter, name=value (repeatable)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.BoolVar(&captions, "captions", false, "print only the narrated lines and the outcome (text format)")
 	pf.register(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -137,14 +150,17 @@ func loadNarration(cmd *cobra.Command) (content.Narration, error) {
 	return n, nil
 }
 
-// printDemoList prints one line per demo: its id and title.
+// printDemoList prints every demo: its id and title, then what it
+// teaches, wrapped under them.
 func printDemoList(w io.Writer, hint bool) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, d := range demos.All() {
-		fmt.Fprintf(tw, "%s\t%s\n", d.ID, d.Title)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
+	for i, d := range demos.All() {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s  %s\n", d.ID, d.Title)
+		for _, line := range wrapWords(d.Teaches, outputWidth(w)-4) {
+			fmt.Fprintf(w, "    %s\n", line)
+		}
 	}
 	if hint {
 		_, err := fmt.Fprintln(w, "\nRun one with: kvdo demo NAME --headless [--variant V] [--seed N] [--set name=value]\n"+
@@ -166,4 +182,32 @@ func printDemoDetails(w io.Writer, d demos.Demo) error {
 		fmt.Fprintf(tw, "  %s=%s\t%s; %s\n", p.Name, p.Default, p.Help, p.Expect())
 	}
 	return tw.Flush()
+}
+
+// outputWidth is the width text output wraps at: the terminal's when w is
+// one, demos.DefaultTextWidth otherwise (a pipe, a file, a test).
+func outputWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols >= 40 {
+			return cols
+		}
+	}
+	return demos.DefaultTextWidth
+}
+
+// wrapWords breaks text into lines of at most width runes, at spaces.
+func wrapWords(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return append(lines, line)
 }

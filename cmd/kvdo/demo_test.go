@@ -120,7 +120,7 @@ func TestDemoOnATopologyTooSmallForItsParametersExitsTwo(t *testing.T) {
 		}
 	}
 	small := text[:i] + "pops:\n" + strings.Join(kept, "\n") + "\n"
-	small = regexp.MustCompile(`(?m)^  (wnam|enam|sam|weur|eeur|apac|oc|afr|me): [A-Z]+$`).ReplaceAllString(small, "  $1: IAD")
+	small = regexp.MustCompile(`(?m)^  (wnam|enam|sam|weur|eeur|apac|apac-ne|apac-se|oc|afr|me): [A-Z]+$`).ReplaceAllString(small, "  $1: IAD")
 	dir := writePack(t, map[string]string{"topology.yaml": small})
 	code, _, errs := runCapture(t, "--content", dir, "content", "validate")
 	if code != 0 {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"charm.land/fang/v2"
+	"github.com/charmbracelet/x/term"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/spf13/cobra"
 )
@@ -29,7 +30,14 @@ func main() {
 func run(ctx context.Context, args []string) int {
 	root := newRootCmd()
 	root.SetArgs(args)
-	opts := []fang.Option{fang.WithErrorHandler(errorHandler)}
+	if wantsHelp(args) {
+		hf := &helpFilter{w: os.Stdout, placeholders: allPlaceholders(root), strip: !term.IsTerminal(os.Stdout.Fd())}
+		root.SetOut(hf)
+		defer hf.Flush()
+	}
+	// kvdo's own man command replaces fang's (see man.go).
+	root.AddCommand(newManCmd())
+	opts := []fang.Option{fang.WithErrorHandler(errorHandler), fang.WithoutManpage()}
 	if v := buildVersion(); v != "" {
 		opts = append(opts, fang.WithVersion(v))
 	}
@@ -65,7 +73,12 @@ func buildVersion() string {
 		rev = rev[:12]
 	}
 	if rev == "" {
-		return ""
+		// go run and go test builds carry no VCS stamp: name the module
+		// version, or say it is a development build.
+		if v := bi.Main.Version; v != "" && v != "(devel)" {
+			return v
+		}
+		return "devel"
 	}
 	return "dev-" + rev + dirty
 }

@@ -131,3 +131,39 @@ func BenchmarkSimulatePropagation(b *testing.B) {
 	}
 	b.ReportMetric(float64(reads)/b.Elapsed().Seconds(), "reads/s")
 }
+
+func TestSimulateHelpSaysSummaryOrJSONAndShowsTheCacheTTLDefault(t *testing.T) {
+	code, out, errs := runCapture(t, "simulate", "propagation", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"summary", "--json", "(default 60s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("simulate propagation --help lacks %q:\n%s", want, out)
+		}
+	}
+	_, out, _ = runCapture(t, "simulate", "--help")
+	if !strings.Contains(out, "summary") || !strings.Contains(out, "--json") {
+		t.Errorf("simulate --help does not say it prints a summary or JSON:\n%s", out)
+	}
+}
+
+func TestSimulateLocalModeReportsCacheHitsAsNotApplicable(t *testing.T) {
+	code, out, errs := runCapture(t, "simulate", "propagation", "--pops", "3", "--read-rate", "500",
+		"--duration", "10s", "--mode", "local")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "n/a") || strings.Contains(out, "(100.0%)") {
+		t.Errorf("local mode's summary should say hits do not apply:\n%s", out)
+	}
+	code, out, _ = runCapture(t, "simulate", "propagation", "--pops", "3", "--read-rate", "500",
+		"--duration", "10s", "--mode", "local", "--json")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	if doc["hits"] != nil || doc["misses"] != nil {
+		t.Errorf("local mode's JSON has hits %v, misses %v; want null", doc["hits"], doc["misses"])
+	}
+}

@@ -50,6 +50,22 @@ export async function purgePage(request) {
   return new Response("purged"); // step: answer-purged
 }
 
+// Handles POST /purge-all/pricing after a deploy: a call to the zone purge
+// API, which removes the URL from every location's cache. ZONE_ID is a
+// variable and PURGE_TOKEN a secret (an API token allowed to purge).
+export async function purgeEverywhere(request, env) {
+  const page = new URL(request.url).pathname.replace(/^\/purge-all/, "");
+  const res = await fetch(`https://api.cloudflare.com/client/v4/zones/${env.ZONE_ID}/purge_cache`, { // step: zone-purge
+    method: "POST",
+    headers: { Authorization: `Bearer ${env.PURGE_TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ files: [new URL(page, request.url).href] }),
+  });
+  if (!res.ok) {
+    return new Response(await res.text(), { status: 502 });
+  }
+  return new Response("purged everywhere"); // step: answer-zone-purged
+}
+
 // Handles POST /publish?v=N after a deploy: one KV write of the new stamp,
 // from the location that runs it.
 export async function bumpStamp(request, env) {

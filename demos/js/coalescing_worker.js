@@ -35,33 +35,46 @@ export async function serveCoordinated(request, env) {
   }
   // idFromName(key): every location reaches the same object.
   const refresher = env.REFRESHER.get(env.REFRESHER.idFromName(path));
-  const page = await refresher.fetch("https://refresher/refresh", { method: "POST", body: path }); // step: ask-refresher
+  let page;
+  try {
+    page = await refresher.fetch("https://refresher/refresh", { method: "POST", body: path }); // step: ask-refresher
+  } catch (err) {
+    return new Response(err.message, { status: 503 }); // step: coordinated-error
+  }
   return page; // step: coordinated-answer
 }
 
 // The Durable Object class: it refreshes a key at most once per lifetime,
-// however many locations ask. Its fields are the object's memory.
+// however many locations ask. Its fields are the object's memory, lost when
+// it hibernates (after about 10 s idle): only the fetch in flight lives
+// there, since an object with I/O pending does not hibernate. What must
+// outlast an idle spell, the page it wrote and until when, lives in its
+// storage.
 export class Refresher extends DurableObject {
   inflight = new Map(); // refreshes whose origin fetch is out, by key
-  last = new Map(); // the latest page written per key, and when KV lets it expire
 
   // Handles POST /refresh with the key as its body.
   async fetch(request) {
     const key = await request.text();
-    const recent = this.last.get(key);
-    if (recent && Date.now() < recent.until) {
-      // Written during this lifetime: KV has it, but the caller's location
-      // still caches the "not found" it read before the write.
-      return new Response(recent.body, { status: recent.status }); // step: refresher-recent
-    }
-    // A fetch already out is joined. The input gate did not stop this
-    // request (awaiting fetch() leaves it open); this map entry does.
     let refresh = this.inflight.get(key);
-    if (!refresh) {
-      refresh = this.refresh(key);
+    if (refresh) {
+      // A fetch is already out. The input gate did not stop this request
+      // (awaiting fetch() leaves it open); this map entry does.
+      refresh.waiting++;
+      console.log(`joins the refresh in flight: ${refresh.waiting} waiting`); // step: refresher-join
+    } else {
+      const stored = await this.ctx.storage.get("page:" + key); // step: refresher-read-stored
+      // The storage read closed the input gate: no request ran meanwhile.
+      if (stored && Date.now() < stored.until) {
+        // Written during this lifetime: KV has it, but the caller's
+        // location still caches the "not found" it read before the write.
+        return new Response(stored.body, { status: stored.status }); // step: refresher-recent
+      }
+      refresh = { waiting: 1, page: this.refresh(key) };
       this.inflight.set(key, refresh); // set before the await, or the next request would fetch too
     }
-    const page = await refresh;
+    const page = await refresh.page;
+    // Held by the output gate until the stored page is durable.
     return new Response(page.body, { status: page.status }); // step: refresher-answer
   }
 
@@ -69,11 +82,12 @@ export class Refresher extends DurableObject {
     const lifetime = Number(this.env.LIFETIME);
     const res = await fetch(ORIGIN + key); // step: refresher-origin
     const page = { status: res.status, body: await res.text(), until: Date.now() + lifetime * 1000 };
-    this.last.set(key, page);
     this.inflight.delete(key);
-    const written = this.env.PAGES.put(key, page.body, { expirationTtl: lifetime }); // step: refresher-write
-    // Not in KV after all: the next miss refreshes again.
-    written.catch(() => this.last.delete(key));
+    this.ctx.storage.put("page:" + key, page); // step: refresher-store-page
+    this.env.PAGES.put(key, page.body, { expirationTtl: lifetime }).catch(() => { // step: refresher-write
+      // Not in KV after all: the next miss refreshes again.
+      this.ctx.storage.delete("page:" + key); // step: refresher-forget-page
+    });
     return page;
   }
 }

@@ -17,7 +17,12 @@ const logKey = (n) => `log:${String(n).padStart(5, "0")}`;
 export async function editViaDO(request, env) {
   const config = env.CONFIG_DO.get(env.CONFIG_DO.idFromName("config"), { locationHint: "enam" });
   const edit = new URL(request.url).search.slice(1);
-  const answer = await config.fetch("https://config/edit", { method: "POST", body: edit }); // step: forward-edit
+  let answer;
+  try {
+    answer = await config.fetch("https://config/edit", { method: "POST", body: edit }); // step: forward-edit
+  } catch (err) {
+    return new Response(err.message, { status: 503 }); // step: relay-edit-error
+  }
   return answer; // step: relay-edit
 }
 

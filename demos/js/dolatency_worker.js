@@ -15,14 +15,24 @@ function profileObject(env) {
 // Handles PUT /profile: the object stores the new profile and copies it
 // to KV.
 export async function publish(request, env) {
-  const answer = await profileObject(env).fetch("https://profile/publish", { method: "PUT", body: "profile v1" }); // step: ask-publish
+  let answer;
+  try {
+    answer = await profileObject(env).fetch("https://profile/publish", { method: "PUT", body: "profile v1" }); // step: ask-publish
+  } catch (err) {
+    return new Response(err.message, { status: 503 }); // step: answer-publish-error
+  }
   return answer; // step: answer-publish
 }
 
 // Handles GET /profile/do. There is one object in the world: from here to
 // it and back is a round trip, however far it is.
 export async function readFromObject(request, env) {
-  const answer = await profileObject(env).fetch("https://profile/profile"); // step: ask-object
+  let answer;
+  try {
+    answer = await profileObject(env).fetch("https://profile/profile"); // step: ask-object
+  } catch (err) {
+    return new Response(err.message, { status: 503 }); // step: answer-object-error
+  }
   return answer; // step: answer-from-object
 }
 

@@ -33,7 +33,9 @@ async function putWithRetry(kv, key, value) {
       return await kv.put(key, value); // step: worker-write-count
     } catch (err) {
       if (!String(err.message).includes("429") || attempt >= MAX_PUT_ATTEMPTS) throw err;
-      await sleep(1000 * 2 ** (attempt - 1) + Math.random() * 1000);
+      const wait = 1000 * 2 ** (attempt - 1) + Math.floor(Math.random() * 1000);
+      console.log(`put ${key}=${value} refused with 429; retrying in ${wait} ms`); // step: worker-log-retry
+      await sleep(wait);
     }
   }
 }
@@ -49,7 +51,12 @@ export async function readCount(request, env) {
 // client is, so one instance sees all of them, one event at a time.
 export async function forwardToCounter(request, env) {
   const counter = env.COUNTERS.get(env.COUNTERS.idFromName("counter"));
-  const answer = await counter.fetch(request); // step: forward-to-object
+  let answer;
+  try {
+    answer = await counter.fetch(request); // step: forward-to-object
+  } catch (err) {
+    return new Response(err.message, { status: 503 }); // step: relay-error
+  }
   return answer; // step: relay-answer
 }
 
@@ -77,7 +84,9 @@ export class KVCounter extends DurableObject {
         return await this.env.COUNTER.put("count", value); // step: object-write-count
       } catch (err) {
         if (!String(err.message).includes("429") || attempt >= MAX_PUT_ATTEMPTS) throw err;
-        await sleep(1000 * 2 ** (attempt - 1) + Math.random() * 1000);
+        const wait = 1000 * 2 ** (attempt - 1) + Math.floor(Math.random() * 1000);
+        console.log(`put count=${value} refused with 429; retrying in ${wait} ms`); // step: object-log-retry
+        await sleep(wait);
       }
     }
   }
