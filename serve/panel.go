@@ -558,7 +558,8 @@ func (p *panel) pollView(w, h int) string {
 		}
 		b.WriteString("  " + st.Accent.Render(opt) + st.Muted.Render(" · "+rec.Confidence+" confidence") + "\n")
 		if len(rec.Reasons) > 0 {
-			b.WriteString(st.Muted.Render(wrapText("  because "+rec.Reasons[0].Because, w)) + "\n")
+			because := strings.ReplaceAll(wrapText("because "+rec.Reasons[0].Because, w-2), "\n", "\n  ")
+			b.WriteString(st.Muted.Render("  "+because) + "\n")
 		}
 		if p.v.Why != "" {
 			b.WriteString("\n" + st.Bold.Render("d") + " leads the room to " + st.Accent.Render(p.v.Why) + ", the demo that shows why\n")
