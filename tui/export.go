@@ -28,13 +28,19 @@ type exportDialog struct {
 	result  string
 	err     string
 	doc     report.Doc // what is written: the review as the dialog opened
+
+	// Where files stay untouched (Common.NoFiles), the record is shown as
+	// text to copy instead of written: text is it, in the chosen format.
+	text  string
+	pager pager
 }
 
-// exportDoneMsg reports a write.
+// exportDoneMsg reports a write, or brings the text to show.
 type exportDoneMsg struct {
 	export app.Export
 	paths  []string
 	err    error
+	text   string
 }
 
 func newExportDialog(com *common.Common, reviewPath string) exportDialog {
@@ -44,11 +50,23 @@ func newExportDialog(com *common.Common, reviewPath string) exportDialog {
 	d.path.CharLimit = 400
 	d.path.SetStyles(com.Styles.Input)
 	d.path.SetValue(d.defaultPath())
+	d.pager = newPager(com)
 	return d
 }
 
+// formats are the formats offered: a folder of records is files only.
+func (d exportDialog) formats() []string {
+	if d.com.NoFiles {
+		return app.ExportFormats[:len(app.ExportFormats)-1]
+	}
+	return app.ExportFormats
+}
+
+// showing reports whether the record is on view as text.
+func (d exportDialog) showing() bool { return d.text != "" }
+
 func (d exportDialog) defaultPath() string {
-	f := app.ExportFormats[d.format]
+	f := d.formats()[d.format]
 	if f == "adr" {
 		return filepath.Join(filepath.Dir(d.stem), "docs", "adr")
 	}
@@ -64,6 +82,8 @@ func (d exportDialog) restyle() exportDialog {
 func (d exportDialog) open(doc report.Doc) exportDialog {
 	d.doc = doc
 	d.confirm, d.busy, d.result, d.err = false, false, "", ""
+	d.text = ""
+	d.format = min(d.format, len(d.formats())-1)
 	d.focus = 0
 	d.path.Blur()
 	return d
@@ -74,7 +94,14 @@ func (d exportDialog) typing() bool { return d.focus == 1 && !d.confirm }
 // write runs the export in a command.
 func (d exportDialog) write(replace bool) (exportDialog, tea.Cmd) {
 	doc := d.doc
-	e := app.Export{Format: app.ExportFormats[d.format], Path: strings.TrimSpace(d.path.Value()), Replace: replace}
+	if d.com.NoFiles {
+		f := d.formats()[d.format]
+		d.busy = true
+		return d, func() tea.Msg {
+			return exportDoneMsg{export: app.Export{Format: f}, text: string(app.Formats[f](doc))}
+		}
+	}
+	e := app.Export{Format: d.formats()[d.format], Path: strings.TrimSpace(d.path.Value()), Replace: replace}
 	d.busy, d.result, d.err, d.confirm = true, "", "", false
 	return d, func() tea.Msg {
 		paths, err := e.Write(doc)
@@ -84,6 +111,12 @@ func (d exportDialog) write(replace bool) (exportDialog, tea.Cmd) {
 
 func (d exportDialog) done(msg exportDoneMsg) exportDialog {
 	d.busy = false
+	if d.com.NoFiles {
+		d.text = msg.text
+		d.pager.SetContent(msg.text)
+		d.pager.GotoTop()
+		return d
+	}
 	switch {
 	case app.IsExists(msg.err):
 		d.confirm = true
@@ -109,6 +142,18 @@ func (d exportDialog) update(msg tea.Msg) (exportDialog, tea.Cmd) {
 	if d.busy {
 		return d, nil
 	}
+	if d.showing() {
+		if key.Matches(km, k.Format) {
+			d = d.nextFormat(km.String() == "left")
+			return d.write(false)
+		}
+		var cmd tea.Cmd
+		d.pager, cmd = d.pager.Update(km)
+		return d, cmd
+	}
+	if d.com.NoFiles && key.Matches(km, k.NextField, k.PrevField) {
+		return d, nil // no path to type
+	}
 	if d.confirm {
 		switch {
 		case key.Matches(km, k.Overwrite):
@@ -131,12 +176,7 @@ func (d exportDialog) update(msg tea.Msg) (exportDialog, tea.Cmd) {
 		d.path.Blur()
 		return d, nil
 	case d.focus == 0 && key.Matches(km, k.Format):
-		n := len(app.ExportFormats)
-		if km.String() == "left" {
-			d.format = (d.format + n - 1) % n
-		} else {
-			d.format = (d.format + 1) % n
-		}
+		d = d.nextFormat(km.String() == "left")
 		if !d.edited {
 			d.path.SetValue(d.defaultPath())
 		}
@@ -156,6 +196,28 @@ func (d exportDialog) update(msg tea.Msg) (exportDialog, tea.Cmd) {
 	return d, nil
 }
 
+func (d exportDialog) nextFormat(back bool) exportDialog {
+	n := len(d.formats())
+	if back {
+		d.format = (d.format + n - 1) % n
+	} else {
+		d.format = (d.format + 1) % n
+	}
+	return d
+}
+
+// textView is the record as plain text, the whole body, to select and
+// copy in the terminal.
+func (d exportDialog) textView(w, h int) string {
+	st := d.com.Styles
+	f := formatLabels[d.formats()[d.format]]
+	head := st.Title.Render("The record as "+f) + "  " + st.Muted.Render("select it to copy (shift+drag in most terminals) · ←/→ format · esc close")
+	p := d.pager
+	p.SetWidth(w)
+	p.SetHeight(max(h-2, 1))
+	return fit(head, w, 1) + "\n\n" + p.View()
+}
+
 var formatLabels = map[string]string{
 	"md": "Markdown", "json": "JSON", "html": "HTML", "adr": "ADR folder",
 }
@@ -166,7 +228,7 @@ func (d exportDialog) view(w int) string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Export the record") + "\n\n")
 	var opts []string
-	for i, f := range app.ExportFormats {
+	for i, f := range d.formats() {
 		label := formatLabels[f]
 		if i == d.format {
 			label = "(•) " + label
@@ -184,6 +246,15 @@ func (d exportDialog) view(w int) string {
 		marker = st.Accent.Render("› ")
 	}
 	b.WriteString(marker + wrap(strings.Join(opts, "  "), inner-2) + "\n")
+	if d.com.NoFiles {
+		b.WriteString("\n" + st.Muted.Render(wrap("Files stay on your machine: the record is shown as text to copy.", inner)) + "\n")
+		if d.busy {
+			b.WriteString(st.Muted.Render("rendering…"))
+		} else {
+			b.WriteString(st.Subtle.Render(wrap("enter: show · ←/→: format · esc: close", inner)))
+		}
+		return st.Dialog.Width(w).Render(b.String())
+	}
 	in := d.path
 	in.SetWidth(max(inner-8, 4))
 	marker = "  "
@@ -191,7 +262,7 @@ func (d exportDialog) view(w int) string {
 		marker = st.Accent.Render("› ")
 	}
 	b.WriteString(marker + in.View() + "\n\n")
-	if app.ExportFormats[d.format] == "adr" {
+	if d.formats()[d.format] == "adr" {
 		b.WriteString(st.Muted.Render(wrap("One NNNN-item.md per item, numbered after the records already in the folder; nothing is replaced.", inner)) + "\n")
 	}
 	switch {
@@ -213,6 +284,14 @@ func (d exportDialog) help() common.Help {
 	k := d.com.Keys.Export
 	if d.confirm {
 		return common.Help{Short: []key.Binding{k.Overwrite, k.Keep}}
+	}
+	if d.com.NoFiles {
+		if d.showing() {
+			v := d.com.Keys.Viewport
+			return common.Help{Short: []key.Binding{k.Format, v.Down, v.Up, v.PageDown, k.Close}}
+		}
+		show := key.NewBinding(key.WithKeys(k.Write.Keys()...), key.WithHelp(k.Write.Help().Key, "show as text"))
+		return common.Help{Short: []key.Binding{show, k.Format, k.Close}}
 	}
 	return common.Help{
 		Short: []key.Binding{k.Write, k.NextField, k.Format, k.Close},

@@ -25,15 +25,26 @@ type homeScreen struct {
 	cursor  int
 }
 
-func newHome(com *common.Common) homeScreen {
+// newHome builds the menu; panel, when not empty, is the title of the
+// host's panel (kvdo serve's facilitator view), listed before Quit.
+func newHome(com *common.Common, panel string) homeScreen {
 	k := com.Keys
-	return homeScreen{com: com, entries: []homeEntry{
+	s := homeScreen{com: com, entries: []homeEntry{
 		{"Advise", "a new review: answer questions, watch the leaning form", k.Home.Advise, stateInterview},
 		{"Open review", "continue a saved review file", k.Home.Open, stateOpen},
 		{"Demos", "lost updates, stale reads, stampedes on a simulated edge", k.Home.Demos, stateDemos},
 		{"Learn", "the decision table, glossary, every fact and its source", k.Home.Learn, stateLearn},
 		{"Quit", "", k.Global.Quit, stateQuit},
 	}}
+	if com.NoFiles {
+		// Review files live on the machine kvdo runs on, not the user's.
+		s.entries = append(s.entries[:1], s.entries[2:]...)
+	}
+	if panel != "" {
+		n := len(s.entries)
+		s.entries = append(s.entries[:n-1:n-1], homeEntry{panel, "who is here, where each is, lead a demo, ask the room", k.Home.Room, statePanel}, s.entries[n-1])
+	}
+	return s
 }
 
 // gotoMsg asks the root to open a screen from home.
@@ -101,11 +112,18 @@ func (s homeScreen) view(w, h int) string {
 
 func (s homeScreen) help() common.Help {
 	k := s.com.Keys
+	// The entries' own keys, so a menu without an entry has no key for it.
+	var jump []key.Binding
+	for _, e := range s.entries {
+		if e.to != stateQuit {
+			jump = append(jump, e.key)
+		}
+	}
 	return common.Help{
-		Short: []key.Binding{k.Nav.Select, k.Home.Advise, k.Home.Open, k.Home.Demos, k.Home.Learn, k.Global.Help, k.Global.Quit},
+		Short: append(append([]key.Binding{k.Nav.Select}, jump...), k.Global.Help, k.Global.Quit),
 		Full: [][]key.Binding{
 			{k.Nav.Up, k.Nav.Down, k.Nav.Top, k.Nav.Bottom, k.Nav.Select},
-			{k.Home.Advise, k.Home.Open, k.Home.Demos, k.Home.Learn},
+			jump,
 			{k.Global.Help, k.Global.Back, k.Global.Quit, k.Global.ForceQuit},
 		},
 	}

@@ -251,10 +251,7 @@ func (s interviewScreen) updateSetup(msg tea.Msg) (interviewScreen, tea.Cmd) {
 		return s.forward(msg)
 	}
 	k := s.com.Keys
-	last := fieldPath
-	if s.stage == stageDetails {
-		last = fieldPeople
-	}
+	last := s.lastField()
 	switch {
 	case key.Matches(km, k.Global.Back):
 		if s.stage == stageDetails {
@@ -291,6 +288,18 @@ func people(v string) []string {
 	return out
 }
 
+// lastField is the last setup field on view: no file name where the
+// review is kept in memory (Common.NoFiles).
+func (s interviewScreen) lastField() int {
+	switch {
+	case s.stage == stageDetails:
+		return fieldPeople
+	case s.com.NoFiles:
+		return fieldItem
+	}
+	return fieldPath
+}
+
 func (s interviewScreen) submitSetup() (interviewScreen, tea.Cmd) {
 	title := strings.TrimSpace(s.fields[fieldTitle].Value())
 	who := people(s.fields[fieldPeople].Value())
@@ -306,14 +315,17 @@ func (s interviewScreen) submitSetup() (interviewScreen, tea.Cmd) {
 		s.focusField(fieldItem)
 		return s, nil
 	}
+	a := s.com.App
+	r := advisor.Review{Version: 1, Title: title, DecidedBy: who, Items: []advisor.Item{{Name: name, Answers: advisor.Answers{}}}}
+	if s.com.NoFiles {
+		return s, func() tea.Msg { return setupDoneMsg{sess: newSession(a, "", r, true)} }
+	}
 	path := strings.TrimSpace(s.fields[fieldPath].Value())
 	if path == "" {
 		s.err = "no file name: expected where to save the review, such as kvdo-review.yaml"
 		s.focusField(fieldPath)
 		return s, nil
 	}
-	a := s.com.App
-	r := advisor.Review{Version: 1, Title: title, DecidedBy: who, Items: []advisor.Item{{Name: name, Answers: advisor.Answers{}}}}
 	return s, func() tea.Msg {
 		if err := app.CheckNewReview("", path); err != nil {
 			return setupDoneMsg{err: err}
@@ -659,14 +671,15 @@ func (s interviewScreen) setupView(w int) string {
 	var b strings.Builder
 	if s.stage == stageSetup {
 		b.WriteString(st.Title.Render("A new review") + "\n")
-		b.WriteString(st.Muted.Render(wrap("A review assesses one or more pieces of state of a system. Name the first one now; add more as you go. The file is saved after every answer.", w)) + "\n\n")
+		intro := "A review assesses one or more pieces of state of a system. Name the first one now; add more as you go. The file is saved after every answer."
+		if s.com.NoFiles {
+			intro = "A review assesses one or more pieces of state of a system. Name the first one now; add more as you go. It is kept while you are here; export shows the record as text to copy."
+		}
+		b.WriteString(st.Muted.Render(wrap(intro, w)) + "\n\n")
 	} else {
 		b.WriteString(st.Title.Render("The review's title and people") + "\n\n")
 	}
-	last := fieldPath
-	if s.stage == stageDetails {
-		last = fieldPeople
-	}
+	last := s.lastField()
 	for i := 0; i <= last; i++ {
 		in := s.fields[i]
 		in.SetWidth(max(w-lipgloss.Width(in.Prompt)-2, 4))

@@ -24,7 +24,10 @@ const (
 	stateLearn
 	stateDemos
 	stateDemo
-	stateQuit // not a screen: the home entry that leaves
+	stateName  // a room participant's name, asked first
+	statePoll  // a room poll's question
+	statePanel // the host's panel (kvdo serve's facilitator view)
+	stateQuit  // not a screen: the home entry that leaves
 )
 
 func (s state) String() string {
@@ -43,6 +46,12 @@ func (s state) String() string {
 		return "demos"
 	case stateDemo:
 		return "demo"
+	case stateName:
+		return "name"
+	case statePoll:
+		return "poll"
+	case statePanel:
+		return "room"
 	case stateQuit:
 		return "quit"
 	}
@@ -80,6 +89,9 @@ type Model struct {
 	init      tea.Cmd // the first screen's own start command
 
 	rec *player.Recorder // --record: every frame drawn, kept in memory
+
+	room  roomState // in a workshop room (Options.Room)
+	panel Panel     // the host's screen (Options.Panel), nil without
 }
 
 // New builds the root model for opts. Problems with the inputs (a review
@@ -90,6 +102,7 @@ func New(opts Options) (*Model, error) {
 		return nil, fmt.Errorf("tui: Options.App is required")
 	}
 	com := common.New(opts.App, opts.NoColor)
+	com.NoFiles = opts.NoFiles
 	if opts.Background == BackgroundLight {
 		com.Styles = common.DefaultStyles(false, opts.NoColor)
 	}
@@ -99,7 +112,12 @@ func New(opts Options) (*Model, error) {
 	m := &Model{com: com, opts: opts, help: help.New()}
 	m.help.Styles = com.Styles.Help
 	w, h := m.bodySize()
-	m.home = newHome(com)
+	panel := ""
+	if opts.Panel != nil {
+		m.panel = opts.Panel(com)
+		panel = m.panel.Title()
+	}
+	m.home = newHome(com, panel)
 	m.open = newOpen(com, w, h)
 	m.learn = newLearn(com, w, h)
 	m.demos = newDemoList(com, w, h)
@@ -122,8 +140,14 @@ func New(opts Options) (*Model, error) {
 		m.init = tea.Batch(m.interview.focusCmd(), m.remember(opts.Review))
 	case StartDemo:
 		m.state = stateDemo
-		m.demo, m.init = newPlayerScreen(com, opts.Demo, opts.NoMotion, w, h)
+		m.demo, m.init = newPlayerScreen(com, opts.Demo, opts.NoMotion, opts.FPS, w, h)
 	}
+	if opts.Room != nil && cleanName(opts.Name) == "" {
+		m.state = stateName
+		m.room.name = newNamePrompt(com)
+		m.init = tea.Batch(m.init, m.room.name.Focus())
+	}
+	m.opts.Name = cleanName(opts.Name)
 	return m, nil
 }
 
@@ -168,7 +192,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.state == stateRecommend {
 			cmd = tea.Batch(cmd, m.recommend.recordCmd())
 		}
+		if m.state == statePanel {
+			// However it came into view (the menu, back from a demo).
+			cmd = tea.Batch(cmd, m.panel.Update(PanelOpenedMsg{}))
+		}
 	}
+	m.report()
 	return m, cmd
 }
 
@@ -213,6 +242,20 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.quitsOnQ() && key.Matches(msg, keys.Global.Quit) {
 			return m, tea.Quit
 		}
+		if m.canRejoin() && key.Matches(msg, keys.Room.Follow) {
+			return m, m.rejoin()
+		}
+		if m.room.following && m.state == stateDemo {
+			m.leaveLead() // the player takes its clock back on this key
+		}
+	case FollowMsg:
+		return m.onFollow(msg)
+	case LeadEndMsg:
+		return m.onLeadEnd()
+	case PollMsg:
+		return m.onPoll(msg)
+	case PollCloseMsg:
+		return m.onPollClose(msg)
 	case tea.MouseMsg:
 		if m.com.TooSmall() {
 			return m, nil
@@ -220,13 +263,17 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case gotoMsg:
 		return m.goTo(msg.to)
 	case common.OpenDemoMsg:
+		m.leaveLead() // a demo of one's own
 		m.push(stateDemo)
 		w, h := m.bodySize()
 		var cmd tea.Cmd
-		m.demo, cmd = newPlayerScreen(m.com, msg, m.opts.NoMotion, w, h)
+		m.demo, cmd = newPlayerScreen(m.com, msg, m.opts.NoMotion, m.opts.FPS, w, h)
 		return m, cmd
 	case common.BackMsg:
 		m.showHelp = false
+		if m.state == stateDemo {
+			m.leaveLead()
+		}
 		if n := len(m.from); n > 0 {
 			m.state, m.from = m.from[n-1], m.from[:n-1]
 		} else {
@@ -302,6 +349,9 @@ func (m *Model) goTo(to state) (tea.Model, tea.Cmd) {
 		// A new review; one in progress is already saved.
 		m.push(to)
 		m.interview = newInterview(m.com, nil, "")
+		if m.com.NoFiles {
+			return m, m.interview.focusCmd()
+		}
 		return m, tea.Batch(m.interview.focusCmd(), func() tea.Msg {
 			return freeNameMsg{path: app.FreeReviewName("kvdo-review.yaml")}
 		})
@@ -314,6 +364,9 @@ func (m *Model) goTo(to state) (tea.Model, tea.Cmd) {
 	m.push(to)
 	if to == stateLearn {
 		m.learn = m.learn.build()
+	}
+	if to == statePanel && m.panel == nil {
+		m.state = stateHome
 	}
 	return m, nil
 }
@@ -373,6 +426,12 @@ func (m *Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.demos, cmd = m.demos.update(msg)
 	case stateDemo:
 		m.demo, cmd = m.demo.update(msg)
+	case stateName:
+		return m.updateName(msg)
+	case statePoll:
+		return m.updatePoll(msg)
+	case statePanel:
+		cmd = m.panel.Update(msg)
 	}
 	if next := m.takeNav(); next != nil {
 		_, more := m.update(next)
@@ -418,6 +477,12 @@ func (m *Model) typing() bool {
 		return m.demos.typing()
 	case stateDemo:
 		return m.demo.typing()
+	case stateName:
+		return true
+	case statePoll:
+		return m.room.poll != nil && m.room.poll.form.isInput()
+	case statePanel:
+		return m.panel.Typing()
 	}
 	return false
 }
@@ -427,7 +492,7 @@ func (m *Model) typing() bool {
 // works, and the review is saved after every answer).
 func (m *Model) quitsOnQ() bool {
 	switch m.state {
-	case stateInterview, stateOpen:
+	case stateInterview, stateOpen, stateName:
 		return false
 	case stateRecommend:
 		return !m.recommend.modal()
@@ -563,6 +628,12 @@ func (m *Model) body(w, h int) string {
 		return m.demos.view(w, h)
 	case stateDemo:
 		return m.demo.view(w, h)
+	case stateName:
+		return m.nameView(w)
+	case statePoll:
+		return m.pollView(w)
+	case statePanel:
+		return m.panel.View(w, h)
 	}
 	return ""
 }
@@ -576,6 +647,9 @@ func (m *Model) header(w int) string {
 	status := ""
 	if m.state == stateInterview || m.state == stateRecommend {
 		status = m.sess.status()
+	}
+	if s := m.roomStatus(); s != "" && (status == "" || m.state == stateDemo) {
+		status = s
 	}
 	if status == "" {
 		return left
@@ -602,9 +676,22 @@ func (m *Model) screenHelp() common.Help {
 	case stateDemos:
 		return m.demos.help()
 	case stateDemo:
-		return m.demo.help()
+		return m.withFollow(m.demo.help())
+	case stateName, statePoll, statePanel:
+		return m.roomHelp()
 	}
 	return common.Help{}
+}
+
+// withFollow adds the Follow key to a screen's help while it works.
+func (m *Model) withFollow(h common.Help) common.Help {
+	if !m.canRejoin() {
+		return h
+	}
+	f := m.com.Keys.Room.Follow
+	h.Short = append([]key.Binding{f}, h.Short...)
+	h.Full = append([][]key.Binding{{f}}, h.Full...)
+	return h
 }
 
 func (m *Model) footer(w int) string {

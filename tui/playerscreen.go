@@ -16,15 +16,16 @@ import (
 type playerScreen struct {
 	navigator
 	com *common.Common
+	id  string // the demo on view
 	p   player.Player
 	err error // an unknown demo: shown instead of the player
 }
 
-func newPlayerScreen(com *common.Common, req common.OpenDemoMsg, noMotion bool, w, h int) (playerScreen, tea.Cmd) {
+func newPlayerScreen(com *common.Common, req common.OpenDemoMsg, noMotion bool, fps, w, h int) (playerScreen, tea.Cmd) {
 	if req.Seed == 0 {
 		req.Seed = 1
 	}
-	s := playerScreen{com: com}
+	s := playerScreen{com: com, id: req.ID}
 	d, err := demos.Get(req.ID)
 	if err != nil {
 		s.err = err
@@ -39,6 +40,7 @@ func newPlayerScreen(com *common.Common, req common.OpenDemoMsg, noMotion bool, 
 		},
 		Glossary: a.Pack.Glossary,
 		NoMotion: noMotion,
+		FPS:      fps,
 	}
 	s.p = player.New(cfg, com.Styles)
 	s = s.setSize(w, h)

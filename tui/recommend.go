@@ -412,6 +412,8 @@ func (s recommendScreen) view(w, h int) string {
 	b.WriteString(s.vp.View())
 	body := b.String()
 	switch {
+	case s.exporting && s.export.showing():
+		return s.export.textView(w, h)
 	case s.exporting:
 		return overlay(body, s.export.view(min(w-4, 70)), w, h)
 	case s.asking:

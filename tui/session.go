@@ -28,8 +28,14 @@ type savedMsg struct {
 	err  error
 }
 
+// newSession starts a session on a review; without a path (a workshop
+// room, Common.NoFiles) the review lives in memory only.
 func newSession(a *app.App, path string, r advisor.Review, fresh bool) *session {
-	return &session{path: path, review: r, saver: app.NewSaver(path, a.Pack, fresh)}
+	s := &session{path: path, review: r}
+	if path != "" {
+		s.saver = app.NewSaver(path, a.Pack, fresh)
+	}
+	return s
 }
 
 // save snapshots the review and writes it in a command. Snapshots carry
@@ -37,6 +43,10 @@ func newSession(a *app.App, path string, r advisor.Review, fresh bool) *session 
 // newer, whatever order the commands finish in.
 func (s *session) save() tea.Cmd {
 	s.seq++
+	if s.saver == nil {
+		s.saved = s.seq // kept in memory: nothing to write
+		return nil
+	}
 	seq, snap, saver := s.seq, cloneReview(s.review), s.saver
 	return func() tea.Msg {
 		_, err := saver.Save(seq, snap)
@@ -58,7 +68,7 @@ func (s *session) onSaved(msg savedMsg) {
 // flush writes the latest snapshot if a save is still outstanding: Run
 // calls it once the program has stopped, so quitting never races a save.
 func (s *session) flush() error {
-	if s == nil || s.seq == 0 {
+	if s == nil || s.seq == 0 || s.saver == nil {
 		return nil
 	}
 	_, err := s.saver.Save(s.seq, cloneReview(s.review))
@@ -70,6 +80,8 @@ func (s *session) status() string {
 	switch {
 	case s == nil:
 		return ""
+	case s.saver == nil:
+		return "kept in this session only"
 	case s.err != nil:
 		return "not saved: " + s.err.Error()
 	case s.seq == 0:

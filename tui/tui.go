@@ -63,6 +63,8 @@ type Options struct {
 	Date string
 	// NoMotion draws the demo player without tweening (--no-motion).
 	NoMotion bool
+	// FPS is the demo player's frames per second while playing; 0 is 30.
+	FPS int
 	// Record, when set, is where the session is saved as an asciicast v2
 	// recording when the program ends (--record FILE.cast).
 	Record string
@@ -75,6 +77,17 @@ type Options struct {
 	// EvidenceDuration is the simulated window of the recommendation's
 	// Evidence tab; 0 means ten minutes, as kvdo simulate workload.
 	EvidenceDuration time.Duration
+
+	// For a workshop room (kvdo serve). NoFiles keeps the program off the
+	// file system it runs on: no Open review, reviews kept in memory, an
+	// export shown as text to copy. Room, when set, hears where the
+	// participant is and their poll answers; Name is what the facilitator
+	// sees (asked first when empty). Panel adds the host's screen to the
+	// home menu (the facilitator's view).
+	NoFiles bool
+	Room    Room
+	Name    string
+	Panel   NewPanel
 
 	// For tests: input, output, a fixed window size and colour profile.
 	Input         io.Reader

@@ -117,6 +117,7 @@ shows why through demos that run on a deterministic simulation of the edge.`,
 		newSimulateCmd(),
 		newContentCmd(),
 		newVerifyCmd(),
+		newServeCmd(),
 	)
 	return root
 }

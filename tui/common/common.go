@@ -21,6 +21,9 @@ type Common struct {
 	Styles        *Styles
 	Keys          *KeyMap
 	App           *app.App
+	// NoFiles keeps the program off the file system it runs on (kvdo
+	// serve): reviews live in memory, exports are shown as text to copy.
+	NoFiles bool
 }
 
 // New returns a Common for a dark terminal at the design size.

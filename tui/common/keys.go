@@ -18,6 +18,7 @@ type KeyMap struct {
 	Recommend RecommendKeys
 	Export    ExportKeys
 	Learn     LearnKeys
+	Room      RoomKeys
 	// List drives every bubbles list (demo list, glossary, facts, recent
 	// files). Its quit and help keys are unbound: the root owns those.
 	List list.KeyMap
@@ -45,6 +46,12 @@ type NavKeys struct {
 // HomeKeys jump straight to a home menu entry.
 type HomeKeys struct {
 	Advise, Open, Demos, Learn key.Binding
+	Room                       key.Binding // the host's panel (kvdo serve's facilitator view)
+}
+
+// RoomKeys work in a workshop room (kvdo serve).
+type RoomKeys struct {
+	Follow key.Binding // follow the facilitator's demo again
 }
 
 // InterviewKeys drive the question flow. They avoid plain letters because a
@@ -123,6 +130,10 @@ func DefaultKeyMap() *KeyMap {
 			Open:   b(k("o"), "o", "open review"),
 			Demos:  b(k("d"), "d", "demos"),
 			Learn:  b(k("l"), "l", "learn"),
+			Room:   b(k("r"), "r", "room"),
+		},
+		Room: RoomKeys{
+			Follow: b(k("F"), "F", "follow the facilitator"),
 		},
 		Interview: InterviewKeys{
 			Answer:    b(k("enter"), "enter", "answer"),

@@ -49,6 +49,9 @@ type Config struct {
 	// NoMotion turns tweening off: messages are drawn as routes, not
 	// moving heads, and nothing moves between events.
 	NoMotion bool
+	// FPS is how many frames a second playing draws; 0 means 30. A
+	// server drawing for many terminals at once asks for fewer.
+	FPS int
 }
 
 // frameInterval is the wall time between two frames while playing.
@@ -89,8 +92,12 @@ type Player struct {
 
 	runGen  int
 	running bool
-	status  string
-	errText string
+	asked   []RunSpec // the runs being made while running
+
+	following bool      // the cursor is driven from outside (Follow)
+	pending   *Position // where to go once the runs being made arrive
+	status    string
+	errText   string
 
 	cache *viewCache
 
@@ -192,6 +199,7 @@ func (p *Player) rerun(specs []RunSpec, note string) tea.Cmd {
 	p.running = true
 	p.pause()
 	p.status = "running…"
+	p.asked = append([]RunSpec(nil), specs...)
 	keep := time.Duration(0)
 	if p.tr != nil {
 		keep = p.c.t
@@ -262,6 +270,10 @@ func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
 		p.specs = msg.specs
 		p.install(msg.runs, msg.keep)
 		p.status = msg.note
+		if p.following && p.pending != nil && sameSpecs(p.pending.Runs, p.specs) {
+			p.c = p.tr.place(p.pending.K, p.pending.At)
+			p.pending = nil
+		}
 		return p, nil
 	}
 	if p.edit != nil {
@@ -271,6 +283,13 @@ func (p Player) Update(msg tea.Msg) (Player, tea.Cmd) {
 		return p.updateSeek(msg)
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if p.following {
+			// A key of one's own ends following: the cursor is theirs.
+			var first tea.Cmd
+			p, first = p.Unfollow()
+			p, cmd := p.onKey(k)
+			return p, tea.Batch(first, cmd)
+		}
 		return p.onKey(k)
 	}
 	return p, nil
@@ -426,9 +445,17 @@ func (p Player) toNextCaption() (Player, tea.Cmd) {
 	return p, cmd
 }
 
+// frameEvery is the wall time between two frames while playing.
+func (p *Player) frameEvery() time.Duration {
+	if p.cfg.FPS > 0 {
+		return time.Second / time.Duration(p.cfg.FPS)
+	}
+	return frameInterval
+}
+
 func (p *Player) nextTick() tea.Cmd {
 	gen := p.tickGen
-	return p.tick(frameInterval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	return p.tick(p.frameEvery(), func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
 
 // onTick moves a playing cursor one frame of virtual time. A tick from an
@@ -438,7 +465,7 @@ func (p Player) onTick(msg tickMsg) (Player, tea.Cmd) {
 		return p, nil
 	}
 	speed := speeds[p.speed]
-	step := time.Duration(float64(frameInterval) * speed)
+	step := time.Duration(float64(p.frameEvery()) * speed)
 	t := p.c.t + step
 	if p.skipQuiet && p.tr.quiet(p.c) {
 		if next, ok := p.tr.nextAt(p.c); ok {

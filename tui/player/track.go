@@ -87,6 +87,21 @@ func (t *track) seek(x time.Duration) cursor {
 	return cursor{k: k, t: x}
 }
 
+// place is the cursor with k entries applied and the clock at x, kept
+// consistent: x is no earlier than the k-th entry and no later than the
+// next one or the end.
+func (t *track) place(k int, x time.Duration) cursor {
+	k = min(max(k, 0), t.len())
+	lo, hi := time.Duration(0), t.end
+	if k > 0 {
+		lo = t.at[k-1]
+	}
+	if k < t.len() {
+		hi = t.at[k]
+	}
+	return cursor{k: k, t: min(max(x, lo), max(hi, lo))}
+}
+
 // settle is the cursor with k entries applied and the clock at the last
 // one: where stepping lands, whichever way it came.
 func (t *track) settle(k int) cursor {
