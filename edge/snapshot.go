@@ -292,7 +292,7 @@ func (ns *KVNamespace) entry(c *kvCached, key string, filling bool) KVCacheEntry
 		e.State = KVExpired
 	case c.refreshing:
 		e.State = KVRefreshing
-	case now >= c.expires-time.Duration(float64(c.ttl)*ns.cfg.RefreshAhead):
+	case now >= c.refreshAt:
 		e.State = KVRefreshWindow
 	default:
 		e.State = KVFresh

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"math/bits"
 	"time"
 )
 
@@ -82,36 +83,39 @@ func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 	ns := w.KV("STATE")
 	ns.Seed(key, "v0")
 	opt := GetOptions{CacheTTL: c.CacheTTL}
-	rr := w.Rand("readers")
-	var reads, writes int64
-	mean := float64(time.Second) / c.ReadRate
-	n := uint64(c.PoPs)
-
-	// One self-rescheduling closure serves every reader, so a read costs a
-	// queue operation and a cache lookup, never an allocation.
-	var read func()
-	read = func() {
-		reads++
-		ns.Get(PoPID(rr.Uint64N(n)), key, opt, 0, nil)
-		next := w.now + time.Duration(rr.ExpFloat64()*mean)
-		if next < c.Duration {
-			w.At(next, read)
-		}
+	reader, err := ns.reader(key, opt)
+	if err != nil {
+		return PropagationResult{}, err
 	}
-	w.At(time.Duration(rr.ExpFloat64()*mean), read)
-
+	var writes int64
+	rs := &readStream{w: w, rr: w.source("readers"), ns: ns, reader: reader, key: key, opt: opt,
+		pops: uint64(c.PoPs), mean: float64(time.Second) / c.ReadRate, end: c.Duration,
+		batch: !c.Trace && c.Mode == Production}
+	// The first read is scheduled before the first write, as it always
+	// has been: the order of the sequence numbers decides a tie.
+	at, ok := rs.next()
+	var seq uint64
+	if ok {
+		seq = w.nextSeq()
+	}
 	if c.WriteEvery > 0 {
 		var write func()
 		write = func() {
 			writes++
 			ns.Put(0, key, fmt.Sprintf("v%d", writes), PutOptions{}, 0, nil)
-			if w.now+c.WriteEvery < c.Duration {
+			if c.WriteEvery < c.Duration-w.now {
 				w.After(c.WriteEvery, write)
 			}
 		}
-		w.At(c.WriteEvery, write)
+		if c.WriteEvery < c.Duration {
+			w.At(c.WriteEvery, write)
+		}
 	}
+	reads := rs.run(at, seq, ok)
 	w.RunUntil(c.Duration)
+	if err := w.Err(); err != nil {
+		return PropagationResult{}, err
+	}
 
 	m := w.Metrics()
 	p := "kv.STATE."
@@ -131,6 +135,91 @@ func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 		res.StaleFraction = float64(res.StaleReads) / float64(reads)
 	}
 	return res, nil
+}
+
+// readStream is the propagation workload's readers: a Poisson stream of
+// reads at an aggregate rate, each at a PoP drawn uniformly.
+type readStream struct {
+	w      *World
+	rr     *pcg // the "readers" stream: each read's PoP, then the gap to the next
+	ns     *KVNamespace
+	reader *kvReader
+	key    string
+	opt    GetOptions
+	pops   uint64
+	mean   float64       // mean gap between reads, in ns
+	end    time.Duration // no read at or after it
+	// batch: reads go through the reader (production mode, tracing off).
+	// Otherwise through Get: with tracing on, each then records its call
+	// site; local mode has no cache for a reader to hold.
+	batch bool
+}
+
+// next is the time of the next read, a gap after now, if it falls before
+// the end. The gap is compared as a float first, so no rate, however
+// small, can overflow the clock.
+func (s *readStream) next() (time.Duration, bool) {
+	gap := s.rr.expFloat64() * s.mean
+	now := s.w.now
+	if !(gap < float64(s.end-now)) {
+		return 0, false
+	}
+	t := now + time.Duration(gap)
+	return t, t < s.end
+}
+
+// run runs the reads, from the first (at, seq) on, merged with the
+// queue's events until the end, and returns how many it made. The reads
+// are a stream beside the queue (World.begin): each is an event at its own
+// time, ordered with the writes, commits and fills exactly as if it were
+// queued, at no queue operation. A read's gap to the next is drawn as it
+// starts, before its cache lookup, so the two overlap in the processor;
+// the readers' stream is drawn in the same order as ever (PoP, gap, PoP,
+// gap...) and nothing else draws from it.
+func (s *readStream) run(at time.Duration, seq uint64, ok bool) int64 {
+	w, n := s.w, s.pops
+	rr := s.rr
+	mean, end := s.mean, s.end
+	var reads int64
+	for ok && w.begin(at, seq) {
+		reads++
+		// The PoP: rand's Uint64N(n), written out (pcg.uint64n).
+		var pop uint64
+		if n&(n-1) == 0 {
+			pop = rr.Uint64() & (n - 1)
+		} else {
+			hi, lo := bits.Mul64(rr.Uint64(), n)
+			if lo < n {
+				hi = rr.reject(hi, lo, n)
+			}
+			pop = hi
+		}
+		// The gap to the next read: rand's ExpFloat64 (pcg.expFloat64),
+		// its fast path written out, scaled to the mean; see next.
+		u := rr.Uint64()
+		var x float64
+		if j, i := uint32(u), uint8(u>>32); j < zigKE[i] {
+			x = float64(j) * zigWE64[i]
+		} else {
+			x = rr.expSlow(j, i)
+		}
+		gap := x * mean
+		var nextAt time.Duration
+		nextOK := gap < float64(end-at)
+		if nextOK {
+			nextAt = at + time.Duration(gap)
+			nextOK = nextAt < end
+		}
+		if s.batch {
+			s.reader.get(PoPID(pop))
+		} else {
+			s.ns.Get(PoPID(pop), s.key, s.opt, 0, nil)
+		}
+		if at, ok = nextAt, nextOK; ok {
+			seq = w.nextSeq()
+		}
+	}
+	return reads
 }
 
 // cacheCount is a cache figure, or nil in local mode, where it does not
