@@ -299,6 +299,11 @@ func (d Demo) Run(cfg RunConfig) (*Result, error) {
 	if s.w == nil {
 		return nil, fmt.Errorf("demo %s: the scenario built no world", d.ID)
 	}
+	if err := s.w.Err(); err != nil {
+		// Every parameter is bounded, so this is a scenario that does not
+		// end: a bug, stopped before it ate the machine.
+		return nil, fmt.Errorf("demo %s: %w", d.ID, err)
+	}
 	res := &Result{
 		Kind: ResultKind, Version: ResultVersion,
 		Demo: d.ID, Title: d.Title, Teaches: d.Teaches, Variant: variant, Mode: s.w.Mode().String(),

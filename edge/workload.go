@@ -42,16 +42,19 @@ type PropagationResult struct {
 }
 
 // Validate reports the first invalid field, phrased for a command line.
+// Every rate and duration has bounds, written so that NaN fails them.
 func (c PropagationConfig) Validate() error {
 	switch {
 	case c.PoPs < 1 || c.PoPs > len(c.Topology.PoPs):
 		return fmt.Errorf("--pops %d: expected 1..%d (the topology has %d PoPs)", c.PoPs, len(c.Topology.PoPs), len(c.Topology.PoPs))
-	case !(c.ReadRate > 0) || c.ReadRate > 1e9:
-		return fmt.Errorf("--read-rate %v: expected a rate > 0 and <= 1e9 reads/s", c.ReadRate)
-	case c.Duration <= 0:
-		return fmt.Errorf("--duration %v: expected a positive duration such as 600s", c.Duration)
-	case c.WriteEvery < 0:
-		return fmt.Errorf("--write-every %v: expected a duration >= 0 (0: no writes)", c.WriteEvery)
+	case !(c.ReadRate >= MinPropagationReadRate && c.ReadRate <= MaxPropagationReadRate):
+		return fmt.Errorf("--read-rate %v: expected a rate from %v to %.0e reads/s", c.ReadRate, MinPropagationReadRate, MaxPropagationReadRate)
+	case c.Duration <= 0 || c.Duration > MaxPropagationDuration:
+		return fmt.Errorf("--duration %v: expected a positive duration of at most %v, such as 600s", c.Duration, MaxPropagationDuration)
+	case c.WriteEvery < 0 || c.WriteEvery > MaxPropagationDuration:
+		return fmt.Errorf("--write-every %v: expected a duration from 0 (no writes) to %v", c.WriteEvery, MaxPropagationDuration)
+	case c.CacheTTL < 0 || c.CacheTTL > MaxPropagationDuration:
+		return fmt.Errorf("--cache-ttl %v: expected a duration of at most %v (0: KV's default)", c.CacheTTL, MaxPropagationDuration)
 	case c.ReadRate*c.Duration.Seconds() > MaxPropagationReads:
 		return fmt.Errorf("--read-rate %v over --duration %v is %.3g reads: expected at most %.0e (lower the rate or the duration)",
 			c.ReadRate, c.Duration, c.ReadRate*c.Duration.Seconds(), float64(MaxPropagationReads))
@@ -62,20 +65,39 @@ func (c PropagationConfig) Validate() error {
 	return nil
 }
 
-// The propagation workload's bounds on work, so that a typo in a flag
-// cannot start a run that never ends: about two minutes of wall time at
-// the simulator's speed of some ten million reads per second.
+// The propagation workload's bounds, so that a typo in a flag cannot
+// start a run that never ends: at most a billion reads (about a minute
+// of wall time at the simulator's speed) and ten million writes, rates
+// from one read in about 17 minutes to a billion a second, and a year of
+// virtual time, far from the end of time (World's EndOfTime, about 292
+// years).
 const (
-	MaxPropagationReads  = 1e9
-	MaxPropagationWrites = 10_000_000
+	MaxPropagationReads    = 1e9
+	MaxPropagationWrites   = 10_000_000
+	MinPropagationReadRate = 0.001
+	MaxPropagationReadRate = 1e9
+	MaxPropagationDuration = 365 * 24 * time.Hour
 )
+
+// propagationBudget bounds the events of a run of c: each read is one
+// event, and each write, miss or refresh a few dozen (messages,
+// replication to every store, fills); a run that needs many times more
+// than that has gone wrong, and stops.
+func propagationBudget(c PropagationConfig) int64 {
+	reads := c.ReadRate * c.Duration.Seconds()
+	var writes float64
+	if c.WriteEvery > 0 {
+		writes = float64(c.Duration / c.WriteEvery)
+	}
+	return int64(2*reads + 1000*writes + 10_000_000)
+}
 
 // RunPropagation runs the propagation workload to completion.
 func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 	if err := c.Validate(); err != nil {
 		return PropagationResult{}, err
 	}
-	w, err := New(Config{Seed: c.Seed, Mode: c.Mode, Topology: c.Topology, Trace: c.Trace})
+	w, err := New(Config{Seed: c.Seed, Mode: c.Mode, Topology: c.Topology, Trace: c.Trace, MaxEvents: propagationBudget(c)})
 	if err != nil {
 		return PropagationResult{}, err
 	}
