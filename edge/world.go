@@ -65,6 +65,10 @@ type Config struct {
 	// TraceCap, when known (a replay knows the trace it will record),
 	// reserves room for that many events at once.
 	TraceCap int
+	// StateKeyframes, when tracing, keeps a StateLog of the run (see
+	// States) with a keyframe of its whole state every StateKeyframes
+	// events; 0 keeps none.
+	StateKeyframes int
 	// History records KV and DO operations for linearizability checks.
 	History bool
 	// MaxEvents is the run's event budget: once it has executed this many
@@ -112,6 +116,10 @@ type World struct {
 	// watch, if set, sees every trace event as it is recorded: replays
 	// use it to take a snapshot at a trace position.
 	watch func(e *Event)
+	// states is the run's state log (Config.StateKeyframes); emitting is
+	// the object whose event is being recorded, for it.
+	states   *StateLog
+	emitting *doObject
 
 	nextReq int
 	nextMsg int
@@ -152,6 +160,9 @@ func New(cfg Config) (*World, error) {
 	}
 	if cfg.Trace && cfg.TraceCap > 0 {
 		w.trace = make([]Event, 0, cfg.TraceCap)
+	}
+	if cfg.Trace && cfg.StateKeyframes > 0 {
+		w.states = &StateLog{every: cfg.StateKeyframes, pops: w.pops}
 	}
 	w.budget = cfg.MaxEvents
 	if w.budget <= 0 {
@@ -565,6 +576,10 @@ func (w *World) emit(e Event) {
 		w.trace = grown
 	}
 	w.trace = append(w.trace, e)
+	if w.states != nil {
+		w.logState(&w.trace[e.Seq], w.emitting)
+	}
+	w.emitting = nil
 	if w.watch != nil {
 		w.watch(&w.trace[e.Seq])
 	}
