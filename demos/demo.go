@@ -60,6 +60,10 @@ type RunConfig struct {
 	Topology edge.Topology
 	// Narration supplies the captions; nil uses the embedded narration.
 	Narration *content.Narration
+	// SkipStates keeps no state log: for a run whose states nobody will
+	// ask for (a printed one), which then costs a little less. StateAt
+	// still works, by re-running the scenario.
+	SkipStates bool
 }
 
 // Condition reports whether a claim holds at trace event i.
@@ -176,7 +180,8 @@ type Result struct {
 	// returns for the last trace event.
 	Final edge.Snapshot `json:"final"`
 
-	replay *Replayer // built on the first StateAt
+	states *edge.StateLog // the run's states, for StateAt
+	replay *Replayer      // re-runs the scenario for StateAt when there is no state log
 	demo   Demo
 	cfg    RunConfig
 }
@@ -292,19 +297,24 @@ func (d Demo) Run(cfg RunConfig) (*Result, error) {
 		}
 		narr = &n
 	}
-	s := &scenario{demo: d, variant: variant, seed: cfg.Seed, topo: cfg.Topology, p: vals}
+	s := &scenario{demo: d, variant: variant, seed: cfg.Seed, topo: cfg.Topology, p: vals, states: !cfg.SkipStates}
 	if err := d.run(s); err != nil {
 		return nil, fmt.Errorf("demo %s: %w", d.ID, err)
 	}
 	if s.w == nil {
 		return nil, fmt.Errorf("demo %s: the scenario built no world", d.ID)
 	}
+	if err := s.w.Err(); err != nil {
+		// Every parameter is bounded, so this is a scenario that does not
+		// end: a bug, stopped before it ate the machine.
+		return nil, fmt.Errorf("demo %s: %w", d.ID, err)
+	}
 	res := &Result{
 		Kind: ResultKind, Version: ResultVersion,
 		Demo: d.ID, Title: d.Title, Teaches: d.Teaches, Variant: variant, Mode: s.w.Mode().String(),
 		Seed: cfg.Seed, Params: vals.list(), Source: d.Source, Actors: s.w.Actors(), Trace: s.w.Trace(),
 		Metrics: s.metrics, Tables: s.tables, Verdict: s.verdict, Outcome: s.outcome, End: s.w.Now(),
-		Final: s.w.Snapshot(), demo: d, cfg: cfg,
+		Final: s.w.Snapshot(), states: s.w.States(), demo: d, cfg: cfg,
 	}
 	res.cfg.Variant = variant
 	if res.Trace == nil {
@@ -331,6 +341,8 @@ type scenario struct {
 	// recorded; traceCap is the length of the trace it expects.
 	watch    func(w *edge.World, e *edge.Event)
 	traceCap int
+	// states keeps the run's state log (see replay.go).
+	states bool
 	// observers are the scenario's own watchers: they see each event as
 	// it is recorded and may add notes about it.
 	observers []func(e *edge.Event)
@@ -351,6 +363,9 @@ func (s *scenario) world(mode edge.Mode, history bool) (*edge.World, error) {
 // topology and tracing on.
 func (s *scenario) worldWith(cfg edge.Config) (*edge.World, error) {
 	cfg.Seed, cfg.Topology, cfg.Trace, cfg.TraceCap = s.seed, s.topo, true, s.traceCap
+	if s.states {
+		cfg.StateKeyframes = stateKeyframes
+	}
 	w, err := edge.New(cfg)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package demos
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -156,16 +157,16 @@ func (p Param) Parse(raw string) (any, string, error) {
 		return n, strconv.Itoa(n), nil
 	case KindFloat:
 		f, err := strconv.ParseFloat(raw, 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, "", bad
 		}
 		if p.Min != "" {
-			if lo, _ := strconv.ParseFloat(p.Min, 64); f < lo {
+			if lo, _ := strconv.ParseFloat(p.Min, 64); !(f >= lo) {
 				return nil, "", bad
 			}
 		}
 		if p.Max != "" {
-			if hi, _ := strconv.ParseFloat(p.Max, 64); f > hi {
+			if hi, _ := strconv.ParseFloat(p.Max, 64); !(f <= hi) {
 				return nil, "", bad
 			}
 		}

@@ -7,43 +7,51 @@ import (
 	"github.com/kvdo/kvdo/edge"
 )
 
-// A run cannot be rewound: its state lives in closures the scenario and
-// its handlers hold. What can be done cheaply (a demo runs in 0.5 to 3 ms)
-// is to run it again, since the same configuration gives the same trace
-// event for event, and to watch it: the World calls back as each event is
-// recorded, and the snapshot taken there is the state as of that event,
-// exact by construction. A Replayer re-runs the scenario up to a little
-// past the position asked for and keeps the snapshots of a window around
-// it, so stepping to a neighbouring event, forward or back, costs nothing.
+// The state at any position of a run's trace comes from the run's state
+// log (edge.StateLog), kept as the run went: a keyframe every
+// stateKeyframes events and what each event changed, so a position is
+// its keyframe plus at most that many events' changes, whatever the
+// run's length. A Replayer can also get a position the old way, by
+// running the scenario again and watching it (the same configuration
+// gives the same trace event for event): the tests hold the log to that.
+
+// stateKeyframes is how many events apart a run's state log keeps a
+// keyframe: a position costs a keyframe's copy and at most this many
+// events' changes.
+const stateKeyframes = 256
 
 // replayWindow is how many positions on each side of the one asked for a
-// re-run keeps: a player stepping one event at a time re-runs once per
-// window, and a step back into the window is free.
+// re-run keeps: a re-run costs a run, so stepping one event at a time
+// re-runs once per window.
 const replayWindow = 64
 
 // replayMemo bounds the snapshots kept, a few windows' worth.
 const replayMemo = 8 * replayWindow
 
-// Replayer gives the simulator's state at any position of a run's trace
-// by re-running the run. It is not safe for concurrent use.
+// Replayer gives the simulator's state at any position of a run's trace:
+// from the run's state log, or, for a run that kept none, by re-running
+// it. It is not safe for concurrent use; the state log is.
 type Replayer struct {
-	demo  Demo
-	cfg   RunConfig
-	trace []edge.Event
-	memo  map[int]edge.Snapshot
-	runs  int
+	demo   Demo
+	cfg    RunConfig
+	trace  []edge.Event
+	states *edge.StateLog
+	memo   map[int]edge.Snapshot
+	runs   int
 }
 
 // NewReplayer prepares to replay the run that produced res.
 func NewReplayer(res *Result) *Replayer {
-	return &Replayer{demo: res.demo, cfg: res.cfg, trace: res.Trace, memo: map[int]edge.Snapshot{}}
+	return &Replayer{demo: res.demo, cfg: res.cfg, trace: res.Trace, states: res.states, memo: map[int]edge.Snapshot{}}
 }
 
 // StateAt is the simulator's state as of trace event seq (0 <= seq <
 // len(Trace)): everything that event changed, nothing that came after.
-// It re-runs the scenario when the position has not been visited; the
-// first call builds the Replayer.
+// From the run's state log it is safe for concurrent use.
 func (r *Result) StateAt(seq int) (edge.Snapshot, error) {
+	if r.states != nil {
+		return r.states.At(seq)
+	}
 	if r.replay == nil {
 		r.replay = NewReplayer(r)
 	}
@@ -65,6 +73,15 @@ func (p *Replayer) At(seq int) (edge.Snapshot, error) {
 	if seq < 0 || seq >= len(p.trace) {
 		return edge.Snapshot{}, fmt.Errorf("demos: trace position %d: expected 0 to %d", seq, len(p.trace)-1)
 	}
+	if p.states != nil {
+		return p.states.At(seq)
+	}
+	return p.rerunAt(seq)
+}
+
+// rerunAt is the state as of trace event seq, got by re-running the
+// scenario to a little past it.
+func (p *Replayer) rerunAt(seq int) (edge.Snapshot, error) {
 	if s, ok := p.memo[seq]; ok {
 		return s, nil
 	}

@@ -2,9 +2,12 @@ package demos
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kvdo/kvdo/edge"
 )
@@ -353,41 +356,74 @@ func firstDiff(a, b edge.Snapshot) string {
 	return strings.Join(out, "\n")
 }
 
-// BenchmarkSeek measures a seek to a cursor nobody has visited: one
-// re-run of the scenario up to a little past it. "largest" is the
-// coalescing demo at its largest run (2,000 visits).
-func BenchmarkSeek(b *testing.B) {
-	type bench struct {
-		name string
-		id   string
-		set  map[string]string
+// largestSet is the parameters that give demo d its longest run: each
+// numeric parameter in turn set to whichever of its bounds (or its
+// default) records the most events, the others as chosen so far.
+func largestSet(tb testing.TB, d Demo) map[string]string {
+	tb.Helper()
+	set := map[string]string{}
+	events := func(set map[string]string) int {
+		if _, err := d.Resolve(set); err != nil {
+			return -1 // a combination the demo refuses
+		}
+		r, err := d.Run(RunConfig{Seed: 1, Set: set, Topology: testTopology()})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return len(r.Trace)
 	}
-	var cases []bench
-	for _, d := range All() {
-		cases = append(cases, bench{d.ID, d.ID, nil})
-	}
-	cases = append(cases, bench{"largest", "coalescing", map[string]string{"pops": "10", "intervals": "5", "value_ttl": "60s", "read_every": "2s"}})
-	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			r := run(b, c.id, "", 1, c.set)
-			n := len(r.Trace)
-			i := 0
-			for b.Loop() {
-				// A fresh replayer each time: nothing memoised.
-				if _, err := NewReplayer(r).At((n * (1 + i%3)) / 4); err != nil {
-					b.Fatal(err)
-				}
-				i++
+	best := events(set)
+	for _, p := range d.Params {
+		if p.Kind != KindInt && p.Kind != KindDuration && p.Kind != KindFloat {
+			continue
+		}
+		for _, v := range []string{p.Min, p.Max} {
+			try := maps.Clone(set)
+			try[p.Name] = v
+			if n := events(try); n > best {
+				best, set = n, try
 			}
-			b.ReportMetric(float64(n), "events")
-		})
+		}
+	}
+	return set
+}
+
+// BenchmarkSeek measures a seek to a cursor anywhere in a run, as a
+// player jumping on its timeline makes one: the simulator's state at that
+// trace position (bar: under 5 ms), for each demo at its default
+// parameters and at the parameters that give it its longest run.
+func BenchmarkSeek(b *testing.B) {
+	for _, d := range All() {
+		for _, size := range []string{"default", "largest"} {
+			b.Run(d.ID+"/"+size, func(b *testing.B) {
+				var set map[string]string
+				if size == "largest" {
+					set = largestSet(b, d)
+				}
+				r := run(b, d.ID, "", 1, set)
+				n := len(r.Trace)
+				rnd := rand.New(rand.NewPCG(1, 2))
+				var worst time.Duration
+				for b.Loop() {
+					start := time.Now()
+					if _, err := NewReplayer(r).At(rnd.IntN(n)); err != nil {
+						b.Fatal(err)
+					}
+					worst = max(worst, time.Since(start))
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/seek")
+				b.ReportMetric(float64(worst.Microseconds()), "worst-µs")
+				b.ReportMetric(float64(n), "events")
+			})
+		}
 	}
 }
 
 // BenchmarkStep measures stepping one event at a time through a run, as a
-// player does: most steps are served from the window a re-run kept.
+// player does, on the coalescing demo's longest run.
 func BenchmarkStep(b *testing.B) {
-	r := run(b, "coalescing", "", 1, nil)
+	d, _ := Get("coalescing")
+	r := run(b, "coalescing", "", 1, largestSet(b, d))
 	p := NewReplayer(r)
 	i := 0
 	for b.Loop() {
@@ -396,4 +432,5 @@ func BenchmarkStep(b *testing.B) {
 		}
 		i++
 	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/step")
 }

@@ -172,6 +172,7 @@ type DONamespace struct {
 	idRnd   *rand.Rand // newUniqueId
 	objects map[string]*doObject
 	order   []*doObject // creation order, for snapshots
+	ord     int         // the namespace's place in creation order, for snapshots
 	hosts   []PoPID
 	nextV   int64
 
@@ -209,6 +210,7 @@ func (w *World) DurableObjects(binding string, class DOClass) *DONamespace {
 	ns.mHibernate = m.Counter(p + "hibernations")
 	ns.mAlarmOK, ns.mAlarmRetry, ns.mAlarmGaveUp = m.Counter(p+"alarm.ok"), m.Counter(p+"alarm.retry"), m.Counter(p+"alarm.gave-up")
 	ns.hLat, ns.hQueue = m.Histogram(p+"request.latency"), m.Histogram(p+"queue.wait")
+	ns.ord = len(w.doNames)
 	w.do[binding] = ns
 	w.doNames = append(w.doNames, binding)
 	return ns
@@ -289,7 +291,8 @@ func (ns *DONamespace) newObject(id DOID) *doObject {
 	if name == "" {
 		name = id.hex[:8]
 	}
-	o := &doObject{ns: ns, id: id, actor: objectPrefix + name, phase: PhaseCold, data: map[string]doVal{}, durable: map[string]doVal{}}
+	o := &doObject{ns: ns, id: id, actor: objectPrefix + name, phase: PhaseCold, data: map[string]doVal{}, durable: map[string]doVal{},
+		ord: len(ns.order)}
 	o.ctx = &DOContext{o: o}
 	o.ctx.storage = DOStorage{o: o}
 	o.runFn, o.commitFn, o.readFn = o.runCur, o.commit, o.readDone

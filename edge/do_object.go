@@ -183,6 +183,7 @@ type doTask struct {
 // gates and its storage. Storage outlives the in-memory instance.
 type doObject struct {
 	ns     *DONamespace
+	ord    int // its place in ns.order, for snapshots
 	id     DOID
 	actor  string
 	pop    PoPID
@@ -244,6 +245,7 @@ func (o *doObject) emit(e Event) {
 		return
 	}
 	e.Actor, e.ActorKind, e.Phase = o.actor, ActorObject, o.phase
+	o.ns.w.emitting = o // for the state log: the object this event is about
 	o.ns.w.emit(e)
 }
 

@@ -198,8 +198,15 @@ type kvCached struct {
 	fetchedAt  time.Duration
 	expires    time.Duration
 	ttl        time.Duration
+	refreshAt  time.Duration // see refreshFrom; kept with expires and ttl
 	refreshing bool
 	truth      *kvTruth
+}
+
+// refreshFrom is when reads of copy c start refreshing it in the
+// background: the last RefreshAhead of its cacheTtl before it expires.
+func (ns *KVNamespace) refreshFrom(c *kvCached) time.Duration {
+	return c.expires - time.Duration(float64(c.ttl)*ns.cfg.RefreshAhead)
 }
 
 // kvFetch is one in-flight fill of a PoP's cache; concurrent misses for the
@@ -223,10 +230,15 @@ type kvWaiter struct {
 
 // KVNamespace is one simulated KV namespace.
 type KVNamespace struct {
-	w       *World
-	name    string
-	cfg     KVConfig
-	rnd     *rand.Rand
+	w    *World
+	name string
+	cfg  KVConfig
+	rnd  *rand.Rand
+	src  *pcg // rnd's generator, called directly on the hot path
+	hot  hotDraw
+	// readers are the batch readers of keys (see reader), which keep a
+	// pointer to each PoP's copy instead of looking the key up per read.
+	readers map[string][]*kvReader
 	truth   map[string]*kvTruth
 	stores  []map[string]kvRecord // one per central store
 	sPoPs   []PoPID               // where each central store is
@@ -262,7 +274,7 @@ func (w *World) KV(name string) *KVNamespace {
 	}
 	n := len(w.pops)
 	ns := &KVNamespace{
-		w: w, name: name, cfg: w.cfg.KV, rnd: w.Rand("kv:" + name),
+		w: w, name: name, cfg: w.cfg.KV, src: w.source("kv:" + name), hot: newHotDraw(w.cfg.KV),
 		truth: map[string]*kvTruth{},
 		local: map[string]kvRecord{},
 		sizes: map[string]int{},
@@ -273,6 +285,7 @@ func (w *World) KV(name string) *KVNamespace {
 		hub:   make([]PoPID, n),
 		store: make([]PoPID, n),
 	}
+	ns.rnd = rand.New(ns.src)
 	for i := range n {
 		ns.pop[i] = map[string]*kvCached{}
 		ns.tier[i] = map[string]*kvCached{}
@@ -369,14 +382,30 @@ func (ns *KVNamespace) countOp(req int) error {
 // its low 20 bits pick the body or the tail, its high bits (through a
 // 128-bit product, as rand does for a bounded draw) the place in it.
 func (ns *KVNamespace) hotLatency() time.Duration {
-	c := &ns.cfg
-	u := ns.rnd.Uint64()
-	if u&(1<<20-1) < uint64(c.HotTailPPM)<<20/1_000_000 {
-		hi, _ := bits.Mul64(u, uint64(c.HotTailMax-c.HotTailMin)+1)
-		return c.HotTailMin + time.Duration(hi)
+	u := ns.src.Uint64()
+	if u&(1<<20-1) < ns.hot.tailCut {
+		return ns.tailLatency(u)
 	}
-	hi, _ := bits.Mul64(u, uint64(c.HotReadMax-c.HotReadMin)+1)
-	return c.HotReadMin + time.Duration(hi)
+	hi, _ := bits.Mul64(u, ns.hot.span)
+	return ns.hot.min + time.Duration(hi)
+}
+
+// tailLatency is hotLatency's rare slow read, from the same draw u.
+func (ns *KVNamespace) tailLatency(u uint64) time.Duration {
+	hi, _ := bits.Mul64(u, ns.hot.tailSpan)
+	return ns.cfg.HotTailMin + time.Duration(hi)
+}
+
+// hotDraw is hotLatency's arithmetic on the configuration, done once.
+type hotDraw struct {
+	tailCut        uint64 // HotTailPPM as a share of 2^20
+	span, tailSpan uint64 // the widths of the body and the tail, in ns, plus one
+	min            time.Duration
+}
+
+func newHotDraw(c KVConfig) hotDraw {
+	return hotDraw{tailCut: uint64(c.HotTailPPM) << 20 / 1_000_000, min: c.HotReadMin,
+		span: uint64(c.HotReadMax-c.HotReadMin) + 1, tailSpan: uint64(c.HotTailMax-c.HotTailMin) + 1}
 }
 
 // replicationQuantiles shape the delay before another central store
@@ -445,8 +474,26 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 		ns.localGet(from, key, req, site, cb)
 		return
 	}
+	ns.read(from, key, ns.pop[from][key], ttl, req, site, cb)
+}
+
+// read is a valid read of key at PoP from whose cached copy there, if
+// any, is c: the code every read in production mode runs, a demo's or a
+// batch reader's. The common case, a copy served as it is, comes first
+// and stays small; readCopy has every other case.
+func (ns *KVNamespace) read(from PoPID, key string, c *kvCached, ttl time.Duration, req int, site string, cb func(GetResult)) {
+	if now := ns.w.now; c != nil && c.rec.expiresAt == 0 && c.fetchedAt+ttl >= c.expires && now < c.expires {
+		ns.hit(from, key, c, now, req, site, cb)
+		return
+	}
+	ns.readCopy(from, key, c, ttl, req, site, cb)
+}
+
+// readCopy is a read whose copy may have expired, need shortening or be
+// missing.
+func (ns *KVNamespace) readCopy(from PoPID, key string, c *kvCached, ttl time.Duration, req int, site string, cb func(GetResult)) {
+	w := ns.w
 	now := w.now
-	c := ns.pop[from][key]
 	if c != nil && c.rec.expiresAt != 0 && now >= c.rec.expiresAt {
 		// The key itself expired: never serve it.
 		if w.cfg.Trace {
@@ -457,6 +504,7 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 	}
 	if c != nil && c.fetchedAt+ttl < c.expires {
 		c.expires = c.fetchedAt + ttl // a lower cacheTtl shortens the cached copy
+		c.refreshAt = ns.refreshFrom(c)
 		if w.cfg.Trace {
 			w.emit(Event{Kind: EvKVShorten, Actor: w.pops[from].Code, Req: req, Key: key, Version: c.rec.version,
 				Tier: "pop", Expires: c.expires, Latency: ttl, Site: site})
@@ -467,30 +515,92 @@ func (ns *KVNamespace) get(from PoPID, key string, opt GetOptions, req int, site
 			Outcome: "cache-ttl", Expires: c.expires, Site: site})
 	}
 	if c != nil && now < c.expires {
-		lat := ns.hotLatency()
-		latest := c.truth.version
-		want := c.truth.want(now) // c.truth is ns.truth[key]: no second lookup on the hot path
-		stale := staleAgainst(c.rec.version, c.rec.found, want)
-		ns.mHit.Add(1)
-		if stale {
-			ns.mStale.Add(1)
-		}
-		ns.hHit.Record(lat)
-		if w.cfg.Trace {
-			w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "hit", Site: site})
-		}
-		if !c.refreshing && now >= c.expires-time.Duration(float64(c.ttl)*ns.cfg.RefreshAhead) {
-			ns.refresh(from, key, c)
-		}
-		if cb != nil || w.cfg.History || w.cfg.Trace {
-			res := GetResult{Key: key, Value: c.rec.value, Metadata: c.rec.meta, Found: c.rec.found,
-				Version: c.rec.version, Latest: latest, Stale: stale, Outcome: "hit", Latency: lat}
-			w.After(lat, func() { ns.deliver(from, req, site, now, want, res, cb) })
-		}
+		ns.hit(from, key, c, now, req, site, cb)
 		return
 	}
 	ns.mMiss.Add(1)
 	ns.fetch(from, key, ttl, kvWaiter{real: true, req: req, start: now, want: ns.want(key), site: site, cb: cb})
+}
+
+// hit serves a read from the PoP's copy c, which is valid now. It is the
+// hottest code of batch runs: what only traced or answered reads need is
+// in hitTraced and answerHit, so this frame stays small.
+func (ns *KVNamespace) hit(from PoPID, key string, c *kvCached, now time.Duration, req int, site string, cb func(GetResult)) {
+	w := ns.w
+	lat := ns.hotLatency()
+	stale := staleAgainst(c.rec.version, c.rec.found, c.truth.want(now)) // c.truth is ns.truth[key]: no lookup
+	ns.mHit.v++
+	if stale {
+		ns.mStale.v++
+	}
+	ns.hHit.Record(lat)
+	if w.cfg.Trace {
+		ns.hitTraced(from, key, req, site)
+	}
+	if !c.refreshing && now >= c.refreshAt {
+		ns.refresh(from, key, c)
+	}
+	if cb != nil || w.cfg.History || w.cfg.Trace {
+		// A refresh never fills a copy at once (it reads through to a
+		// central store), so c is as the read found it.
+		ns.answerHit(from, key, c, now, lat, stale, req, site, cb)
+	}
+}
+
+// hitTraced records a hit in the trace.
+func (ns *KVNamespace) hitTraced(from PoPID, key string, req int, site string) {
+	w := ns.w
+	w.emit(Event{Kind: EvKVGet, Actor: w.pops[from].Code, Req: req, Key: key, Outcome: "hit", Site: site})
+}
+
+// answerHit delivers a hit's result once its latency has passed.
+func (ns *KVNamespace) answerHit(from PoPID, key string, c *kvCached, now, lat time.Duration, stale bool, req int, site string, cb func(GetResult)) {
+	want := c.truth.want(now)
+	res := GetResult{Key: key, Value: c.rec.value, Metadata: c.rec.meta, Found: c.rec.found,
+		Version: c.rec.version, Latest: c.truth.version, Stale: stale, Outcome: "hit", Latency: lat}
+	ns.w.After(lat, func() { ns.deliver(from, req, site, now, want, res, cb) })
+}
+
+// kvReader reads one key with fixed options, as a batch workload does
+// millions of times: the key and the options are checked once, and each
+// PoP's cached copy is held by pointer (fill registers a new one), so a
+// read neither hashes the key nor repeats a check. Each read then runs
+// the same code as any other (read).
+type kvReader struct {
+	ns  *KVNamespace
+	key string
+	ttl time.Duration
+	pop []*kvCached // each PoP's copy of key, nil until it has one
+}
+
+// reader prepares reads of key with opt, outside any Worker invocation
+// (they are not counted against one), or says why such a read would fail.
+func (ns *KVNamespace) reader(key string, opt GetOptions) (*kvReader, error) {
+	ttl := opt.CacheTTL
+	if ttl == 0 {
+		ttl = ns.cfg.DefaultCacheTTL
+	}
+	if ttl < ns.cfg.MinCacheTTL {
+		return nil, &KVError{Code: "bad-cache-ttl", Msg: fmt.Sprintf("cacheTtl %v is below the minimum of %v", ttl, ns.cfg.MinCacheTTL)}
+	}
+	if err := ns.checkKey(key); err != nil {
+		return nil, err
+	}
+	r := &kvReader{ns: ns, key: key, ttl: ttl, pop: make([]*kvCached, len(ns.pop))}
+	for i, m := range ns.pop {
+		r.pop[i] = m[key]
+	}
+	if ns.readers == nil {
+		ns.readers = map[string][]*kvReader{}
+	}
+	ns.readers[key] = append(ns.readers[key], r)
+	return r, nil
+}
+
+// get reads the key at PoP from, as Get(from, key, opt, 0, nil) would
+// in production mode with tracing off (the reader serves only those).
+func (r *kvReader) get(from PoPID) {
+	r.ns.read(from, r.key, r.pop[from], r.ttl, 0, "", nil)
 }
 
 // deliver completes a read, judged stale against want, the consistent
@@ -579,6 +689,7 @@ func (ns *KVNamespace) fetch(from PoPID, key string, ttl time.Duration, wt kvWai
 		tc := ns.tier[hub][key]
 		if tc != nil && tc.fetchedAt+ttl < tc.expires {
 			tc.expires = tc.fetchedAt + ttl
+			tc.refreshAt = ns.refreshFrom(tc)
 			w.emit(Event{Kind: EvKVShorten, Actor: w.pops[hub].Code, Req: wt.req, Key: key, Version: tc.rec.version,
 				Tier: "tier", Expires: tc.expires, Latency: ttl, Site: wt.site})
 		}
@@ -660,6 +771,11 @@ func (ns *KVNamespace) fill(at PoPID, key string, rec kvRecord, ttl time.Duratio
 	if c == nil {
 		c = &kvCached{truth: ns.truthOf(key)}
 		m[key] = c
+		if level == "pop" {
+			for _, r := range ns.readers[key] {
+				r.pop[at] = c
+			}
+		}
 	} else {
 		prev = c.rec.version
 		// A copy that had expired when rec was read is older than rec,
@@ -675,6 +791,7 @@ func (ns *KVNamespace) fill(at PoPID, key string, rec kvRecord, ttl time.Duratio
 		}
 	}
 	c.rec, c.fetchedAt, c.expires, c.ttl, c.refreshing = rec, since, exp, ttl, false
+	c.refreshAt = ns.refreshFrom(c)
 	if w.cfg.Trace {
 		w.emit(Event{Kind: EvKVFill, Actor: w.pops[at].Code, Key: key, Value: rec.value, Version: rec.version, Tier: level,
 			Op: how, Outcome: foundText(rec.found), Expires: exp})

@@ -59,17 +59,12 @@ func histValue(i int) int64 {
 
 // Record adds one observation; negative durations count as zero.
 func (h *Histogram) Record(d time.Duration) {
-	v := int64(d)
-	if v < 0 {
-		v = 0
-	}
+	v := max(int64(d), 0)
 	h.counts[histIndex(v)]++
-	if h.n == 0 || v < h.min {
+	if v < h.min || h.n == 0 {
 		h.min = v
 	}
-	if v > h.max {
-		h.max = v
-	}
+	h.max = max(h.max, v)
 	h.n++
 	h.sum += v
 }

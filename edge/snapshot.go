@@ -181,27 +181,7 @@ type OriginDoc struct {
 
 // Snapshot returns the World's state now.
 func (w *World) Snapshot() Snapshot {
-	s := Snapshot{At: w.now, Events: len(w.trace)}
-	for _, name := range w.kvNames {
-		s.KV = append(s.KV, w.kv[name].snapshot())
-	}
-	for _, b := range w.doNames {
-		for _, o := range w.do[b].order {
-			if o.placed { // an id nobody has called yet is not an object yet
-				s.Objects = append(s.Objects, o.snapshot())
-			}
-		}
-	}
-	if w.cache != nil {
-		s.Cache = w.cache.snapshot()
-	}
-	if w.origin != nil {
-		for _, p := range sortedKeys(w.origin.docs) {
-			d := w.origin.docs[p]
-			s.Origin = append(s.Origin, OriginDoc{Path: p, Version: d.version, Body: d.body})
-		}
-	}
-	return s
+	return w.rawState().render(w.now, len(w.trace), w.pops)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -212,95 +192,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-func (ns *KVNamespace) snapshot() KVSnapshot {
-	w := ns.w
-	s := KVSnapshot{Namespace: ns.name}
-	for _, k := range sortedKeys(ns.truth) {
-		t := ns.truth[k]
-		if !t.written {
-			continue
-		}
-		s.Keys = append(s.Keys, KVKeyState{Key: k, Version: t.version, Found: t.want(w.now).found, LastWrite: max(t.lastWrite, 0), Expires: t.expiresAt})
-	}
-	if w.cfg.Mode == Local {
-		s.Local = storedEntries(ns.local)
-	} else {
-		for i, st := range ns.stores {
-			s.Central = append(s.Central, KVStoreSnapshot{Actor: ns.central[i], PoP: w.pops[ns.sPoPs[i]].Code, Entries: storedEntries(st)})
-		}
-	}
-	for i := range w.pops {
-		if c := ns.cacheSnapshot(PoPID(i), "pop"); c != nil {
-			s.Caches = append(s.Caches, *c)
-		}
-		if c := ns.cacheSnapshot(PoPID(i), "tier"); c != nil {
-			s.Caches = append(s.Caches, *c)
-		}
-	}
-	return s
-}
-
-func storedEntries(m map[string]kvRecord) []KVStoredEntry {
-	var out []KVStoredEntry
-	for _, k := range sortedKeys(m) {
-		r := m[k]
-		out = append(out, KVStoredEntry{Key: k, Value: r.value, Version: r.version, Found: r.found, Expires: r.expiresAt})
-	}
-	return out
-}
-
-// cacheSnapshot is PoP p's cache at level pop or tier (nil when it holds
-// nothing and fills nothing). Only a PoP's own cache has fills in flight.
-func (ns *KVNamespace) cacheSnapshot(p PoPID, level string) *KVCacheSnapshot {
-	m := ns.pop[p]
-	var fly map[string]*kvFetch
-	if level == "tier" {
-		m = ns.tier[p]
-	} else {
-		fly = ns.fly[p]
-	}
-	if len(m) == 0 && len(fly) == 0 {
-		return nil
-	}
-	keys := sortedKeys(m)
-	for k := range fly {
-		if m[k] == nil {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	c := &KVCacheSnapshot{Actor: ns.w.pops[p].Code, Level: level}
-	for _, k := range keys {
-		c.Entries = append(c.Entries, ns.entry(m[k], k, fly[k] != nil))
-	}
-	return c
-}
-
-func (ns *KVNamespace) entry(c *kvCached, key string, filling bool) KVCacheEntry {
-	now := ns.w.now
-	if c == nil {
-		return KVCacheEntry{Key: key, Filling: true, State: KVFilling}
-	}
-	e := KVCacheEntry{Key: key, Cached: true, Value: c.rec.value, Version: c.rec.version, Found: c.rec.found,
-		FetchedAt: c.fetchedAt, Expires: c.expires, TTL: c.ttl, Filling: filling, Refreshing: c.refreshing}
-	expired := now >= c.expires || (c.rec.expiresAt != 0 && now >= c.rec.expiresAt)
-	switch {
-	case expired && filling:
-		e.State = KVFilling
-	case expired:
-		e.State = KVExpired
-	case c.refreshing:
-		e.State = KVRefreshing
-	case now >= c.expires-time.Duration(float64(c.ttl)*ns.cfg.RefreshAhead):
-		e.State = KVRefreshWindow
-	default:
-		e.State = KVFresh
-	}
-	e.Stale = staleAgainst(c.rec.version, c.rec.found, c.truth.want(now))
-	return e
-}
-
 func (o *doObject) snapshot() ObjectSnapshot {
 	w := o.ns.w
 	s := ObjectSnapshot{Namespace: o.ns.binding, Class: o.ns.class.Name, Name: o.id.name, Actor: o.actor,
@@ -328,21 +219,4 @@ func (o *doObject) snapshot() ObjectSnapshot {
 		}
 	}
 	return s
-}
-
-func (c *CacheAPI) snapshot() []CacheSnapshot {
-	var out []CacheSnapshot
-	for p, m := range c.store {
-		if len(m) == 0 {
-			continue
-		}
-		cs := CacheSnapshot{Actor: c.w.pops[p].Code}
-		for _, u := range sortedKeys(m) {
-			e := m[u]
-			cs.Entries = append(cs.Entries, CacheEntry{URL: u, Status: e.resp.Status, Body: e.resp.Body, Version: e.resp.Version,
-				StoredAt: e.storedAt, Expires: e.expires, Expired: c.w.now >= e.expires})
-		}
-		out = append(out, cs)
-	}
-	return out
 }

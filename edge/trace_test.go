@@ -184,3 +184,34 @@ func TestSnapshotShowsWhichCopiesAreStaleAndWhatTheStoresHold(t *testing.T) {
 		t.Errorf("SYD's copy %+v: want v1, fresh by its cacheTtl, stale against v2", syd)
 	}
 }
+
+// The queue's order is (time, sequence number) alone: an event that takes
+// the slot of the one running (World.step) and a stream event started by
+// begin run exactly where the same events scheduled with At would.
+func TestStreamEventsRunInTheOrderQueuedOnesWould(t *testing.T) {
+	var got []string
+	w := newKVWorld(t, Production, 1, false)
+	log := func(s string) func() { return func() { got = append(got, s) } }
+	w.At(10, func() {
+		got = append(got, "a@10")
+		w.At(10, log("c@10")) // same time, later sequence: after b
+		w.At(5, log("d@10"))  // the past is now
+	})
+	w.At(10, log("b@10"))
+	// A stream event at 10 numbered now comes after a and b, and before
+	// what a schedules as it runs (numbered later).
+	seq := w.nextSeq()
+	w.At(20, log("e@20"))
+	if !w.begin(10, seq) {
+		t.Fatal("begin refused a stream event")
+	}
+	got = append(got, "stream@10")
+	w.Run()
+	want := "a@10 b@10 stream@10 c@10 d@10 e@20"
+	if s := strings.Join(got, " "); s != want {
+		t.Errorf("order %q, want %q", s, want)
+	}
+	if w.EventsRun() != 6 {
+		t.Errorf("%d events run, want 6 (the stream event counts)", w.EventsRun())
+	}
+}

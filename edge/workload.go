@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"math/bits"
 	"time"
 )
 
@@ -41,16 +42,19 @@ type PropagationResult struct {
 }
 
 // Validate reports the first invalid field, phrased for a command line.
+// Every rate and duration has bounds, written so that NaN fails them.
 func (c PropagationConfig) Validate() error {
 	switch {
 	case c.PoPs < 1 || c.PoPs > len(c.Topology.PoPs):
 		return fmt.Errorf("--pops %d: expected 1..%d (the topology has %d PoPs)", c.PoPs, len(c.Topology.PoPs), len(c.Topology.PoPs))
-	case !(c.ReadRate > 0) || c.ReadRate > 1e9:
-		return fmt.Errorf("--read-rate %v: expected a rate > 0 and <= 1e9 reads/s", c.ReadRate)
-	case c.Duration <= 0:
-		return fmt.Errorf("--duration %v: expected a positive duration such as 600s", c.Duration)
-	case c.WriteEvery < 0:
-		return fmt.Errorf("--write-every %v: expected a duration >= 0 (0: no writes)", c.WriteEvery)
+	case !(c.ReadRate >= MinPropagationReadRate && c.ReadRate <= MaxPropagationReadRate):
+		return fmt.Errorf("--read-rate %v: expected a rate from %v to %.0e reads/s", c.ReadRate, MinPropagationReadRate, MaxPropagationReadRate)
+	case c.Duration <= 0 || c.Duration > MaxPropagationDuration:
+		return fmt.Errorf("--duration %v: expected a positive duration of at most %v, such as 600s", c.Duration, MaxPropagationDuration)
+	case c.WriteEvery < 0 || c.WriteEvery > MaxPropagationDuration:
+		return fmt.Errorf("--write-every %v: expected a duration from 0 (no writes) to %v", c.WriteEvery, MaxPropagationDuration)
+	case c.CacheTTL < 0 || c.CacheTTL > MaxPropagationDuration:
+		return fmt.Errorf("--cache-ttl %v: expected a duration of at most %v (0: KV's default)", c.CacheTTL, MaxPropagationDuration)
 	case c.ReadRate*c.Duration.Seconds() > MaxPropagationReads:
 		return fmt.Errorf("--read-rate %v over --duration %v is %.3g reads: expected at most %.0e (lower the rate or the duration)",
 			c.ReadRate, c.Duration, c.ReadRate*c.Duration.Seconds(), float64(MaxPropagationReads))
@@ -61,20 +65,39 @@ func (c PropagationConfig) Validate() error {
 	return nil
 }
 
-// The propagation workload's bounds on work, so that a typo in a flag
-// cannot start a run that never ends: about two minutes of wall time at
-// the simulator's speed of some ten million reads per second.
+// The propagation workload's bounds, so that a typo in a flag cannot
+// start a run that never ends: at most a billion reads (about a minute
+// of wall time at the simulator's speed) and ten million writes, rates
+// from one read in about 17 minutes to a billion a second, and a year of
+// virtual time, far from the end of time (World's EndOfTime, about 292
+// years).
 const (
-	MaxPropagationReads  = 1e9
-	MaxPropagationWrites = 10_000_000
+	MaxPropagationReads    = 1e9
+	MaxPropagationWrites   = 10_000_000
+	MinPropagationReadRate = 0.001
+	MaxPropagationReadRate = 1e9
+	MaxPropagationDuration = 365 * 24 * time.Hour
 )
+
+// propagationBudget bounds the events of a run of c: each read is one
+// event, and each write, miss or refresh a few dozen (messages,
+// replication to every store, fills); a run that needs many times more
+// than that has gone wrong, and stops.
+func propagationBudget(c PropagationConfig) int64 {
+	reads := c.ReadRate * c.Duration.Seconds()
+	var writes float64
+	if c.WriteEvery > 0 {
+		writes = float64(c.Duration / c.WriteEvery)
+	}
+	return int64(2*reads + 1000*writes + 10_000_000)
+}
 
 // RunPropagation runs the propagation workload to completion.
 func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 	if err := c.Validate(); err != nil {
 		return PropagationResult{}, err
 	}
-	w, err := New(Config{Seed: c.Seed, Mode: c.Mode, Topology: c.Topology, Trace: c.Trace})
+	w, err := New(Config{Seed: c.Seed, Mode: c.Mode, Topology: c.Topology, Trace: c.Trace, MaxEvents: propagationBudget(c)})
 	if err != nil {
 		return PropagationResult{}, err
 	}
@@ -82,36 +105,39 @@ func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 	ns := w.KV("STATE")
 	ns.Seed(key, "v0")
 	opt := GetOptions{CacheTTL: c.CacheTTL}
-	rr := w.Rand("readers")
-	var reads, writes int64
-	mean := float64(time.Second) / c.ReadRate
-	n := uint64(c.PoPs)
-
-	// One self-rescheduling closure serves every reader, so a read costs a
-	// queue operation and a cache lookup, never an allocation.
-	var read func()
-	read = func() {
-		reads++
-		ns.Get(PoPID(rr.Uint64N(n)), key, opt, 0, nil)
-		next := w.now + time.Duration(rr.ExpFloat64()*mean)
-		if next < c.Duration {
-			w.At(next, read)
-		}
+	reader, err := ns.reader(key, opt)
+	if err != nil {
+		return PropagationResult{}, err
 	}
-	w.At(time.Duration(rr.ExpFloat64()*mean), read)
-
+	var writes int64
+	rs := &readStream{w: w, rr: w.source("readers"), ns: ns, reader: reader, key: key, opt: opt,
+		pops: uint64(c.PoPs), mean: float64(time.Second) / c.ReadRate, end: c.Duration,
+		batch: !c.Trace && c.Mode == Production}
+	// The first read is scheduled before the first write, as it always
+	// has been: the order of the sequence numbers decides a tie.
+	at, ok := rs.next()
+	var seq uint64
+	if ok {
+		seq = w.nextSeq()
+	}
 	if c.WriteEvery > 0 {
 		var write func()
 		write = func() {
 			writes++
 			ns.Put(0, key, fmt.Sprintf("v%d", writes), PutOptions{}, 0, nil)
-			if w.now+c.WriteEvery < c.Duration {
+			if c.WriteEvery < c.Duration-w.now {
 				w.After(c.WriteEvery, write)
 			}
 		}
-		w.At(c.WriteEvery, write)
+		if c.WriteEvery < c.Duration {
+			w.At(c.WriteEvery, write)
+		}
 	}
+	reads := rs.run(at, seq, ok)
 	w.RunUntil(c.Duration)
+	if err := w.Err(); err != nil {
+		return PropagationResult{}, err
+	}
 
 	m := w.Metrics()
 	p := "kv.STATE."
@@ -131,6 +157,91 @@ func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 		res.StaleFraction = float64(res.StaleReads) / float64(reads)
 	}
 	return res, nil
+}
+
+// readStream is the propagation workload's readers: a Poisson stream of
+// reads at an aggregate rate, each at a PoP drawn uniformly.
+type readStream struct {
+	w      *World
+	rr     *pcg // the "readers" stream: each read's PoP, then the gap to the next
+	ns     *KVNamespace
+	reader *kvReader
+	key    string
+	opt    GetOptions
+	pops   uint64
+	mean   float64       // mean gap between reads, in ns
+	end    time.Duration // no read at or after it
+	// batch: reads go through the reader (production mode, tracing off).
+	// Otherwise through Get: with tracing on, each then records its call
+	// site; local mode has no cache for a reader to hold.
+	batch bool
+}
+
+// next is the time of the next read, a gap after now, if it falls before
+// the end. The gap is compared as a float first, so no rate, however
+// small, can overflow the clock.
+func (s *readStream) next() (time.Duration, bool) {
+	gap := s.rr.expFloat64() * s.mean
+	now := s.w.now
+	if !(gap < float64(s.end-now)) {
+		return 0, false
+	}
+	t := now + time.Duration(gap)
+	return t, t < s.end
+}
+
+// run runs the reads, from the first (at, seq) on, merged with the
+// queue's events until the end, and returns how many it made. The reads
+// are a stream beside the queue (World.begin): each is an event at its own
+// time, ordered with the writes, commits and fills exactly as if it were
+// queued, at no queue operation. A read's gap to the next is drawn as it
+// starts, before its cache lookup, so the two overlap in the processor;
+// the readers' stream is drawn in the same order as ever (PoP, gap, PoP,
+// gap...) and nothing else draws from it.
+func (s *readStream) run(at time.Duration, seq uint64, ok bool) int64 {
+	w, n := s.w, s.pops
+	rr := s.rr
+	mean, end := s.mean, s.end
+	var reads int64
+	for ok && w.begin(at, seq) {
+		reads++
+		// The PoP: rand's Uint64N(n), written out (pcg.uint64n).
+		var pop uint64
+		if n&(n-1) == 0 {
+			pop = rr.Uint64() & (n - 1)
+		} else {
+			hi, lo := bits.Mul64(rr.Uint64(), n)
+			if lo < n {
+				hi = rr.reject(hi, lo, n)
+			}
+			pop = hi
+		}
+		// The gap to the next read: rand's ExpFloat64 (pcg.expFloat64),
+		// its fast path written out, scaled to the mean; see next.
+		u := rr.Uint64()
+		var x float64
+		if j, i := uint32(u), uint8(u>>32); j < zigKE[i] {
+			x = float64(j) * zigWE64[i]
+		} else {
+			x = rr.expSlow(j, i)
+		}
+		gap := x * mean
+		var nextAt time.Duration
+		nextOK := gap < float64(end-at)
+		if nextOK {
+			nextAt = at + time.Duration(gap)
+			nextOK = nextAt < end
+		}
+		if s.batch {
+			s.reader.get(PoPID(pop))
+		} else {
+			s.ns.Get(PoPID(pop), s.key, s.opt, 0, nil)
+		}
+		if at, ok = nextAt, nextOK; ok {
+			seq = w.nextSeq()
+		}
+	}
+	return reads
 }
 
 // cacheCount is a cache figure, or nil in local mode, where it does not

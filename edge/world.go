@@ -65,12 +65,20 @@ type Config struct {
 	// TraceCap, when known (a replay knows the trace it will record),
 	// reserves room for that many events at once.
 	TraceCap int
+	// StateKeyframes, when tracing, keeps a StateLog of the run (see
+	// States) with a keyframe of its whole state every StateKeyframes
+	// events; 0 keeps none.
+	StateKeyframes int
 	// History records KV and DO operations for linearizability checks.
 	History bool
-	KV      KVConfig
-	DO      DOConfig
-	Cache   CacheConfig
-	Origin  OriginConfig
+	// MaxEvents is the run's event budget: once it has executed this many
+	// events it stops, and Err says why. 0 takes DefaultEventBudget, or
+	// DefaultTracedEventBudget when tracing.
+	MaxEvents int64
+	KV        KVConfig
+	DO        DOConfig
+	Cache     CacheConfig
+	Origin    OriginConfig
 }
 
 // event is one scheduled callback. 24 bytes; the queue holds values, not
@@ -83,13 +91,19 @@ type event struct {
 
 // World is one simulation run.
 type World struct {
-	cfg    Config
-	now    time.Duration
-	seq    uint64
-	queue  []event
-	events int64 // events executed
-	oneWay [][]time.Duration
-	sites  map[uintptr]string // callSite: a program counter's "file.go:LINE"
+	cfg   Config
+	now   time.Duration
+	seq   uint64
+	queue []event
+	// topFree says the event at the top of the queue is running and its
+	// slot may be reused (see step).
+	topFree bool
+	events  int64 // events executed
+	budget  int64 // events the run may execute
+	refused int64 // events refused at or past EndOfTime
+	err     error // why the run stopped early (the budget)
+	oneWay  [][]time.Duration
+	sites   map[uintptr]string // callSite: a program counter's "file.go:LINE"
 	// cancelled are timers withdrawn before their time (see cancel).
 	cancelled map[uint64]struct{}
 	pops      []PoP
@@ -102,6 +116,10 @@ type World struct {
 	// watch, if set, sees every trace event as it is recorded: replays
 	// use it to take a snapshot at a trace position.
 	watch func(e *Event)
+	// states is the run's state log (Config.StateKeyframes); emitting is
+	// the object whose event is being recorded, for it.
+	states   *StateLog
+	emitting *doObject
 
 	nextReq int
 	nextMsg int
@@ -143,6 +161,16 @@ func New(cfg Config) (*World, error) {
 	if cfg.Trace && cfg.TraceCap > 0 {
 		w.trace = make([]Event, 0, cfg.TraceCap)
 	}
+	if cfg.Trace && cfg.StateKeyframes > 0 {
+		w.states = &StateLog{every: cfg.StateKeyframes, pops: w.pops}
+	}
+	w.budget = cfg.MaxEvents
+	if w.budget <= 0 {
+		w.budget = DefaultEventBudget
+		if cfg.Trace {
+			w.budget = DefaultTracedEventBudget
+		}
+	}
 	w.netRand = w.Rand("net")
 	return w, nil
 }
@@ -150,9 +178,15 @@ func New(cfg Config) (*World, error) {
 // Rand returns a random stream owned by the named component. Streams are
 // independent: adding draws to one never shifts another.
 func (w *World) Rand(component string) *rand.Rand {
+	return rand.New(w.source(component))
+}
+
+// source is the generator behind Rand(component), for the hot paths that
+// draw from it directly; a rand.Rand made on it draws from the same stream.
+func (w *World) source(component string) *pcg {
 	h := fnv.New64a()
 	h.Write([]byte(component))
-	return rand.New(rand.NewPCG(w.cfg.Seed, h.Sum64()))
+	return &pcg{hi: w.cfg.Seed, lo: h.Sum64()}
 }
 
 // Now is the current virtual time since the start of the run.
@@ -201,14 +235,29 @@ func (w *World) MustPoP(code string) PoPID {
 // Code returns the IATA code of a PoP.
 func (w *World) Code(p PoPID) string { return w.pops[p].Code }
 
-// At schedules fn at virtual time t (never before now).
+// EndOfTime is the last instant of virtual time: the largest duration
+// there is (about 292 years). An event at or past it is refused, never
+// scheduled, so no sum of durations can wrap around to the past and
+// freeze the clock.
+const EndOfTime = time.Duration(1<<63 - 1)
+
+// At schedules fn at virtual time t (never before now). An event at or
+// past EndOfTime is refused: it would never run (see Refused).
 func (w *World) At(t time.Duration, fn func()) {
 	if t < w.now {
 		t = w.now
 	}
+	if t >= EndOfTime {
+		w.refused++
+		return
+	}
 	w.seq++
 	w.push(event{at: t, seq: w.seq, fn: fn})
 }
+
+// Refused is the number of events refused because they fell at or past
+// EndOfTime.
+func (w *World) Refused() int64 { return w.refused }
 
 // timer schedules fn at t, as At does, and returns the number by which
 // cancel withdraws it.
@@ -227,39 +276,153 @@ func (w *World) cancel(seq uint64) {
 	w.cancelled[seq] = struct{}{}
 }
 
-// After schedules fn d after now.
-func (w *World) After(d time.Duration, fn func()) { w.At(w.now+d, fn) }
+// After schedules fn d after now; a delay that would reach EndOfTime is
+// refused, as At refuses the time.
+func (w *World) After(d time.Duration, fn func()) {
+	if d < 0 {
+		d = 0
+	}
+	if d >= EndOfTime-w.now {
+		w.refused++
+		return
+	}
+	w.At(w.now+d, fn)
+}
 
-// Run executes events until the queue is empty or Stop is called.
-func (w *World) Run() { w.RunUntil(1<<63 - 1) }
+// Run executes events until the queue is empty, Stop is called or the
+// event budget runs out (see Err).
+func (w *World) Run() { w.RunUntil(EndOfTime) }
 
 // RunUntil executes events scheduled at or before t, then sets the clock
-// to t (if the queue still has later events).
+// to t (if the queue still has later events). It stops early on Stop, and
+// for good once the run has used its event budget (Err says so).
 func (w *World) RunUntil(t time.Duration) {
 	w.stopped = false
-	for len(w.queue) > 0 && !w.stopped {
+	for !w.stopped && w.err == nil && len(w.queue) > 0 {
 		if w.queue[0].at > t {
 			w.now = t
 			return
 		}
-		ev := w.pop()
-		if len(w.cancelled) > 0 {
-			if _, gone := w.cancelled[ev.seq]; gone {
-				delete(w.cancelled, ev.seq)
-				continue // withdrawn: it neither runs nor moves the clock
-			}
-		}
-		w.now = ev.at
-		w.events++
-		ev.fn()
+		w.step()
 	}
+}
+
+// step runs the event at the top of the queue, unless it was withdrawn
+// or the budget is used up.
+func (w *World) step() {
+	ev := &w.queue[0]
+	if len(w.cancelled) > 0 {
+		if _, gone := w.cancelled[ev.seq]; gone {
+			delete(w.cancelled, ev.seq)
+			w.pop()
+			return // withdrawn: it neither runs nor moves the clock
+		}
+	}
+	if w.events >= w.budget {
+		w.err = &BudgetError{Events: w.events, At: w.now}
+		return
+	}
+	w.now = ev.at
+	w.events++
+	// The event stays at the top of the queue while it runs, and the
+	// first event it schedules takes its place: one sift instead of a pop
+	// and a push. The order of events is the same, since the queue orders
+	// by (time, sequence) alone.
+	w.topFree = true
+	ev.fn()
+	if w.topFree {
+		w.topFree = false
+		w.pop()
+	}
+}
+
+// A stream is a workload's recurring event kept out of the queue: a
+// Poisson stream of reads, where each read schedules the next. Its
+// driver takes a sequence number for each event as it schedules it
+// (nextSeq, as At would) and, when the event is due, calls begin, which
+// first runs every queued event that comes before it in (time,
+// sequence) order and then starts it: the run is the same as with every
+// event in the queue, without a queue operation per event.
+
+// nextSeq numbers an event of a stream as At would number it.
+func (w *World) nextSeq() uint64 {
+	w.seq++
+	return w.seq
+}
+
+// begin runs the queued events that come before the stream event (at,
+// seq), then starts that event: the clock moves to at and it counts as
+// run. It reports false, having started nothing, when the run has been
+// stopped or has used its budget. It is called once per read of a batch
+// run, so the common case (nothing queued before the event) is kept small
+// enough to be inlined.
+func (w *World) begin(at time.Duration, seq uint64) bool {
+	if w.events < w.budget && !w.stopped && (len(w.queue) == 0 || w.queue[0].at > at) {
+		w.now = at
+		w.events++
+		return true
+	}
+	return w.beginSlow(at, seq)
+}
+
+// after reports whether queued event e comes after the stream event
+// (at, seq).
+func (w *World) after(e *event, at time.Duration, seq uint64) bool {
+	return e.at > at || (e.at == at && e.seq > seq)
+}
+
+func (w *World) beginSlow(at time.Duration, seq uint64) bool {
+	for len(w.queue) > 0 && !w.stopped && w.err == nil && !w.after(&w.queue[0], at, seq) {
+		w.step()
+	}
+	if w.stopped || w.err != nil {
+		return false
+	}
+	if w.events >= w.budget {
+		w.err = &BudgetError{Events: w.events, At: w.now}
+		return false
+	}
+	w.now = at
+	w.events++
+	return true
 }
 
 // Stop ends Run after the current event.
 func (w *World) Stop() { w.stopped = true }
 
 // Pending is the number of scheduled events not yet run.
-func (w *World) Pending() int { return len(w.queue) }
+func (w *World) Pending() int {
+	n := len(w.queue)
+	if w.topFree {
+		n-- // the event running now
+	}
+	return n
+}
+
+// DefaultEventBudget and DefaultTracedEventBudget bound the events a run
+// may execute when its Config sets no budget: a run that would not
+// finish (a rate or a duration far out of range, a scenario that never
+// stops scheduling) stops there instead of running and growing for ever.
+// A traced run keeps every event, so its bound is lower: about 30 times
+// the largest demo's run.
+const (
+	DefaultEventBudget       = 10_000_000_000
+	DefaultTracedEventBudget = 1_000_000
+)
+
+// BudgetError is what Err reports once a run has used its event budget.
+type BudgetError struct {
+	Events int64         // events executed
+	At     time.Duration // virtual time reached
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("the simulation stopped after %d events at %v of virtual time: it used its event budget without finishing", e.Events, e.At)
+}
+
+// Err reports why the run stopped before its end, if it did: a
+// *BudgetError once the event budget is used up.
+func (w *World) Err() error { return w.err }
 
 // The queue is a binary min-heap on (at, seq) written out by hand:
 // container/heap would box every event in an interface on Push, one
@@ -272,6 +435,13 @@ func less(a, b *event) bool {
 }
 
 func (w *World) push(e event) {
+	if w.topFree {
+		// The running event's slot: see RunUntil.
+		w.topFree = false
+		w.queue[0] = e
+		w.down(0)
+		return
+	}
 	w.queue = append(w.queue, e)
 	q := w.queue
 	i := len(q) - 1
@@ -285,31 +455,35 @@ func (w *World) push(e event) {
 	}
 }
 
-func (w *World) pop() event {
+// pop removes the top of the queue.
+func (w *World) pop() {
 	q := w.queue
-	top := q[0]
 	n := len(q) - 1
 	q[0] = q[n]
 	q[n] = event{}
-	q = q[:n]
-	i := 0
+	w.queue = q[:n]
+	w.down(0)
+}
+
+// down restores the heap below position i.
+func (w *World) down(i int) {
+	q := w.queue
+	n := len(q)
 	for {
 		l := 2*i + 1
 		if l >= n {
-			break
+			return
 		}
 		m := l
 		if r := l + 1; r < n && less(&q[r], &q[l]) {
 			m = r
 		}
 		if !less(&q[m], &q[i]) {
-			break
+			return
 		}
 		q[i], q[m] = q[m], q[i]
 		i = m
 	}
-	w.queue = q
-	return top
 }
 
 // OneWay is the one-way network delay from a to b for one message,
@@ -402,6 +576,10 @@ func (w *World) emit(e Event) {
 		w.trace = grown
 	}
 	w.trace = append(w.trace, e)
+	if w.states != nil {
+		w.logState(&w.trace[e.Seq], w.emitting)
+	}
+	w.emitting = nil
 	if w.watch != nil {
 		w.watch(&w.trace[e.Seq])
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -78,6 +79,9 @@ type Model struct {
 	// a frame's lines were in the frame before, and measuring a styled
 	// line (grapheme by grapheme) is what drawing costs most.
 	widths map[string]int
+	// footerKey and footerText remember the last short help drawn: the
+	// keys shown and the width, which change far less often than frames.
+	footerKey, footerText string
 
 	home      homeScreen
 	open      openScreen
@@ -520,6 +524,7 @@ func (m *Model) resize() {
 // restyle applies a new theme to the components that copy styles.
 func (m *Model) restyle() tea.Cmd {
 	m.help.Styles = m.com.Styles.Help
+	m.footerKey = "" // drawn in the old styles
 	m.open = m.open.restyle()
 	m.learn = m.learn.restyle()
 	if m.state == stateLearn {
@@ -700,7 +705,19 @@ func (m *Model) footer(w int) string {
 	if m.showHelp {
 		return m.com.Styles.Muted.Render("esc or ? closes the help")
 	}
-	return hm.ShortHelpView(m.screenHelp().ShortHelp())
+	bindings := m.screenHelp().ShortHelp()
+	var k strings.Builder
+	k.WriteString(strconv.Itoa(w))
+	for _, b := range bindings {
+		if b.Enabled() {
+			h := b.Help()
+			k.WriteString("\x00" + h.Key + "\x01" + h.Desc)
+		}
+	}
+	if key := k.String(); key != m.footerKey {
+		m.footerKey, m.footerText = key, hm.ShortHelpView(bindings)
+	}
+	return m.footerText
 }
 
 func (m *Model) fullHelp(w int) string {

@@ -100,6 +100,7 @@ a kvdo.demo.result document, version 1 (schema: demos/schema/result.v1.schema.js
 			res, err := d.Run(demos.RunConfig{
 				Variant: variant, Seed: seed, Set: set,
 				Topology: demos.EdgeTopology(pack.Topology), Narration: &narr,
+				SkipStates: true, // printed, never scrubbed
 			})
 			if te := (*demos.TopologyError)(nil); errors.As(err, &te) {
 				return badInput("%v", err)

@@ -136,3 +136,21 @@ func TestDemoOnATopologyTooSmallForItsParametersExitsTwo(t *testing.T) {
 		}
 	}
 }
+
+// Issue 14, item 1: every --set number is bounded; one far out of range
+// (the simulator's end of time, an integer past int64) is bad input with
+// the bound named, never a run.
+func TestDemoSetOutOfRangeExitsTwoWithTheBound(t *testing.T) {
+	for _, c := range []struct {
+		set, want string
+	}{
+		{"max_age=2562047h", "parameter max_age=2562047h: expected a duration (e.g. 30s, 1m30s) from 1m0s to 1h0m0s"},
+		{"view_every=1ns", "parameter view_every=1ns: expected a duration"},
+		{"pops=99999999999999999999", "parameter pops=99999999999999999999: expected an integer from 2 to 8"},
+	} {
+		code, _, errs := runCapture(t, "demo", "cache-purge", "--headless", "--set", c.set)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("--set %s: exit %d, %q; want exit 2 and %q", c.set, code, errs, c.want)
+		}
+	}
+}

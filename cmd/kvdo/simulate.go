@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -87,6 +88,10 @@ there is no cache, so hits and misses do not apply.`,
 			}
 			start := time.Now()
 			res, err := edge.RunPropagation(cfg)
+			if be := (*edge.BudgetError)(nil); errors.As(err, &be) {
+				// Only flags past what the bounds foresee can get here.
+				return badInput("%v: expected a run that ends (lower --read-rate or --duration)", err)
+			}
 			if err != nil {
 				return err
 			}

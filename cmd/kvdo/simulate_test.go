@@ -80,6 +80,32 @@ func TestSimulatePropagationRejectsBadFlagsWithExitCode2(t *testing.T) {
 	}
 }
 
+// Issue 14, item 1: these flags once hung, growing to gigabytes (the next
+// event's time overflowed and the clock stopped). Each is now bad input,
+// refused at once with exit code 2 and the bound it broke.
+func TestSimulateFlagsThatOnceHungExitTwoAtOnce(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--read-rate", "1e-300"}, "--read-rate 1e-300: expected a rate from 0.001 to 1e+09 reads/s"},
+		{[]string{"--read-rate", "1e-20"}, "--read-rate 1e-20: expected a rate from 0.001"},
+		{[]string{"--read-rate", "5e-324"}, "--read-rate 5e-324: expected a rate from 0.001"},
+		{[]string{"--duration", "2562047h", "--write-every", "2000000h"}, "--duration 2562047h0m0s: expected a positive duration of at most 8760h0m0s"},
+		{[]string{"--write-every", "2000000h"}, "--write-every 2000000h0m0s: expected a duration from 0 (no writes) to 8760h0m0s"},
+		{[]string{"--cache-ttl", "2000000h"}, "--cache-ttl 2000000h0m0s: expected a duration of at most 8760h0m0s"},
+		{[]string{"--read-rate", "+Inf"}, "--read-rate +Inf: expected a rate from 0.001"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, _, errs := runCapture(t, append([]string{"simulate", "propagation"}, c.args...)...)
+			if code != 2 || !strings.Contains(errs, c.want) {
+				t.Fatalf("exit %d, message %q; want exit 2 and %q", code, errs, c.want)
+			}
+		})
+	}
+}
+
 // propagationConfig is the workload the simulator issue sets its speed bar
 // on: 20 PoPs, 20,000 reads/s, one write per second, the embedded topology.
 func propagationConfig(t testing.TB, duration time.Duration) edge.PropagationConfig {

@@ -43,9 +43,10 @@ func (s *stage) stale(i int) bool {
 }
 
 // stateTrack gives the stage at any cursor from the simulator's own
-// snapshots (demos.Result.StateAt, which re-runs the scenario and snapshots
-// the World as each event is recorded): the player applies no KV, Cache or
-// Durable Object rule of its own. Stages are memoised per position.
+// snapshots (demos.Result.StateAt, read off the run's state log: a
+// keyframe and the changes recorded since, tens of microseconds at any
+// position of the largest run): the player applies no KV, Cache or Durable
+// Object rule of its own. Stages are memoised per position.
 type stateTrack struct {
 	res    *demos.Result
 	key    string // the key the map labels show: the one the run touches most
@@ -53,16 +54,14 @@ type stateTrack struct {
 	points []point
 	memo   map[int]stage
 
-	// ahead replays the run off the update loop (in a tea.Cmd) to fill the
-	// memo ahead of a playing cursor; it is its own Replayer, so it never
-	// shares state with the one StateAt uses, and one prefetch runs at a
-	// time.
+	// ahead fills the memo ahead of a playing cursor off the update loop
+	// (in a tea.Cmd); it is its own Replayer, so it never shares state
+	// with the one StateAt uses, and one prefetch runs at a time.
 	ahead       *demos.Replayer
 	prefetching bool
 }
 
-// prefetchSpan is how many positions a prefetch fills: two of demos'
-// replay windows.
+// prefetchSpan is how many positions a prefetch fills.
 const prefetchSpan = 128
 
 // prefetched carries stages computed off the update loop.
