@@ -261,7 +261,7 @@ func TestContentErrorsNameFileLineColumnAndTheExpectedForm(t *testing.T) {
 		{"a sketch with a misspelt field", OptionsFile, "      // {{.CacheTTL}} s old there", "      // {{.CacheTL}} s old there",
 			`options.yaml:19:5: option kv: sketch: template: sketch:4:5: executing "sketch" at <.CacheTL>: can't evaluate field CacheTL`},
 		{"malformed YAML", RulesFile, "version: 1\n", "version: [1\n", "rules.yaml:"},
-		{"a wrong version", FactsFile, "version: 1\nfacts:", "version: 2\nfacts:", "facts.yaml:5:1: version 2: expected 1"},
+		{"a wrong version", FactsFile, "version: 1\nfacts:", "version: 2\nfacts:", "facts.yaml:5:10: version 2: expected 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
