@@ -224,7 +224,7 @@ func generatedAnswers() []Answers {
 		junk[i] = byte(i*7919 + i/13)
 	}
 	return []Answers{
-		{Name: "items-201", Data: items(201), Exit: 2, Want: "201 items: expected at most 200 (kvdo's limit)"},
+		{Name: "items-201", Data: items(201), Exit: 2, Want: "3:3: items: 201 items: expected at most 200"},
 		{Name: "items-20000", Data: items(20000), Exit: 2, Want: "expected a file of at most 1 MiB (kvdo's limit)"},
 		{Name: "string-10MB", Data: []byte("version: 1\ntitle: \"" + strings.Repeat("a", 10<<20) + "\"\nitems: []\n"), Exit: 2, Want: "expected a file of at most 1 MiB"},
 		{Name: "title-too-long", Data: []byte("version: 1\ntitle: \"" + strings.Repeat("a", 5000) + "\"\nitems:\n  - name: x\n    answers: " + validItem + "\n"), Exit: 2, Want: "2:8: title: 5000 characters: expected at most 200 (kvdo's limit)"},
