@@ -2,8 +2,6 @@ package content
 
 import (
 	_ "embed"
-	"errors"
-	"fmt"
 	"io/fs"
 	"regexp"
 	"slices"
@@ -77,14 +75,11 @@ func DefaultNarration() (Narration, error) {
 // A pack without one gets the embedded narration, so packs written before
 // narration existed keep working.
 func LoadNarration(fsys fs.FS) (Narration, error) {
-	b, err := fs.ReadFile(fsys, NarrationFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return DefaultNarration()
-	}
+	name, b, err := readFile(fsys, NarrationFile)
 	if err != nil {
-		return Narration{}, fmt.Errorf("%s: %w", NarrationFile, err)
+		return Narration{}, err
 	}
-	return ParseNarration(NarrationFile, b)
+	return ParseNarration(name, b)
 }
 
 var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
