@@ -153,16 +153,28 @@ func (p *parser) review(root *yaml.Node) Review {
 // character nobody could see (a zero-width space, a control character, a
 // bidirectional mark), so two names that look the same are the same.
 func (p *parser) name(v *yaml.Node, what string) (string, bool) {
-	s, problem := content.NormalName(v.Value)
-	if problem != "" {
-		p.at(v, "%s: %s", what, problem)
-		return "", false
-	}
-	if n := utf8.RuneCountInString(s); n > content.MaxNameChars {
-		p.at(v, "%s: %d characters: expected at most %d (kvdo's limit)", what, n, content.MaxNameChars)
+	s, err := CheckName(what, v.Value)
+	if err != nil {
+		p.at(v, "%s", err)
 		return "", false
 	}
 	return s, true
+}
+
+// CheckName reads a name (what: "name", "title", "decided_by") as the
+// answers file does, for the interview to check what is typed the same
+// way: it returns the name trimmed and in Unicode normal form C, or an
+// error saying what is wrong with it (an invisible character, past
+// content.MaxNameChars).
+func CheckName(what, s string) (string, error) {
+	s, problem := content.NormalName(s)
+	if problem != "" {
+		return "", fmt.Errorf("%s: %s", what, problem)
+	}
+	if n := utf8.RuneCountInString(s); n > content.MaxNameChars {
+		return "", fmt.Errorf("%s: %d characters: expected at most %d (kvdo's limit)", what, n, content.MaxNameChars)
+	}
+	return s, nil
 }
 
 // names reads decided_by: a list of names, or one string.
