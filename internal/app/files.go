@@ -37,7 +37,8 @@ func ReadInput(flag, path string, limit int64) ([]byte, error) {
 	case !st.Mode().IsRegular():
 		return nil, BadInput("%s: %s: expected a regular file (use - for standard input)", what, fileKind(st.Mode()))
 	case st.Size() > limit:
-		return nil, BadInput("%s: %s: expected at most %s (kvdo's limit)", what, sizeText(st.Size()), content.FormatBytes(float64(limit)))
+		// At 1:1, as every problem with a file's content is placed.
+		return nil, BadInput("%s:1:1: %s: expected a file of at most %s (kvdo's limit)", path, sizeText(st.Size()), content.FormatBytes(float64(limit)))
 	}
 	f, err := openNoBlock(path)
 	if err != nil {
@@ -48,7 +49,7 @@ func ReadInput(flag, path string, limit int64) ([]byte, error) {
 	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return nil, BadInput("%s: expected a regular file", what)
 	}
-	return readLimited(what, f, limit)
+	return readLimited(path, f, limit)
 }
 
 // readSmall reads a small configuration file (.adr-dir, the recent
@@ -61,18 +62,19 @@ func readSmall(path string) ([]byte, error) {
 	return ReadInput("", path, 64<<10)
 }
 
-// ReadStdin reads standard input up to limit bytes, for "-".
+// ReadStdin reads standard input up to limit bytes, for "-"; messages
+// call it <stdin>, as positions in it do.
 func ReadStdin(r io.Reader, limit int64) ([]byte, error) {
-	return readLimited("standard input", r, limit)
+	return readLimited("<stdin>", r, limit)
 }
 
-func readLimited(what string, r io.Reader, limit int64) ([]byte, error) {
+func readLimited(name string, r io.Reader, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
+		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	if int64(len(b)) > limit {
-		return nil, BadInput("%s: larger than kvdo's limit: expected at most %s", what, content.FormatBytes(float64(limit)))
+		return nil, BadInput("%s:1:1: larger than kvdo's limit: expected a file of at most %s", name, content.FormatBytes(float64(limit)))
 	}
 	return b, nil
 }

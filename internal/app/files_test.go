@@ -119,7 +119,7 @@ func TestInputsMustBeRegularFilesWithinTheLimit(t *testing.T) {
 	if _, err := ReadInput("--answers", filepath.Join(dir, "link.md"), 1024); err != nil {
 		t.Errorf("a link to a regular file: %v", err)
 	}
-	if _, err := ReadStdin(strings.NewReader(strings.Repeat("x", 1025)), 1024); err == nil || !strings.Contains(err.Error(), "expected at most 1 KiB") {
+	if _, err := ReadStdin(strings.NewReader(strings.Repeat("x", 1025)), 1024); err == nil || !strings.Contains(err.Error(), "expected a file of at most 1 KiB") {
 		t.Errorf("standard input past the limit: %v", err)
 	}
 }
