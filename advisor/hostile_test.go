@@ -1,10 +1,14 @@
 package advisor
 
 import (
+	"encoding/json"
 	"errors"
+	"io/fs"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/hostile"
@@ -72,5 +76,49 @@ func TestTheFigureFormatterEndsOnNaNAndInfinities(t *testing.T) {
 			t.Errorf("num(%v) is empty", f)
 		}
 		_ = money(f)
+	}
+}
+
+// Issue 14: +Inf on a unit price made the JSON encoder panic. The loader
+// now bounds every figure; this holds the bounds to their purpose: a pack
+// with every price at its largest (the highest unit price, per one unit,
+// nothing included) and a month at its longest, asked the largest rates
+// and sizes every question allows, still gives figures JSON can encode.
+func TestAPackAtItsLimitsGivesFiniteRecords(t *testing.T) {
+	read := func(name string) string {
+		b, err := fs.ReadFile(contentFS(t), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	pricing := regexp.MustCompile(`unit_price_usd: [0-9.]+`).ReplaceAllString(read(content.PricingFile), "unit_price_usd: 1000000")
+	pricing = regexp.MustCompile(`per_units: [0-9]+`).ReplaceAllString(pricing, "per_units: 1")
+	pricing = regexp.MustCompile(`included: [0-9.]+`).ReplaceAllString(pricing, "included: 0")
+	facts := strings.Replace(read(content.FactsFile), "value: 2592000", "value: 2678400", 1)
+	p, err := content.Load(fstest.MapFS{content.PricingFile: {Data: []byte(pricing)}, content.FactsFile: {Data: []byte(facts)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, extreme := range []func(q content.Question) any{
+		func(q content.Question) any { return *q.Max },
+		func(q content.Question) any { return *q.Min },
+	} {
+		a := Answers{}
+		for _, q := range p.Questions {
+			switch {
+			case q.Numeric() && q.Max != nil && q.Min != nil:
+				a[q.ID] = extreme(q)
+			case q.Type == content.TypeBool:
+				a[q.ID] = true
+			case q.Type == content.TypeChoice:
+				a[q.ID] = q.Options[len(q.Options)-1]
+			}
+		}
+		for _, rec := range EvaluateReview(p, Review{Version: 1, Items: []Item{{Name: "x", Answers: a}}}) {
+			if _, err := json.Marshal(rec); err != nil {
+				t.Fatalf("answers %v: the recommendation does not encode: %v", a, err)
+			}
+		}
 	}
 }

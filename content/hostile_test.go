@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -104,5 +105,31 @@ func TestAFileFullOfProblemsStopsAtTheLimit(t *testing.T) {
 	}
 	if len(ps) != MaxProblems+1 || !strings.Contains(ps[len(ps)-1].Msg, "more than 50 problems") {
 		t.Errorf("%d problems, last %q: want %d and a closing line", len(ps), ps[len(ps)-1].Msg, MaxProblems+1)
+	}
+}
+
+// Pack.Validate checks a pack decoded some other way than from its YAML
+// as Load does: a NaN, a control character or a dangling reference put
+// straight into the structs is refused too.
+func TestValidateChecksAPackBuiltWithoutYAML(t *testing.T) {
+	p := mustLoad(t)
+	if err := p.Validate(); err != nil {
+		t.Fatalf("the embedded pack: %v", err)
+	}
+	nan := math.NaN()
+	p.Topology.PoPs[0].Lat = nan
+	p.Facts[0].Value = &nan
+	p.Options[0].Title = "Workers KV\x1b[2J"
+	p.Rules[0].Effects[0].Option = "durable-objects"
+	err := p.Validate()
+	for _, want := range []string{
+		"topology.yaml:40:5: lat: NaN: expected a number",
+		"title: U+001B (ESC) at character 11",
+		`unknown option "durable-objects"`,
+		"fact kv-propagation-s: value NaN",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate: %v\nwant a problem containing %q", err, want)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"slices"
 
 	"gopkg.in/yaml.v3"
@@ -96,6 +97,18 @@ func Load(fsys fs.FS) (*Pack, error) {
 func (p *Pack) Validate() error {
 	var c collector
 	v := &validator{c: &c, p: p}
+	// What the YAML decoder checks on its way (text, numbers, list
+	// lengths), checked here on the values themselves.
+	for _, part := range []struct {
+		file string
+		v    any
+	}{
+		{TopologyFile, &p.Topology}, {FactsFile, p.Facts}, {GlossaryFile, p.Glossary}, {PricingFile, &p.Pricing},
+		{QuestionsFile, p.Questions}, {OptionsFile, p.Options},
+		{RulesFile, p.Derived}, {RulesFile, p.Rules}, {RulesFile, p.Layers}, {RulesFile, p.Warnings},
+	} {
+		v.values(part.file, reflect.ValueOf(part.v), Pos{1, 1}, "")
+	}
 	v.local()
 	v.crossFile()
 	return c.err(packFiles...)

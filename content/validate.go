@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -39,6 +40,64 @@ func (v *validator) where(file string, fallback Pos, path ...any) Pos {
 		}
 	}
 	return fallback
+}
+
+// values checks, in a pack not decoded from its YAML, what the decoder
+// would have refused: text that is not plain UTF-8 or is too long, a
+// number that is not finite or past MaxFigure, a list past MaxListItems.
+// at is the position of the nearest entry, for messages.
+func (v *validator) values(file string, x reflect.Value, at Pos, what string) {
+	label := what
+	if label != "" {
+		label += ": "
+	}
+	switch x.Kind() {
+	case reflect.String:
+		if p := TextProblem(x.String()); p != "" {
+			v.at(file, at, "%s%s", label, p)
+		} else if x.Len() > MaxPackText {
+			v.at(file, at, "%s%d bytes of text: expected at most %d", label, x.Len(), MaxPackText)
+		}
+	case reflect.Float64, reflect.Float32:
+		if f := x.Float(); !between(f, -MaxFigure, MaxFigure) {
+			v.at(file, at, "%s%s: expected a number between %s and %s", label, num(f), num(-MaxFigure), num(MaxFigure))
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !x.IsNil() {
+			v.values(file, x.Elem(), at, what)
+		}
+	case reflect.Struct:
+		if x.Type() == reflect.TypeOf(yaml.Node{}) {
+			return // a raw value, checked where it is resolved
+		}
+		if f := x.FieldByName("Pos"); f.IsValid() && f.Type() == posType {
+			if p := f.Interface().(Pos); p != (Pos{}) {
+				at = p
+			}
+		}
+		for i := range x.NumField() {
+			if sf := x.Type().Field(i); sf.IsExported() {
+				name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+				if name == "-" {
+					continue
+				}
+				v.values(file, x.Field(i), at, name)
+			}
+		}
+	case reflect.Slice:
+		if x.Len() > MaxListItems {
+			v.at(file, at, "%s%d entries: expected at most %d", label, x.Len(), MaxListItems)
+			return
+		}
+		for i := range x.Len() {
+			v.values(file, x.Index(i), at, what)
+		}
+	case reflect.Map:
+		for _, k := range x.MapKeys() {
+			v.values(file, k, at, what)
+			v.values(file, x.MapIndex(k), at, what)
+		}
+	}
 }
 
 // local runs the checks each file needs on its own, except on a file
@@ -399,8 +458,10 @@ func (v *validator) pricing() {
 			if !between(it.Included, 0, MaxFigure) {
 				v.at(file, it.Pos, "price %s: included %s: expected >= 0", it.ID, num(it.Included))
 			}
-			if it.UnitPriceUSD != nil && (!between(*it.UnitPriceUSD, 0, maxUnitPrice) || !(it.PerUnits > 0)) {
-				v.at(file, it.Pos, "price %s: expected unit_price_usd between 0 and %s and per_units > 0", it.ID, FormatNumber(maxUnitPrice))
+			// per_units at least 1: a price per a billionth of a unit
+			// would make a bill no float can hold.
+			if it.UnitPriceUSD != nil && (!between(*it.UnitPriceUSD, 0, maxUnitPrice) || !between(it.PerUnits, 1, MaxFigure)) {
+				v.at(file, it.Pos, "price %s: expected unit_price_usd between 0 and %s and per_units of at least 1", it.ID, FormatNumber(maxUnitPrice))
 			}
 			if it.UnitPriceUSD == nil && it.PerUnits != 0 {
 				v.at(file, it.Pos, "price %s: per_units without a unit_price_usd: expected both or neither", it.ID)
