@@ -347,7 +347,9 @@ func finite(f float64) float64 {
 
 // num prints a figure with thousands separators: 777,600,000; 0.125.
 func num(f float64) string {
-	if math.Abs(f) >= 1e15 {
+	// NaN is not its own truncation: without this the fraction branch
+	// below recursed until the stack ran out (issue 14).
+	if math.IsNaN(f) || math.Abs(f) >= 1e15 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	if f != math.Trunc(f) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kvdo/kvdo/content"
 	"gopkg.in/yaml.v3"
@@ -12,28 +13,7 @@ import (
 // Problems is every problem found in one answers file, in file order. It
 // prints one per line, each as file:line:col: what was wrong and what was
 // expected, so one run shows them all. errors.As finds each *PosError.
-type Problems []*content.PosError
-
-func (p Problems) Error() string {
-	lines := make([]string, len(p))
-	for i, e := range p {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Unwrap lets errors.As and errors.Is look at each problem.
-func (p Problems) Unwrap() []error {
-	out := make([]error, len(p))
-	for i, e := range p {
-		out[i] = e
-	}
-	return out
-}
-
-// maxProblems caps the list: past it, the file is likely not an answers
-// file at all and more lines would bury the first ones.
-const maxProblems = 50
+type Problems = content.Problems
 
 // reviewFields are the top-level keys of an answers file.
 var (
@@ -46,14 +26,21 @@ type parser struct {
 	file     string
 	pack     *content.Pack
 	problems Problems
+	full     bool
 	aliases  int
 }
 
+// at records a problem at n. Past content.MaxProblems the file is likely
+// not an answers file at all: one closing line says more follow.
 func (p *parser) at(n *yaml.Node, format string, a ...any) {
-	if len(p.problems) >= maxProblems {
+	if p.full {
 		return
 	}
-	p.problems = append(p.problems, &content.PosError{File: p.file, Pos: content.Pos{Line: n.Line, Col: n.Column}, Msg: fmt.Sprintf(format, a...)})
+	msg := fmt.Sprintf(format, a...)
+	if len(p.problems) == content.MaxProblems {
+		msg, p.full = fmt.Sprintf("more than %d problems: fix these and run again", content.MaxProblems), true
+	}
+	p.problems = append(p.problems, &content.PosError{File: p.file, Pos: content.Pos{Line: n.Line, Col: n.Column}, Msg: msg})
 }
 
 // deref follows an alias to its anchor, a bounded number of times, so a
@@ -88,7 +75,11 @@ func ParseReview(file string, data []byte, pack *content.Pack) (Review, error) {
 	p := &parser{file: file, pack: pack}
 	r := p.review(p.deref(root))
 	if len(p.problems) > 0 {
-		slices.SortStableFunc(p.problems, func(a, b *content.PosError) int {
+		sorted := p.problems
+		if p.full {
+			sorted = sorted[:len(sorted)-1] // the closing line stays last
+		}
+		slices.SortStableFunc(sorted, func(a, b *content.PosError) int {
 			if a.Pos.Line != b.Pos.Line {
 				return a.Pos.Line - b.Pos.Line
 			}
@@ -140,7 +131,7 @@ func (p *parser) review(root *yaml.Node) Review {
 				p.at(v, "title: expected a line of text")
 				return
 			}
-			r.Title = v.Value
+			r.Title, _ = p.name(v, "title")
 		case "decided_by":
 			r.DecidedBy = p.names(v)
 		case "items":
@@ -157,15 +148,48 @@ func (p *parser) review(root *yaml.Node) Review {
 	return r
 }
 
+// name reads a name, a title or a person as kvdo keeps it: trimmed, in
+// Unicode normal form C, at most content.MaxNameChars characters, with no
+// character nobody could see (a zero-width space, a control character, a
+// bidirectional mark), so two names that look the same are the same.
+func (p *parser) name(v *yaml.Node, what string) (string, bool) {
+	s, err := CheckName(what, v.Value)
+	if err != nil {
+		p.at(v, "%s", err)
+		return "", false
+	}
+	return s, true
+}
+
+// CheckName reads a name (what: "name", "title", "decided_by") as the
+// answers file does, for the interview to check what is typed the same
+// way: it returns the name trimmed and in Unicode normal form C, or an
+// error saying what is wrong with it (an invisible character, past
+// content.MaxNameChars).
+func CheckName(what, s string) (string, error) {
+	s, problem := content.NormalName(s)
+	if problem != "" {
+		return "", fmt.Errorf("%s: %s", what, problem)
+	}
+	if n := utf8.RuneCountInString(s); n > content.MaxNameChars {
+		return "", fmt.Errorf("%s: %d characters: expected at most %d (kvdo's limit)", what, n, content.MaxNameChars)
+	}
+	return s, nil
+}
+
 // names reads decided_by: a list of names, or one string.
 func (p *parser) names(v *yaml.Node) []string {
 	switch {
 	case v.Kind == yaml.ScalarNode && v.Tag != "!!null":
-		if s := strings.TrimSpace(v.Value); s != "" {
+		if s, ok := p.name(v, "decided_by"); ok && s != "" {
 			return []string{s}
 		}
 		return nil
 	case v.Kind == yaml.SequenceNode:
+		if len(v.Content) > content.MaxDecidedBy {
+			p.at(v, "decided_by: %d names: expected at most %d (kvdo's limit)", len(v.Content), content.MaxDecidedBy)
+			return nil
+		}
 		var out []string
 		for _, e := range v.Content {
 			e = p.deref(e)
@@ -173,7 +197,9 @@ func (p *parser) names(v *yaml.Node) []string {
 				p.at(e, "decided_by: expected a name")
 				continue
 			}
-			out = append(out, e.Value)
+			if s, ok := p.name(e, "decided_by"); ok {
+				out = append(out, s)
+			}
 		}
 		return out
 	}
@@ -188,6 +214,12 @@ func (p *parser) items(v *yaml.Node) []Item {
 	}
 	if len(v.Content) == 0 {
 		p.at(v, "items: expected at least one item (- name: ..., answers: {...})")
+		return nil
+	}
+	if len(v.Content) > content.MaxItems {
+		// Refused before any item is read: evaluating and rendering
+		// grow with the items.
+		p.at(v, "items: %d items: expected at most %d (kvdo's limit; split the review)", len(v.Content), content.MaxItems)
 		return nil
 	}
 	var out []Item
@@ -209,6 +241,13 @@ func (p *parser) items(v *yaml.Node) []Item {
 					p.at(v, "notes: expected text")
 					return
 				}
+				// Notes are free text kept exactly as written, control
+				// characters included: what shows them on a terminal
+				// neutralises those (termsafe).
+				if n := utf8.RuneCountInString(v.Value); n > content.MaxNotesChars {
+					p.at(v, "notes: %d characters: expected at most %d (kvdo's limit)", n, content.MaxNotesChars)
+					return
+				}
 				it.Notes = v.Value
 			case "answers":
 				answersNode = v
@@ -220,7 +259,11 @@ func (p *parser) items(v *yaml.Node) []Item {
 		case nameNode.Kind != yaml.ScalarNode || strings.TrimSpace(nameNode.Value) == "":
 			p.at(n, "item name is empty: expected a short unique name such as seat-counter")
 		default:
-			it.Name = strings.TrimSpace(nameNode.Value)
+			name, ok := p.name(nameNode, "name")
+			if !ok {
+				break
+			}
+			it.Name = name
 			if first, dup := names[it.Name]; dup {
 				p.at(n, "item name %q is used twice (first at line %d): expected unique names", it.Name, first.Line)
 			}

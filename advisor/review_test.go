@@ -173,10 +173,63 @@ func FuzzParseReview(f *testing.F) {
 			}
 			return
 		}
+		// Names are kept as the interview would type them back: in
+		// normal form C, nothing invisible, within the limits.
+		names := append([]string{r.Title}, r.DecidedBy...)
+		for _, it := range r.Items {
+			names = append(names, it.Name)
+		}
+		for _, n := range names {
+			if got, problem := content.NormalName(n); problem != "" || got != n {
+				t.Fatalf("name %q was accepted: %s", n, problem)
+			}
+		}
+		if len(r.Items) > content.MaxItems {
+			t.Fatalf("%d items accepted", len(r.Items))
+		}
 		for _, rec := range EvaluateReview(p, r) {
 			if _, err := json.Marshal(rec); err != nil {
 				t.Fatalf("recommendation does not encode: %v", err)
 			}
+		}
+	})
+}
+
+// FuzzParseAnswer: an answer typed in the interview is refused with a
+// message, or is a value of its question's type within its range.
+func FuzzParseAnswer(f *testing.F) {
+	p, err := content.LoadDefault()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"300", "-1", ".nan", "!!float +Inf", "1e400", "25MiB", "1e30TiB", "yes", "few", "\x1b[2J", "*a", "&a [*a]", "0x7fffffffffffffff"} {
+		f.Add(uint8(4), s)
+		f.Add(uint8(7), s)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, text string) {
+		q := &p.Questions[int(which)%len(p.Questions)]
+		v, err := ParseAnswer(p, q.ID, text)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an empty message")
+			}
+			return
+		}
+		switch x := v.(type) {
+		case bool:
+			if q.Type != content.TypeBool {
+				t.Fatalf("%s: a bool for a %s question", q.ID, q.Type)
+			}
+		case string:
+			if q.Type != content.TypeChoice || !slices.Contains(q.Options, x) {
+				t.Fatalf("%s: %q is not one of its options", q.ID, x)
+			}
+		case float64:
+			if !q.Numeric() || !q.InRange(x) || x != x || x > content.MaxFigure || x < -content.MaxFigure {
+				t.Fatalf("%s: %v accepted", q.ID, x)
+			}
+		default:
+			t.Fatalf("%s: %T accepted", q.ID, v)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -42,6 +43,13 @@ func Errorf(file string, n *yaml.Node, format string, a ...any) error {
 // ParseYAML parses data into its document node, turning yaml.v3's syntax
 // errors ("yaml: line 3: ...") into file:line:col form.
 func ParseYAML(file string, data []byte) (*yaml.Node, error) {
+	if len(data) > MaxFileBytes {
+		return nil, &PosError{File: file, Pos: Pos{1, 1},
+			Msg: fmt.Sprintf("%d bytes: expected a file of at most %s (kvdo's limit)", len(data), FormatBytes(MaxFileBytes))}
+	}
+	if at, off, ok := invalidUTF8(data); ok {
+		return nil, &PosError{File: file, Pos: at, Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02x): expected UTF-8 text", data[off])}
+	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	err := dec.Decode(&doc)
@@ -95,26 +103,61 @@ func ParseYAML(file string, data []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
+// invalidUTF8 finds the first byte that is not UTF-8 and returns its
+// line and column (counted in characters, as yaml.v3 counts them) and its
+// offset. A file
+// starting with a UTF-16 byte order mark is left to yaml.v3, which reads
+// UTF-16.
+func invalidUTF8(data []byte) (Pos, int, bool) {
+	if utf8.Valid(data) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
+		return Pos{}, 0, false
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return Pos{line, col}, i, true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return Pos{}, 0, false
+}
+
 // emptyNode reports a document with nothing in it, such as a trailing ---.
 func emptyNode(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
 }
 
 // Decode fills out (a pointer) from node n strictly: unknown fields,
-// duplicate keys, wrong types and missing required fields are errors that
-// name file:line:col and the expected form. Struct fields are matched by
-// their yaml tag; a field tagged `required:"true"` must be present, and
-// its `expect` tag, if any, is the form the message asks for
-// (`missing field "version": expected version: 1`). It
-// exists because yaml.v3's own KnownFields errors carry no column and stop
-// at the first type error without saying what was expected.
+// duplicate keys, wrong types, numbers that are not finite, text with
+// control characters and missing required fields are problems that name
+// file:line:col and the expected form. Struct fields are matched by their
+// yaml tag; a field tagged `required:"true"` must be present, and its
+// `expect` tag, if any, is the form the message asks for (`missing field
+// "version": expected version: 1`). Decode records every problem it finds
+// and carries on past it, leaving that field at its zero value; the error
+// is Problems. It exists because yaml.v3's own KnownFields errors carry no
+// column and stop at the first type error without saying what was
+// expected.
 func Decode(file string, n *yaml.Node, out any) error {
+	var c collector
+	decodeInto(&c, file, n, out)
+	return c.err(file)
+}
+
+// decodeInto is Decode recording into c.
+func decodeInto(c *collector, file string, n *yaml.Node, out any) {
 	v := reflect.ValueOf(out)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return fmt.Errorf("content.Decode: out must be a non-nil pointer, got %T", out)
+		panic(fmt.Sprintf("content.Decode: out must be a non-nil pointer, got %T", out))
 	}
-	d := &decoder{file: file}
-	return d.value(n, v.Elem(), "")
+	d := &decoder{file: file, c: c}
+	d.value(n, v.Elem(), "")
 }
 
 // Limits that keep hostile input (an alias to its own parent, a billion
@@ -126,8 +169,13 @@ const (
 
 type decoder struct {
 	file    string
+	c       *collector
 	depth   int
 	aliases int
+}
+
+func (d *decoder) fail(n *yaml.Node, format string, a ...any) {
+	d.c.node(d.file, n, format, a...)
 }
 
 var (
@@ -136,16 +184,20 @@ var (
 	nodeType     = reflect.TypeOf(yaml.Node{})
 )
 
-// value decodes n into v; what names the field for messages ("" at the top).
-func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) error {
+// value decodes n into v; what names the field for messages ("" at the
+// top). A problem is recorded and v left as it was.
+func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) {
 	if n.Kind == yaml.AliasNode {
 		if d.aliases++; d.aliases > maxAliases || n.Alias == nil {
-			return Errorf(d.file, n, "too many aliases: expected plain YAML")
+			d.fail(n, "too many aliases: expected plain YAML")
+			return
 		}
 		n = n.Alias
 	}
 	if d.depth++; d.depth > maxDepth {
-		return Errorf(d.file, n, "nested more than %d levels deep", maxDepth)
+		d.depth--
+		d.fail(n, "nested more than %d levels deep", maxDepth)
+		return
 	}
 	defer func() { d.depth-- }()
 	label := what
@@ -155,101 +207,161 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) error {
 	switch {
 	case v.Type() == nodeType:
 		v.Set(reflect.ValueOf(*n))
-		return nil
+		return
 	case v.Type() == durationType:
 		if n.Kind != yaml.ScalarNode {
-			return Errorf(d.file, n, "%sexpected a duration such as 60s or 500ms", label)
+			d.fail(n, "%sexpected a duration such as 60s or 500ms", label)
+			return
 		}
 		dur, err := time.ParseDuration(n.Value)
-		if err != nil {
-			return Errorf(d.file, n, "%s%q: expected a duration such as 60s or 500ms", label, n.Value)
+		if err != nil || dur < 0 {
+			d.fail(n, "%s%q: expected a duration such as 60s or 500ms", label, n.Value)
+			return
 		}
 		v.SetInt(int64(dur))
-		return nil
+		return
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		return d.structValue(n, v, label)
+		d.structValue(n, v, label)
 	case reflect.Pointer:
-		if v.IsNil() {
-			v.Set(reflect.New(v.Type().Elem()))
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return // an optional field given as null is left out
 		}
-		return d.value(n, v.Elem(), what)
+		elem := reflect.New(v.Type().Elem())
+		before := len(d.c.list)
+		d.value(n, elem.Elem(), what)
+		if len(d.c.list) == before {
+			v.Set(elem)
+		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			return Errorf(d.file, n, "%sexpected a list", label)
+			d.fail(n, "%sexpected a list", label)
+			return
+		}
+		if len(n.Content) > MaxListItems {
+			d.fail(n, "%s%d entries: expected at most %d", label, len(n.Content), MaxListItems)
+			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
-			if err := d.value(item, s.Index(i), what); err != nil {
-				return err
-			}
+			d.value(item, s.Index(i), what)
 		}
 		v.Set(s)
-		return nil
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			return Errorf(d.file, n, "%sexpected a mapping", label)
+			d.fail(n, "%sexpected a mapping", label)
+			return
 		}
 		if v.Type().Key().Kind() != reflect.String {
-			return fmt.Errorf("content.Decode: map keys must be strings in %s", v.Type())
+			panic(fmt.Sprintf("content.Decode: map keys must be strings in %s", v.Type()))
+		}
+		if len(n.Content)/2 > MaxListItems {
+			d.fail(n, "%s%d entries: expected at most %d", label, len(n.Content)/2, MaxListItems)
+			return
 		}
 		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
+			if !d.text(k, k.Value, label) {
+				continue
+			}
 			key := reflect.ValueOf(k.Value).Convert(v.Type().Key())
 			if m.MapIndex(key).IsValid() {
-				return Errorf(d.file, k, "%q is listed twice", k.Value)
+				d.fail(k, "%q is listed twice", k.Value)
+				continue
 			}
 			elem := reflect.New(v.Type().Elem()).Elem()
-			if err := d.value(val, elem, k.Value); err != nil {
-				return err
-			}
+			d.value(val, elem, k.Value)
 			m.SetMapIndex(key, elem)
 		}
 		v.Set(m)
-		return nil
-	case reflect.Interface:
-		var x any
-		if err := n.Decode(&x); err != nil {
-			return Errorf(d.file, n, "%s%v", label, err)
-		}
-		if x != nil {
-			v.Set(reflect.ValueOf(x))
-		}
-		return nil
+	default:
+		d.scalar(n, v, label)
 	}
-	return d.scalar(n, v, label)
 }
 
-func (d *decoder) scalar(n *yaml.Node, v reflect.Value, label string) error {
+// text checks a string read from the file: valid UTF-8, no character that
+// would act on a terminal, at most MaxPackText bytes.
+func (d *decoder) text(n *yaml.Node, s, label string) bool {
+	if p := TextProblem(s); p != "" {
+		d.fail(n, "%s%s", label, p)
+		return false
+	}
+	if len(s) > MaxPackText {
+		d.fail(n, "%s%d bytes of text: expected at most %d", label, len(s), MaxPackText)
+		return false
+	}
+	return true
+}
+
+func (d *decoder) scalar(n *yaml.Node, v reflect.Value, label string) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return Errorf(d.file, n, "%sexpected %s", label, kindName(v.Kind()))
+		d.fail(n, "%sexpected %s", label, kindName(v.Kind()))
+		return
 	}
 	switch v.Kind() {
 	case reflect.String:
-		v.SetString(n.Value)
+		if d.text(n, n.Value, label) {
+			v.SetString(n.Value)
+		}
 	case reflect.Bool:
 		if n.Tag != "!!bool" {
-			return Errorf(d.file, n, "%s%q: expected true or false", label, n.Value)
+			d.fail(n, "%s%q: expected true or false", label, n.Value)
+			return
 		}
-		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
+		var b bool
+		if n.Decode(&b) != nil {
+			d.fail(n, "%s%q: expected true or false", label, n.Value)
+			return
+		}
+		v.SetBool(b)
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		i, err := strconv.ParseInt(n.Value, 0, 64)
-		if n.Tag != "!!int" || err != nil {
-			return Errorf(d.file, n, "%s%q: expected a whole number", label, n.Value)
+		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+		if n.Tag != "!!int" || err != nil || v.OverflowInt(i) {
+			d.fail(n, "%s%q: expected a whole number", label, n.Value)
+			return
 		}
 		v.SetInt(i)
 	case reflect.Float64, reflect.Float32:
-		f, err := strconv.ParseFloat(n.Value, 64)
-		if (n.Tag != "!!int" && n.Tag != "!!float") || err != nil {
-			return Errorf(d.file, n, "%s%q: expected a number", label, n.Value)
+		f, ok := Number(n)
+		if !ok {
+			d.fail(n, "%s%q: expected a number between %s and %s", label, n.Value, FormatNumber(-MaxFigure), FormatNumber(MaxFigure))
+			return
 		}
 		v.SetFloat(f)
 	default:
-		return fmt.Errorf("content.Decode: unsupported field type %s", v.Type())
+		panic(fmt.Sprintf("content.Decode: unsupported field type %s", v.Type()))
 	}
-	return nil
+}
+
+// Number reads a YAML scalar as a finite number within ±MaxFigure: an
+// integer or a float, never NaN or an infinity however it is spelt
+// (.nan, !!float NaN, .inf, 1e400), so a range check downstream cannot be
+// fooled by a NaN that compares false with everything.
+func Number(n *yaml.Node) (float64, bool) {
+	if n.Kind != yaml.ScalarNode {
+		return 0, false
+	}
+	var f float64
+	switch n.Tag {
+	case "!!int":
+		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+		if err != nil {
+			return 0, false
+		}
+		f = float64(i)
+	case "!!float":
+		if n.Decode(&f) != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if !(f >= -MaxFigure && f <= MaxFigure) { // false for NaN too
+		return 0, false
+	}
+	return f, true
 }
 
 func kindName(k reflect.Kind) string {
@@ -274,7 +386,7 @@ type fieldInfo struct {
 	expect string
 }
 
-func (d *decoder) structValue(n *yaml.Node, v reflect.Value, label string) error {
+func (d *decoder) structValue(n *yaml.Node, v reflect.Value, label string) {
 	t := v.Type()
 	fields := map[string]fieldInfo{}
 	var names []string
@@ -296,32 +408,35 @@ func (d *decoder) structValue(n *yaml.Node, v reflect.Value, label string) error
 	}
 	sort.Strings(names)
 	if n.Kind != yaml.MappingNode {
-		return Errorf(d.file, n, "%sexpected a mapping with %s", label, strings.Join(names, ", "))
+		d.fail(n, "%sexpected a mapping with %s", label, strings.Join(names, ", "))
+		return
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.AliasNode && k.Alias != nil {
+			k = k.Alias
+		}
 		fi, ok := fields[k.Value]
-		if !ok {
-			return Errorf(d.file, k, "unknown field %q: expected one of %s", k.Value, strings.Join(names, ", "))
-		}
-		if seen[k.Value] {
-			return Errorf(d.file, k, "field %q is given twice", k.Value)
-		}
-		seen[k.Value] = true
-		if err := d.value(val, v.Field(fi.index), k.Value); err != nil {
-			return err
+		switch {
+		case !ok:
+			d.fail(k, "unknown field %q: expected one of %s", k.Value, strings.Join(names, ", "))
+		case seen[k.Value]:
+			d.fail(k, "field %q is given twice", k.Value)
+		default:
+			seen[k.Value] = true
+			d.value(val, v.Field(fi.index), k.Value)
 		}
 	}
 	for _, name := range names {
 		if fi := fields[name]; fi.required && !seen[name] {
 			if fi.expect != "" {
-				return Errorf(d.file, n, "missing field %q: expected %s", name, fi.expect)
+				d.fail(n, "missing field %q: expected %s", name, fi.expect)
+			} else {
+				d.fail(n, "missing field %q", name)
 			}
-			return Errorf(d.file, n, "missing field %q", name)
 		}
 	}
-	return nil
 }
 
 // NodeAt follows path from n: a string selects a mapping's value by key,

@@ -2,10 +2,9 @@ package content
 
 import (
 	_ "embed"
-	"errors"
-	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,35 +75,30 @@ func DefaultNarration() (Narration, error) {
 // A pack without one gets the embedded narration, so packs written before
 // narration existed keep working.
 func LoadNarration(fsys fs.FS) (Narration, error) {
-	b, err := fs.ReadFile(fsys, NarrationFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return DefaultNarration()
-	}
+	name, b, err := readFile(fsys, NarrationFile)
 	if err != nil {
-		return Narration{}, fmt.Errorf("%s: %w", NarrationFile, err)
+		return Narration{}, err
 	}
-	return ParseNarration(NarrationFile, b)
-}
-
-// narrationError is a problem at a position of the narration file.
-func narrationError(file string, n *yaml.Node, format string, a ...any) error {
-	return fmt.Errorf("%s:%d:%d: %s", file, n.Line, n.Column, fmt.Sprintf(format, a...))
+	return ParseNarration(name, b)
 }
 
 var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
 
 // ParseNarration decodes and checks narration YAML strictly: unknown fields,
-// wrong types, missing text and unknown placeholders are errors that name
-// file:line:col and what was expected. Whether each caption's event kind
-// can occur in its demo is checked by the demos package, which knows.
+// wrong types, missing text, unknown placeholders and text with control
+// characters are problems that name file:line:col and what was expected,
+// all of them in one run (Problems). Whether each caption's event kind can
+// occur in its demo is checked by the demos package, which knows.
 func ParseNarration(file string, data []byte) (Narration, error) {
 	root, err := ParseYAML(file, data)
 	if err != nil {
 		return Narration{}, err
 	}
+	var c collector
 	out := Narration{File: file, Demos: map[string][]NarrationCaption{}, DemoPos: map[string]NarrationPos{}}
 	if root.Kind != yaml.MappingNode {
-		return Narration{}, narrationError(file, root, "expected a mapping with version and demos")
+		c.node(file, root, "expected a mapping with version and demos")
+		return Narration{}, c.err(file)
 	}
 	var sawVersion, sawDemos bool
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -112,121 +106,131 @@ func ParseNarration(file string, data []byte) (Narration, error) {
 		switch k.Value {
 		case "version":
 			if v.Kind != yaml.ScalarNode || v.Value != "1" {
-				return Narration{}, narrationError(file, v, "version %q: expected 1", v.Value)
+				c.node(file, v, "version %q: expected 1", v.Value)
 			}
 			sawVersion = true
 		case "demos":
+			sawDemos = true
 			if v.Kind != yaml.MappingNode {
-				return Narration{}, narrationError(file, v, "demos: expected a mapping from demo id to a list of captions")
+				c.node(file, v, "demos: expected a mapping from demo id to a list of captions")
+				continue
 			}
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				id, list := v.Content[j], v.Content[j+1]
 				if _, dup := out.Demos[id.Value]; dup {
-					return Narration{}, narrationError(file, id, "demo %q listed twice", id.Value)
+					c.node(file, id, "demo %q listed twice", id.Value)
+					continue
 				}
-				caps, err := parseCaptions(file, list)
-				if err != nil {
-					return Narration{}, err
+				if !idPattern.MatchString(id.Value) {
+					c.node(file, id, "demo id %q: expected lower-case words joined by - or _", id.Value)
+					continue
 				}
-				out.Demos[id.Value] = caps
+				out.Demos[id.Value] = parseCaptions(&c, file, list)
 				out.DemoPos[id.Value] = NarrationPos{id.Line, id.Column}
 			}
-			sawDemos = true
 		default:
-			return Narration{}, narrationError(file, k, "unknown field %q: expected version or demos", k.Value)
+			c.node(file, k, "unknown field %q: expected version or demos", k.Value)
 		}
 	}
 	if !sawVersion {
-		return Narration{}, narrationError(file, root, "missing version: expected version: 1")
+		c.node(file, root, "missing version: expected version: 1")
 	}
 	if !sawDemos {
-		return Narration{}, narrationError(file, root, "missing demos: expected a mapping from demo id to captions")
+		c.node(file, root, "missing demos: expected a mapping from demo id to captions")
+	}
+	if err := c.err(file); err != nil {
+		return Narration{}, err
 	}
 	return out, nil
 }
 
-func parseCaptions(file string, list *yaml.Node) ([]NarrationCaption, error) {
+func parseCaptions(c *collector, file string, list *yaml.Node) []NarrationCaption {
 	if list.Kind != yaml.SequenceNode {
-		return nil, narrationError(file, list, "expected a list of captions (- on: KIND, text: ...)")
+		c.node(file, list, "expected a list of captions (- on: KIND, text: ...)")
+		return nil
+	}
+	if len(list.Content) > MaxListItems {
+		c.node(file, list, "%d captions: expected at most %d (kvdo's limit)", len(list.Content), MaxListItems)
+		return nil
 	}
 	var caps []NarrationCaption
 	for _, item := range list.Content {
 		if item.Kind != yaml.MappingNode {
-			return nil, narrationError(file, item, "expected a caption mapping with on and text")
+			c.node(file, item, "expected a caption mapping with on and text")
+			continue
 		}
-		c := NarrationCaption{Pos: NarrationPos{item.Line, item.Column}}
+		cp := NarrationCaption{Pos: NarrationPos{item.Line, item.Column}}
 		for i := 0; i+1 < len(item.Content); i += 2 {
 			k, v := item.Content[i], item.Content[i+1]
 			if k.Value == "once" {
 				if v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
-					return nil, narrationError(file, v, "once: expected true or false")
+					c.node(file, v, "once: expected true or false")
 				}
-				c.Once = v.Value == "true"
+				cp.Once = v.Value == "true"
 				continue
 			}
 			if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
-				return nil, narrationError(file, v, "%s: expected a string", k.Value)
+				c.node(file, v, "%s: expected a string", k.Value)
+				continue
+			}
+			if p := TextProblem(v.Value); p != "" {
+				c.node(file, v, "%s: %s", k.Value, p)
+				continue
+			}
+			if len(v.Value) > MaxPackText {
+				c.node(file, v, "%s: %d bytes of text: expected at most %d", k.Value, len(v.Value), MaxPackText)
+				continue
 			}
 			switch k.Value {
 			case "on":
-				c.On, c.OnPos = v.Value, NarrationPos{v.Line, v.Column}
+				cp.On, cp.OnPos = v.Value, NarrationPos{v.Line, v.Column}
 			case "variant":
-				c.Variant, c.VarPos = v.Value, NarrationPos{v.Line, v.Column}
+				cp.Variant, cp.VarPos = v.Value, NarrationPos{v.Line, v.Column}
 			case "actor":
-				c.Actor = v.Value
+				cp.Actor = v.Value
 			case "outcome":
-				c.Outcome = v.Value
+				cp.Outcome = v.Value
 			case "note":
-				c.Note = v.Value
+				cp.Note = v.Value
 			case "op":
-				c.Op = v.Value
+				cp.Op = v.Value
 			case "path":
-				c.Path = v.Value
+				cp.Path = v.Value
 			case "when":
-				c.When = v.Value
+				cp.When = v.Value
 			case "count":
 				if _, err := strconv.Atoi(v.Value); err != nil {
-					return nil, narrationError(file, v, "count %q: expected a whole number", v.Value)
+					c.node(file, v, "count %q: expected a whole number", v.Value)
 				}
-				c.Count = v.Value
+				cp.Count = v.Value
 			case "detail":
-				return nil, narrationError(file, k, "detail: captions no longer match an event's text; match a note by its id (note: ID) or an event by op:, path: or count:")
+				c.node(file, k, "detail: captions no longer match an event's text; match a note by its id (note: ID) or an event by op:, path: or count:")
 			case "key":
-				c.Key = v.Value
+				cp.Key = v.Value
 			case "tier":
-				c.Tier = v.Value
+				cp.Tier = v.Value
 			case "text":
-				c.Text = strings.TrimSpace(v.Value)
-				if err := checkPlaceholders(file, v); err != nil {
-					return nil, err
-				}
+				cp.Text = strings.TrimSpace(v.Value)
+				checkPlaceholders(c, file, v)
 			default:
-				return nil, narrationError(file, k, "unknown field %q: expected on, text, variant, actor, outcome, note, op, path, count, key, tier, when or once", k.Value)
+				c.node(file, k, "unknown field %q: expected on, text, variant, actor, outcome, note, op, path, count, key, tier, when or once", k.Value)
 			}
 		}
-		if c.On == "" {
-			return nil, narrationError(file, item, "caption without on: expected the event kind it attaches to, e.g. on: kv.get.done")
+		if cp.On == "" {
+			c.node(file, item, "caption without on: expected the event kind it attaches to, e.g. on: kv.get.done")
 		}
-		if c.Text == "" {
-			return nil, narrationError(file, item, "caption without text")
+		if cp.Text == "" {
+			c.node(file, item, "caption without text")
 		}
-		caps = append(caps, c)
+		caps = append(caps, cp)
 	}
-	return caps, nil
+	return caps
 }
 
-func checkPlaceholders(file string, v *yaml.Node) error {
+func checkPlaceholders(c *collector, file string, v *yaml.Node) {
 	for _, m := range placeholderRE.FindAllStringSubmatch(v.Value, -1) {
-		ok := false
-		for _, p := range NarrationPlaceholders {
-			if m[1] == p {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return narrationError(file, v, "unknown placeholder {%s}: expected one of {%s}", m[1], strings.Join(NarrationPlaceholders, "} {"))
+		if !slices.Contains(NarrationPlaceholders, m[1]) {
+			c.node(file, v, "unknown placeholder {%s}: expected one of {%s}", m[1], strings.Join(NarrationPlaceholders, "} {"))
 		}
 	}
-	return nil
 }

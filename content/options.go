@@ -2,7 +2,6 @@ package content
 
 import (
 	"io"
-	"strings"
 	"text/template"
 )
 
@@ -64,110 +63,6 @@ type Provider struct {
 type optionsFile struct {
 	Version int      `yaml:"version" required:"true"`
 	Options []Option `yaml:"options" required:"true"`
-}
-
-// ParseOptions decodes and checks an options file: exactly the five fixed
-// ids, each complete.
-func ParseOptions(file string, data []byte) ([]Option, error) {
-	root, err := ParseYAML(file, data)
-	if err != nil {
-		return nil, err
-	}
-	var f optionsFile
-	if err := Decode(file, root, &f); err != nil {
-		return nil, err
-	}
-	top := Pos{root.Line, root.Column}
-	if err := checkVersion(file, top, f.Version); err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, o := range f.Options {
-		if !contains(OptionIDs, o.ID) {
-			return nil, posErr(file, o.Pos, "option %q: expected one of the fixed ids %s", o.ID, strings.Join(OptionIDs, ", "))
-		}
-		if err := checkID(file, o.Pos, "option", o.ID, seen); err != nil {
-			return nil, err
-		}
-		for _, n := range []int{len(o.Strengths), len(o.Costs), len(o.Pitfalls), len(o.Checklist)} {
-			if n == 0 {
-				return nil, posErr(file, o.Pos, "option %s: strengths, costs, pitfalls and checklist each need at least one entry", o.ID)
-			}
-		}
-		if len(o.Providers) == 0 {
-			return nil, posErr(file, o.Pos, "option %s: providers: expected at least one platform mapping", o.ID)
-		}
-	}
-	for _, id := range OptionIDs {
-		if !seen[id] {
-			return nil, posErr(file, top, "options: missing option %q: expected all of %s", id, strings.Join(OptionIDs, ", "))
-		}
-	}
-	return f.Options, nil
-}
-
-// checkOptions resolves the conditions of every option's advice and checks
-// its sketches once questions, derived quantities and facts are known:
-// each template parses, each variant names known kinds and layers, and
-// every option a layer may sit over has a sketch for it.
-func checkOptions(file string, p *Pack) error {
-	qs, err := conditionIndex(file, p)
-	if err != nil {
-		return err
-	}
-	facts := p.factIndex()
-	var kinds []string
-	if q := p.Question("kind"); q != nil {
-		kinds = q.Options
-	}
-	for i := range p.Options {
-		o := &p.Options[i]
-		for _, list := range [][]Advice{o.Pitfalls, o.Checklist} {
-			for j := range list {
-				a := &list[j]
-				if strings.TrimSpace(a.Text) == "" {
-					return posErr(file, a.Pos, "option %s: advice text is empty", o.ID)
-				}
-				if a.When != nil {
-					if err := a.When.resolve(file, qs, facts); err != nil {
-						return err
-					}
-				}
-				if err := checkAnswerRefs(file, a.Pos, "option "+o.ID, a.Text, qs); err != nil {
-					return err
-				}
-			}
-		}
-		if _, err := ParseSketch(o.Sketch); err != nil {
-			return posErr(file, o.Pos, "option %s: sketch: %v", o.ID, err)
-		}
-		for _, v := range o.Sketches {
-			if _, err := ParseSketch(v.Code); err != nil {
-				return posErr(file, v.Pos, "option %s: sketch variant: %v", o.ID, err)
-			}
-			if v.Layer != "" && !contains(LayerKinds, v.Layer) {
-				return posErr(file, v.Pos, "option %s: sketch layer %q: expected one of %s", o.ID, v.Layer, strings.Join(LayerKinds, ", "))
-			}
-			for _, k := range v.Kinds {
-				if !contains(kinds, k) {
-					return posErr(file, v.Pos, "option %s: sketch kind %q: expected one of %s", o.ID, k, strings.Join(kinds, ", "))
-				}
-			}
-		}
-	}
-	for _, l := range p.Layers {
-		for _, over := range l.Over {
-			o := p.Option(over)
-			has := false
-			for _, v := range o.Sketches {
-				has = has || v.Layer == l.Layer
-			}
-			if !has {
-				return posErr(file, o.Pos, "option %s: no sketch for layer %s, which layer %s may put in front of it", o.ID, l.Layer, l.ID)
-			}
-		}
-	}
-	return nil
 }
 
 // SketchVars are the fields a sketch template may use (see options.yaml).

@@ -10,7 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"slices"
+
+	"gopkg.in/yaml.v3"
 )
 
 //go:embed *.yaml
@@ -32,87 +35,166 @@ type Pack struct {
 	Facts    []Fact
 	Glossary []Term
 	Pricing  Pricing
+
+	// src holds each file's YAML while Load checks it, so a problem can
+	// point at the value it is about rather than its whole entry.
+	src map[string]*yaml.Node
 }
 
 // LoadDefault loads the pack embedded in the binary.
 func LoadDefault() (*Pack, error) { return Load(embedded) }
 
+// packFiles are the files of the advisor's pack and the topology, in the
+// order Load reads them and reports their problems.
+var packFiles = []string{TopologyFile, FactsFile, GlossaryFile, PricingFile, QuestionsFile, OptionsFile, RulesFile}
+
 // Load reads a pack from fsys. A file the pack lacks is taken from the
 // embedded pack, so a customised pack need only hold what it changes.
-// Every problem is a *PosError naming file:line:col, cross-file ones (a
-// rule naming a question that does not exist) at the referring file.
+// Every problem of every file is reported in one run, as Problems: each a
+// *PosError naming file:line:col, cross-file ones (a rule naming a
+// question that does not exist) at the referring file. A file past
+// MaxFileBytes is refused before it is read.
 func Load(fsys fs.FS) (*Pack, error) {
-	p := &Pack{}
-	read := func(file string, parse func(string, []byte) error) error {
+	var c collector
+	p := &Pack{src: map[string]*yaml.Node{}}
+	broken := map[string]bool{}
+	for _, file := range packFiles {
 		name, data, err := readFile(fsys, file)
 		if err != nil {
-			return err
+			c.add(file, err)
+			broken[file] = true
+			continue
 		}
-		return parse(name, data)
-	}
-	steps := []struct {
-		file  string
-		parse func(string, []byte) error
-	}{
-		{TopologyFile, func(n string, d []byte) (err error) { p.Topology, err = ParseTopology(n, d); return }},
-		{FactsFile, func(n string, d []byte) (err error) { p.Facts, err = ParseFacts(n, d); return }},
-		{GlossaryFile, func(n string, d []byte) (err error) {
-			if p.Glossary, err = ParseGlossary(n, d); err != nil {
-				return err
-			}
-			return checkGlossary(n, p.Glossary, p.factIndex())
-		}},
-		{PricingFile, func(n string, d []byte) (err error) { p.Pricing, err = ParsePricing(n, d); return }},
-		{QuestionsFile, func(n string, d []byte) (err error) {
-			if p.Questions, err = ParseQuestions(n, d); err != nil {
-				return err
-			}
-			return checkQuestions(n, p.Questions, p.factIndex())
-		}},
-		{OptionsFile, func(n string, d []byte) (err error) {
-			if p.Options, err = ParseOptions(n, d); err != nil {
-				return err
-			}
-			facts := p.factIndex()
-			for _, o := range p.Options {
-				if err := checkFactRefs(n, o.Pos, "option "+o.ID, o.Facts, facts); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
-		{RulesFile, func(n string, d []byte) (err error) {
-			rs, err := ParseRules(n, d)
-			if err != nil {
-				return err
-			}
-			p.Derived, p.Rules, p.Layers, p.Warnings = rs.Derived, rs.Rules, rs.Layers, rs.Warnings
-			return checkRules(n, p)
-		}},
-	}
-	for _, s := range steps {
-		if err := read(s.file, s.parse); err != nil {
-			return nil, err
+		root, err := ParseYAML(name, data)
+		if err != nil {
+			c.add(name, err)
+			broken[file] = true
+			continue
 		}
+		p.src[file] = root
+		p.decode(&c, file, root)
 	}
-	// Options' advice may compare derived quantities, which the rules
-	// file declares: check it once both are loaded.
-	if err := checkOptions(OptionsFile, p); err != nil {
+	c.decodeDone()
+	v := &validator{c: &c, p: p, broken: broken}
+	v.local()
+	// With a file that could not be read at all, every reference to it
+	// would be reported as dangling: report the file alone.
+	if len(broken) == 0 {
+		v.crossFile()
+	}
+	p.src = nil
+	if err := c.err(packFiles...); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
+// Validate checks a decoded pack as Load does, on the structs alone, and
+// resolves what Load resolves (each condition's value, each question's
+// default, each warning's level, the topology's network figures): for a
+// pack decoded some other way than from its YAML. Positions are those the
+// structs carry.
+func (p *Pack) Validate() error {
+	var c collector
+	v := &validator{c: &c, p: p}
+	// What the YAML decoder checks on its way (text, numbers, list
+	// lengths), checked here on the values themselves.
+	for _, part := range []struct {
+		file string
+		v    any
+	}{
+		{TopologyFile, &p.Topology}, {FactsFile, p.Facts}, {GlossaryFile, p.Glossary}, {PricingFile, &p.Pricing},
+		{QuestionsFile, p.Questions}, {OptionsFile, p.Options},
+		{RulesFile, p.Derived}, {RulesFile, p.Rules}, {RulesFile, p.Layers}, {RulesFile, p.Warnings},
+	} {
+		v.values(part.file, reflect.ValueOf(part.v), Pos{1, 1}, "")
+	}
+	v.local()
+	v.crossFile()
+	return c.err(packFiles...)
+}
+
+// decode fills the part of p that file holds from its YAML, recording
+// every problem, with the checks that need the file's own shape (its
+// version, a non-empty list).
+func (p *Pack) decode(c *collector, file string, root *yaml.Node) {
+	top := Pos{root.Line, root.Column}
+	// A missing version is the decoder's "missing field"; a version that
+	// is not a number, its type error.
+	version := func(v int) {
+		if n := NodeAt(root, "version"); n != nil && v != 1 {
+			c.at(file, Pos{n.Line, n.Column}, "version %d: expected 1", v)
+		}
+	}
+	nonEmpty := func(n int, what string) {
+		if n == 0 && NodeAt(root, what) != nil {
+			c.at(file, top, "%s: expected at least one entry", what)
+		}
+	}
+	switch file {
+	case TopologyFile:
+		decodeInto(c, file, root, &p.Topology)
+		version(p.Topology.Version)
+	case FactsFile:
+		var f factsFile
+		decodeInto(c, file, root, &f)
+		version(f.Version)
+		nonEmpty(len(f.Facts), "facts")
+		p.Facts = f.Facts
+	case GlossaryFile:
+		var f glossaryFile
+		decodeInto(c, file, root, &f)
+		version(f.Version)
+		p.Glossary = f.Terms
+	case PricingFile:
+		decodeInto(c, file, root, &p.Pricing)
+		version(p.Pricing.Version)
+	case QuestionsFile:
+		var f questionsFile
+		decodeInto(c, file, root, &f)
+		version(f.Version)
+		nonEmpty(len(f.Questions), "questions")
+		p.Questions = f.Questions
+	case OptionsFile:
+		var f optionsFile
+		decodeInto(c, file, root, &f)
+		version(f.Version)
+		p.Options = f.Options
+	case RulesFile:
+		var f rulesFile
+		decodeInto(c, file, root, &f)
+		version(f.Version)
+		nonEmpty(len(f.Rules), "rules")
+		p.Derived, p.Rules, p.Layers, p.Warnings = f.Derived, f.Rules, f.Layers, f.Warnings
+	}
+}
+
 // readFile reads name from fsys, falling back to the embedded copy when
-// fsys has none. The returned name is what errors should cite.
+// fsys has none. The returned name is what errors should cite. A file
+// larger than MaxFileBytes is refused before it is read.
 func readFile(fsys fs.FS, name string) (string, []byte, error) {
+	if fsys != fs.FS(embedded) {
+		st, err := fs.Stat(fsys, name)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			b, err := embedded.ReadFile(name)
+			return name, b, err
+		case err != nil:
+			return name, nil, &PosError{File: name, Pos: Pos{1, 1}, Msg: fmt.Sprintf("cannot read it: %v", errors.Unwrap(err))}
+		case !st.Mode().IsRegular():
+			return name, nil, &PosError{File: name, Pos: Pos{1, 1}, Msg: "not a regular file: expected a YAML file"}
+		case st.Size() > MaxFileBytes:
+			return name, nil, &PosError{File: name, Pos: Pos{1, 1},
+				Msg: fmt.Sprintf("%d bytes: expected a file of at most %s (kvdo's limit)", st.Size(), FormatBytes(MaxFileBytes))}
+		}
+	}
 	b, err := fs.ReadFile(fsys, name)
 	if errors.Is(err, fs.ErrNotExist) && fsys != fs.FS(embedded) {
 		b, err = embedded.ReadFile(name)
 		return name, b, err
 	}
 	if err != nil {
-		return name, nil, fmt.Errorf("%s: %w", name, err)
+		return name, nil, &PosError{File: name, Pos: Pos{1, 1}, Msg: fmt.Sprintf("cannot read it: %v", err)}
 	}
 	return name, b, nil
 }

@@ -158,7 +158,7 @@ func (q *Question) ScalarValue(n *yaml.Node) (v any, ok bool) {
 	case TypeNumber, TypeInteger:
 		if n.Tag == "!!str" && q.Unit == "bytes" {
 			f, ok := ParseSize(n.Value)
-			if !ok || (q.Type == TypeInteger && f != math.Trunc(f)) || !q.InRange(f) {
+			if !ok || !(f <= MaxFigure) || (q.Type == TypeInteger && f != math.Trunc(f)) || !q.InRange(f) {
 				return nil, false
 			}
 			return f, true
@@ -166,17 +166,8 @@ func (q *Question) ScalarValue(n *yaml.Node) (v any, ok bool) {
 		if n.Tag != "!!int" && (n.Tag != "!!float" || q.Type == TypeInteger) {
 			return nil, false
 		}
-		var f float64
-		if n.Tag == "!!int" {
-			i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
-			if err != nil {
-				return nil, false
-			}
-			f = float64(i)
-		} else if n.Decode(&f) != nil {
-			return nil, false
-		}
-		if math.IsNaN(f) || math.IsInf(f, 0) || !q.InRange(f) {
+		f, ok := Number(n)
+		if !ok || !q.InRange(f) {
 			return nil, false
 		}
 		return f, true
@@ -286,84 +277,4 @@ func FormatAnswer(unit string, v any) string {
 		return FormatFigure(x) + " " + u
 	}
 	return fmt.Sprint(v)
-}
-
-// ParseQuestions decodes and checks a questions file on its own; ask_if
-// conditions are checked once all questions are known (checkQuestions).
-func ParseQuestions(file string, data []byte) ([]Question, error) {
-	root, err := ParseYAML(file, data)
-	if err != nil {
-		return nil, err
-	}
-	var f questionsFile
-	if err := Decode(file, root, &f); err != nil {
-		return nil, err
-	}
-	top := Pos{root.Line, root.Column}
-	if err := checkVersion(file, top, f.Version); err != nil {
-		return nil, err
-	}
-	if len(f.Questions) == 0 {
-		return nil, posErr(file, top, "questions: expected at least one question")
-	}
-	seen := map[string]bool{}
-	for i := range f.Questions {
-		q := &f.Questions[i]
-		if err := checkID(file, q.Pos, "question", q.ID, seen); err != nil {
-			return nil, err
-		}
-		if !contains(questionTypes, q.Type) {
-			return nil, posErr(file, q.Pos, "question %s: type %q: expected one of %s", q.ID, q.Type, strings.Join(questionTypes, ", "))
-		}
-		if (q.Type == TypeChoice) != (len(q.Options) > 0) {
-			return nil, posErr(file, q.Pos, "question %s: options are for choice questions, and a choice question needs at least two", q.ID)
-		}
-		if q.Type == TypeChoice && len(q.Options) < 2 {
-			return nil, posErr(file, q.Pos, "question %s: a choice question needs at least two options", q.ID)
-		}
-		if !q.Numeric() && (q.Min != nil || q.Max != nil || q.MinExclusive) {
-			return nil, posErr(file, q.Pos, "question %s: min and max are for number and integer questions", q.ID)
-		}
-		if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
-			return nil, posErr(file, q.Pos, "question %s: min %v is above max %v", q.ID, *q.Min, *q.Max)
-		}
-		if q.RawDefault.Kind != 0 {
-			v, ok := q.ScalarValue(&q.RawDefault)
-			if !ok {
-				return nil, Errorf(file, &q.RawDefault, "question %s: default: expected %s", q.ID, q.Expected())
-			}
-			q.Default = v
-		}
-	}
-	return f.Questions, nil
-}
-
-// checkQuestions resolves every ask_if and every fact id once the
-// questions and facts are known.
-func checkQuestions(file string, qs []Question, facts map[string]*Fact) error {
-	byID := questionIndex(qs)
-	for i := range qs {
-		if err := checkFactRefs(file, qs[i].Pos, "question "+qs[i].ID, qs[i].Facts, facts); err != nil {
-			return err
-		}
-		if c := qs[i].AskIf; c != nil {
-			if err := c.resolve(file, byID, facts); err != nil {
-				return err
-			}
-			for _, id := range c.QuestionIDs() {
-				if id == qs[i].ID {
-					return posErr(file, c.Pos, "question %s: ask_if cannot depend on the question itself", id)
-				}
-			}
-		}
-	}
-	return nil
-}
-
-func questionIndex(qs []Question) map[string]*Question {
-	m := make(map[string]*Question, len(qs))
-	for i := range qs {
-		m[qs[i].ID] = &qs[i]
-	}
-	return m
 }

@@ -114,21 +114,59 @@ func (m *mdWriter) table(head []string, rows [][]string, right ...int) {
 }
 
 func (m *mdWriter) frontMatter(d Doc) {
-	// yaml.v3 quotes whatever needs quoting, so a decision-maker called
-	// "x: y" or "---" cannot break the front matter.
-	fm := struct {
-		Status        string `yaml:"status"`
-		Date          string `yaml:"date,omitempty"`
-		DecisionMaker string `yaml:"decision-makers,omitempty"`
-	}{d.status(), d.Date, strings.Join(d.DecidedBy, ", ")}
-	b, err := yaml.Marshal(fm)
-	if err != nil {
-		// Marshalling three strings cannot fail; keep the record valid anyway.
-		b = []byte("status: " + d.status() + "\n")
+	m.WriteString("---\n")
+	m.WriteString("status: " + yamlValue(d.status()) + "\n")
+	if d.Date != "" {
+		m.WriteString("date: " + yamlValue(d.Date) + "\n")
+	}
+	if len(d.DecidedBy) > 0 {
+		m.WriteString("decision-makers: " + yamlValue(strings.Join(d.DecidedBy, ", ")) + "\n")
 	}
 	m.WriteString("---\n")
-	m.Write(b)
-	m.WriteString("---\n")
+}
+
+// yamlValue writes s as a front matter value that reads back as s
+// exactly and is inert wherever the record is shown. A value of letters,
+// digits and plain punctuation stays plain, as yaml.v3 writes it. Anything
+// else is double-quoted with every character that YAML or Markdown could
+// act on escaped as \uXXXX: a decision-maker called "x: y" or "---" cannot
+// break the front matter, and one called "<img onerror=...>" or
+// "[a](javascript:...)" is text, not HTML or a link, in a Markdown renderer
+// that shows front matter as text with raw HTML on (issue 14).
+func yamlValue(s string) string {
+	if plainValue(s) {
+		if b, err := yaml.Marshal(s); err == nil && string(b) == s+"\n" {
+			return s
+		}
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		case r < 0x80 && strings.ContainsRune(`"\<>&[]()!*_`+"`"+`#|~{}:`, r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// plainValue reports a string of letters, digits, spaces and the
+// punctuation names and dates use, which needs no quoting or escaping.
+func plainValue(s string) bool {
+	if s == "" || strings.TrimSpace(s) != s {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" ,.-'", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // links writes the supersession links under the title of a full record,
@@ -154,7 +192,13 @@ func (d Doc) linkText() string {
 
 // linkTarget makes a file name safe as a Markdown link destination.
 func linkTarget(f string) string {
-	return "<" + strings.NewReplacer("<", "%3C", ">", "%3E", "\n", "").Replace(f) + ">"
+	f = strings.NewReplacer("<", "%3C", ">", "%3E", "\n", "").Replace(f)
+	if strings.Contains(f, ":") {
+		// A record is a file beside this one: a colon must never make
+		// the link a scheme such as javascript:.
+		f = "./" + f
+	}
+	return "<" + f + ">"
 }
 
 func (m *mdWriter) reviewContext(d Doc) {
@@ -713,8 +757,9 @@ func escapeLeadingMarker(l string) string {
 }
 
 // mdProse escapes text from the content pack. Content may use code spans
-// and emphasis on purpose, so only what could inject HTML ("<") or break a
-// table row ("|", line breaks) is escaped; code spans are left as they are,
+// and emphasis on purpose, so only what could inject HTML ("<"), make a
+// link or an image ("[", "]") or break a table row ("|", line breaks) is
+// escaped; code spans are left as they are,
 // except that a table needs "\|" even inside them.
 func mdProse(s string, inTable bool) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -726,7 +771,9 @@ func mdProse(s string, inTable bool) string {
 			inCode = !inCode
 		case r == '|' && inTable:
 			b.WriteByte('\\')
-		case r == '<' && !inCode:
+		case (r == '<' || r == '[' || r == ']') && !inCode:
+			// No raw HTML, and no link or image a pack did not mean
+			// to make: kvdo writes its own links (mdSource).
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)

@@ -14,6 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
 )
 
 var formats = []struct {
@@ -429,6 +430,74 @@ func TestSupersedeLinksAnOldRecordToItsSuccessor(t *testing.T) {
 			t.Error("no error")
 		}
 	})
+}
+
+// hostilePayloads are the strings issue 14 tried in every user field:
+// raw HTML with event handlers, a javascript: link and image, front
+// matter breakers, and an unclosed tag.
+var hostilePayloads = []string{
+	`<img src=x onerror=alert(1)>`,
+	`<script>alert(1)</script>`,
+	`[click](javascript:alert(1))`,
+	`![i](javascript:alert(1))`,
+	`<a href="javascript:alert(1)">x</a>`,
+	"x: y\n---\n<iframe src=javascript:alert(1)>",
+	"`<b>`", `<!-- <svg onload=alert(1)>`,
+}
+
+// Issue 14: a decided_by entry holding <img onerror=...> ran once the
+// record was rendered by a common Markdown renderer with raw HTML on.
+// Every user string, in every part of the record (front matter included,
+// which such a renderer shows as text), must come out inert: no element
+// but the record's own, no event handler, no link but https.
+func TestMarkdownIsInertInARendererWithRawHTMLOn(t *testing.T) {
+	evil := strings.Join(hostilePayloads, " ")
+	for _, detail := range []string{DetailConcise, DetailFull} {
+		d := sampleDoc()
+		d.Detail = detail
+		d.Title = evil
+		d.DecidedBy = hostilePayloads
+		d.AnswersFile = evil
+		for i := range d.Entries {
+			d.Entries[i].Item.Name = evil
+			d.Entries[i].Item.Notes = strings.Join(hostilePayloads, "\n")
+		}
+		d.Supersedes = []Link{{Number: 3, Title: evil, File: evil}}
+		d.SupersededBy = &Link{Number: 9, Title: evil, File: evil}
+		for _, one := range append([]Doc{d}, d.PerItem()...) {
+			var buf bytes.Buffer
+			md := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(html.WithUnsafe()))
+			if err := md.Convert(Markdown(one), &buf); err != nil {
+				t.Fatal(err)
+			}
+			checkInertHTML(t, buf.String())
+		}
+	}
+}
+
+var (
+	tagRE      = regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>`)
+	allowedTag = map[string]bool{"p": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+		"ul": true, "ol": true, "li": true, "em": true, "strong": true, "code": true, "pre": true, "a": true, "hr": true,
+		"br": true, "blockquote": true, "table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true,
+		"input": true, "del": true}
+	allowedAttr = regexp.MustCompile(`^(\s+(href="(https://|\./)[^"]*"|class="language-[a-z]+"|style="text-align:(right|left|center)"|checked=""|disabled=""|type="checkbox"|start="\d+"|id="[^"]*"))*\s*/?$`)
+)
+
+func checkInertHTML(t *testing.T, out string) {
+	t.Helper()
+	if strings.Contains(out, "<!--") {
+		t.Errorf("a user string opened an HTML comment, which hides what follows")
+	}
+	for _, m := range tagRE.FindAllStringSubmatch(out, -1) {
+		if !allowedTag[strings.ToLower(m[2])] {
+			t.Errorf("element <%s%s> in the rendered record", m[2], m[3])
+			continue
+		}
+		if !allowedAttr.MatchString(m[3]) {
+			t.Errorf("attributes %q on <%s>", m[3], m[2])
+		}
+	}
 }
 
 // The report's schema bundles the evidence document's, so that it

@@ -10,6 +10,7 @@ import (
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/kvdo/kvdo/report"
 )
 
@@ -143,7 +144,7 @@ func runAccessible(opts Options, in io.Reader, out io.Writer) error {
 	}
 	doc := app.Evaluate(pack, review, opts.Review, opts.Date)
 	fmt.Fprintf(out, "\nThe review is saved in %s. The recommendation:\n\n", opts.Review)
-	_, err := out.Write(report.Markdown(doc))
+	_, err := out.Write(termsafe.Bytes(report.Markdown(doc)))
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/kvdo/kvdo/report"
 	"github.com/kvdo/kvdo/tui/common"
 )
@@ -121,7 +122,7 @@ func (d exportDialog) done(msg exportDoneMsg) exportDialog {
 	case app.IsExists(msg.err):
 		d.confirm = true
 	case msg.err != nil:
-		d.err = msg.err.Error()
+		d.err = termsafe.String(msg.err.Error())
 	default:
 		d.result = "wrote " + strings.Join(msg.paths, ", ")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/kvdo/kvdo/tui/common"
 )
 
@@ -198,7 +199,7 @@ func (s interviewScreen) update(msg tea.Msg) (interviewScreen, tea.Cmd) {
 		return s, nil
 	case setupDoneMsg:
 		if msg.err != nil {
-			s.err = msg.err.Error()
+			s.err = termsafe.String(msg.err.Error())
 			s.focusField(fieldPath)
 			return s, nil
 		}
@@ -300,18 +301,35 @@ func (s interviewScreen) lastField() int {
 	return fieldPath
 }
 
+// checkPeople checks the title and the people as the answers file does.
+func checkPeople(title string, who []string) (string, []string, error) {
+	title, err := advisor.CheckName("title", title)
+	if err != nil {
+		return "", nil, err
+	}
+	for i := range who {
+		if who[i], err = advisor.CheckName("decided_by", who[i]); err != nil {
+			return "", nil, err
+		}
+	}
+	return title, who, nil
+}
+
 func (s interviewScreen) submitSetup() (interviewScreen, tea.Cmd) {
-	title := strings.TrimSpace(s.fields[fieldTitle].Value())
-	who := people(s.fields[fieldPeople].Value())
+	title, who, err := checkPeople(s.fields[fieldTitle].Value(), people(s.fields[fieldPeople].Value()))
+	if err != nil {
+		s.err = err.Error()
+		return s, nil
+	}
 	if s.stage == stageDetails {
 		s.sess.review.Title, s.sess.review.DecidedBy = title, who
 		s.stage = stageItems
 		s.info = "title and people saved"
 		return s, s.sess.save()
 	}
-	name := strings.TrimSpace(s.fields[fieldItem].Value())
-	if name == "" {
-		s.err = "item name is empty: expected a short unique name such as seat-counter"
+	name, problem := s.checkName(s.fields[fieldItem].Value(), -1)
+	if problem != "" {
+		s.err = problem
 		s.focusField(fieldItem)
 		return s, nil
 	}
@@ -530,8 +548,8 @@ func (s interviewScreen) updateItemName(msg tea.Msg) (interviewScreen, tea.Cmd) 
 		s.stage = stageItems
 		return s, nil
 	case key.Matches(km, k.Nav.Select):
-		name := strings.TrimSpace(s.name.Value())
-		if err := s.checkName(name, s.renaming); err != "" {
+		name, err := s.checkName(s.name.Value(), s.renaming)
+		if err != "" {
 			s.err = err
 			return s, nil
 		}
@@ -552,16 +570,26 @@ func (s interviewScreen) updateItemName(msg tea.Msg) (interviewScreen, tea.Cmd) 
 }
 
 // checkName applies the answers file's rules for item names.
-func (s interviewScreen) checkName(name string, self int) string {
-	if name == "" {
-		return "item name is empty: expected a short unique name such as seat-counter"
+// checkName checks a typed item name as the answers file checks it
+// (normal form C, nothing invisible, not too long, unique) and returns it
+// as it will be kept, or what is wrong with it.
+func (s interviewScreen) checkName(typed string, self int) (string, string) {
+	name, err := advisor.CheckName("item name", typed)
+	switch {
+	case err != nil:
+		return "", err.Error()
+	case name == "":
+		return "", "item name is empty: expected a short unique name such as seat-counter"
+	}
+	if s.sess == nil {
+		return name, "" // the first item of a new review
 	}
 	for i, it := range s.sess.review.Items {
 		if i != self && it.Name == name {
-			return fmt.Sprintf("item name %q is used twice: expected unique names", name)
+			return "", fmt.Sprintf("item name %q is used twice: expected unique names", name)
 		}
 	}
-	return ""
+	return name, ""
 }
 
 func (s interviewScreen) updateItems(msg tea.Msg) (interviewScreen, tea.Cmd) {

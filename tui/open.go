@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/kvdo/kvdo/tui/common"
 )
 
@@ -94,7 +95,8 @@ func (s openScreen) update(msg tea.Msg) (openScreen, tea.Cmd) {
 	case recentMsg:
 		var items []list.Item
 		for _, f := range msg.files {
-			items = append(items, listItem{title: f, id: f})
+			// A path from the recent list is shown, never acted on.
+			items = append(items, listItem{title: termsafe.String(f), id: f})
 		}
 		cmd := s.recent.SetItems(items)
 		s, focus := s.reset()
@@ -102,7 +104,7 @@ func (s openScreen) update(msg tea.Msg) (openScreen, tea.Cmd) {
 	case reviewLoadedMsg:
 		s.loading = false
 		if msg.err != nil {
-			s.err = msg.err.Error()
+			s.err = termsafe.String(msg.err.Error())
 		}
 		return s, nil
 	case tea.KeyPressMsg:

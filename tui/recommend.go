@@ -15,6 +15,7 @@ import (
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/kvdo/kvdo/report"
 	"github.com/kvdo/kvdo/tui/common"
 )
@@ -140,7 +141,9 @@ func (s recommendScreen) recordKeyNow() string {
 
 // renderRecord renders the Markdown record with glamour in a command.
 func (s recommendScreen) renderRecord() tea.Cmd {
-	md := fenceFrontMatter(string(report.Markdown(s.doc)))
+	// The notes may hold control characters; the file keeps them, the
+	// screen shows them (termsafe).
+	md := termsafe.String(fenceFrontMatter(string(report.Markdown(s.doc))))
 	key, style, width := s.recordKeyNow(), s.com.Styles.Glamour, max(s.w-2, 20)
 	return func() tea.Msg {
 		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
@@ -169,7 +172,7 @@ func (s recommendScreen) update(msg tea.Msg) (recommendScreen, tea.Cmd) {
 		}
 		s.recordKey, s.recordOut = msg.key, msg.out
 		if msg.err != nil {
-			s.recordOut = s.com.Styles.Error.Render("the record could not be rendered: " + msg.err.Error())
+			s.recordOut = s.com.Styles.Error.Render("the record could not be rendered: " + termsafe.String(msg.err.Error()))
 		}
 		return s.refresh(), nil
 	case exportDoneMsg:
@@ -623,7 +626,7 @@ func renderItem(com *common.Common, doc report.Doc, i int, w int) string {
 	}
 	if e.Item.Notes != "" {
 		section("Notes")
-		b.WriteString(st.Text.Render(wrap(e.Item.Notes, w)) + "\n")
+		b.WriteString(st.Text.Render(wrap(termsafe.String(e.Item.Notes), w)) + "\n")
 	}
 	if len(r.Sources) > 0 {
 		section("Sources")

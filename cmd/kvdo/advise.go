@@ -1,10 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -14,6 +11,7 @@ import (
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/evidence"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/kvdo/kvdo/report"
 	"github.com/kvdo/kvdo/tui"
 	"github.com/spf13/cobra"
@@ -205,7 +203,7 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 			return err
 		}
 		for _, p := range written {
-			if _, err := fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", p); err != nil {
+			if err := wrote(cmd, p); err != nil {
 				return err
 			}
 		}
@@ -214,11 +212,9 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		if err := app.WriteAtomic(o.out, render(doc), o.force); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", o.out)
-		return err
+		return wrote(cmd, o.out)
 	default:
-		_, err := cmd.OutOrStdout().Write(render(doc))
-		return err
+		return writeOut(cmd, render(doc))
 	}
 }
 
@@ -268,8 +264,7 @@ func runTemplate(cmd *cobra.Command, o adviseOptions) error {
 	}
 	tmpl := advisor.Template(pack)
 	if o.out == "" {
-		_, err := cmd.OutOrStdout().Write(tmpl)
-		return err
+		return writeOut(cmd, tmpl)
 	}
 	if err := app.CheckOutput("-o", o.out, o.force); err != nil {
 		return err
@@ -277,28 +272,39 @@ func runTemplate(cmd *cobra.Command, o adviseOptions) error {
 	if err := app.WriteAtomic(o.out, tmpl, o.force); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", o.out)
-	return err
+	return wrote(cmd, o.out)
 }
 
 // readAnswers reads the answers file, or standard input for "-". The name
-// it returns is what error positions cite.
+// it returns is what error positions cite. Anything but a regular file
+// (a FIFO would block for ever) and a file past content.MaxFileBytes are
+// refused before they are read.
 func readAnswers(cmd *cobra.Command, path string) (string, []byte, error) {
 	if path == "-" {
-		b, err := io.ReadAll(cmd.InOrStdin())
-		if err != nil {
-			return "", nil, fmt.Errorf("reading answers from standard input: %w", err)
-		}
-		return "<stdin>", b, nil
+		b, err := app.ReadStdin(cmd.InOrStdin(), content.MaxFileBytes)
+		return "<stdin>", b, err
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return "", nil, badInput("--answers %s: no such file", path)
-		}
-		return "", nil, badInput("--answers %s: %v", path, errors.Unwrap(err))
+	b, err := app.ReadInput("--answers", path, content.MaxFileBytes)
+	return path, b, err
+}
+
+// writeOut writes a record or template to standard output: exactly, into
+// a pipe or a file, and with every character that could drive a terminal
+// shown visibly when standard output is one (a name or a note from the
+// answers file holding escape sequences, issue 14).
+func writeOut(cmd *cobra.Command, b []byte) error {
+	w := cmd.OutOrStdout()
+	if isTerminal(w) {
+		b = termsafe.Bytes(b)
 	}
-	return path, b, nil
+	_, err := w.Write(b)
+	return err
+}
+
+// wrote says a file was written; its path may come from a file (.adr-dir).
+func wrote(cmd *cobra.Command, path string) error {
+	_, err := fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", termsafe.String(path))
+	return err
 }
 
 // loadContent loads the embedded content pack, or --content DIR.

@@ -40,8 +40,8 @@ func newContentValidateCmd() *cobra.Command {
 		Short: "Check a content pack and print what it holds",
 		Long: `Load a content pack the way every command does and check it: strict YAML,
 ids that resolve across files, figures with sources and dates, captions that
-match their demos' events. Prints what the pack holds, or the first problem
-as file:line:col with what was expected (exit code 2).
+match their demos' events. Prints what the pack holds, or its problems as
+file:line:col with what was expected, every one of them (exit code 2).
 
 DIR defaults to the --content directory, or the embedded pack without one.
 Files DIR lacks are taken from the embedded pack.`,
@@ -86,11 +86,18 @@ func validateContent(cmd *cobra.Command, dir string) error {
 		if len(own) == 0 {
 			return badInput("%s: no content pack files here (expected some of %s)", dir, strings.Join(packFiles, ", "))
 		}
-		if pack, err = content.Load(fsys); err != nil {
-			return badInput("%s: %v", dir, err)
-		}
-		if narr, err = demos.LoadNarration(fsys); err != nil {
-			return badInput("%s: %v", dir, err)
+		// Every problem of the pack and of its captions, in one run.
+		var packErr, narrErr error
+		pack, packErr = content.Load(fsys)
+		narr, narrErr = demos.LoadNarration(fsys)
+		if packErr != nil || narrErr != nil {
+			msg := "content pack " + dir + ":"
+			for _, e := range []error{packErr, narrErr} {
+				if e != nil {
+					msg += "\n" + e.Error()
+				}
+			}
+			return badInput("%s", msg)
 		}
 	}
 

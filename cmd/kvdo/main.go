@@ -12,9 +12,11 @@ import (
 	"runtime/debug"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/kvdo/kvdo/internal/app"
+	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/spf13/cobra"
 )
 
@@ -22,12 +24,32 @@ import (
 var version = ""
 
 func main() {
+	// A fatal runtime error (stack exhausted, out of memory), which no
+	// recover can catch, makes Go exit with status 2: kvdo's code for bad
+	// input. "crash" makes it abort instead (SIGABRT, status 134 in a
+	// shell), so a crash never reads as a mistake in the input.
+	debug.SetTraceback("crash")
 	os.Exit(run(context.Background(), os.Args[1:]))
 }
 
+// testCommands are added to the root by tests, to see how kvdo fails when
+// a command misbehaves; always empty in kvdo itself.
+var testCommands []*cobra.Command
+
+// reportRequest closes every crash message.
+const reportRequest = "This is a bug in kvdo, not in your input: please report it, with the command you ran,\n" +
+	"the output of kvdo --version and this message."
+
 // run executes kvdo with args and returns the process exit code:
-// 0 ok, 1 runtime failure, 2 bad input.
-func run(ctx context.Context, args []string) int {
+// 0 ok, 1 runtime failure, 2 bad input. A panic is a runtime failure
+// (kvdo's bug, never the input's): it exits 1 asking for a report.
+func run(ctx context.Context, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			crashed(os.Stderr, r, debug.Stack())
+			code = 1
+		}
+	}()
 	root := newRootCmd()
 	root.SetArgs(args)
 	if wantsHelp(args) {
@@ -37,6 +59,7 @@ func run(ctx context.Context, args []string) int {
 	}
 	// kvdo's own man command replaces fang's (see man.go).
 	root.AddCommand(newManCmd())
+	root.AddCommand(testCommands...)
 	opts := []fang.Option{fang.WithErrorHandler(errorHandler), fang.WithoutManpage()}
 	if v := buildVersion(); v != "" {
 		opts = append(opts, fang.WithVersion(v))
@@ -86,9 +109,24 @@ func buildVersion() string {
 // errorHandler is fang's default without its first-word title case, which
 // turns "examples/review.yaml:5:25: ..." into "Examples/Review.yaml:5:25:
 // ...": a path in an error must stay the path on disk.
+//
+// Its text is neutralised for the terminal: a message may quote what a
+// file held (a name, a path), and nothing from a file may drive the
+// terminal.
 func errorHandler(w io.Writer, styles fang.Styles, err error) {
 	styles.ErrorText = styles.ErrorText.UnsetTransform()
-	fang.DefaultErrorHandler(w, styles, err)
+	msg := termsafe.String(err.Error())
+	if errors.Is(err, tea.ErrProgramPanic) {
+		msg += "\n\n" + reportRequest
+	}
+	fang.DefaultErrorHandler(w, styles, errors.New(msg))
+}
+
+// crashed tells the user kvdo failed through no fault of theirs, with
+// what a report needs.
+func crashed(w io.Writer, r any, stack []byte) {
+	fmt.Fprintf(w, "kvdo crashed: %s\n\n%s\n%s\n",
+		termsafe.String(fmt.Sprint(r)), termsafe.String(string(stack)), reportRequest)
 }
 
 func newRootCmd() *cobra.Command {

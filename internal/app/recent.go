@@ -35,7 +35,7 @@ func (r Recent) List() []string {
 	if r.File == "" {
 		return nil
 	}
-	b, err := os.ReadFile(r.File)
+	b, err := readSmall(r.File)
 	if err != nil {
 		return nil
 	}

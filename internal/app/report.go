@@ -53,8 +53,10 @@ func Evaluate(pack *content.Pack, r advisor.Review, file, date string) report.Do
 }
 
 // CheckOutput refuses, before any work, an output file that is a
-// directory, whose directory is missing, or that exists when replace is
-// false. flag names the option in messages ("-o").
+// directory, whose directory is missing, that exists when replace is
+// false, or that is anything but a regular file (a FIFO, a device, a
+// symbolic link: replacing one destroys what it was). flag names the
+// option in messages ("-o").
 func CheckOutput(flag, path string, replace bool) error {
 	what := path
 	if flag != "" {
@@ -63,14 +65,14 @@ func CheckOutput(flag, path string, replace bool) error {
 	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
 		return BadInput("%s: directory %s does not exist", what, filepath.Dir(path))
 	}
-	st, err := os.Stat(path)
+	st, err := os.Lstat(path)
 	switch {
-	case err == nil && st.IsDir():
-		return BadInput("%s: is a directory; expected a file name", what)
-	case err == nil && !replace:
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err == nil && st.Mode().IsRegular() && !replace:
 		return &ExistsError{Flag: flag, Path: path}
 	}
-	return nil
+	return checkReplaceable(what, path)
 }
 
 // ExistsError says a file is already there and was not replaced. The CLI
@@ -107,11 +109,19 @@ func writeAtomic(path string, data []byte, replace bool, perm fs.FileMode) error
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if replace {
+		if err := checkReplaceable(path, path); err != nil {
+			return err
+		}
+	}
+	removeStale(dir, base)
+	tmp, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmpName := tmp.Name()
+	done := trackTemp(tmpName)
+	defer done()
 	defer os.Remove(tmpName) // a no-op once renamed; cleans up on failure
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
@@ -128,7 +138,15 @@ func writeAtomic(path string, data []byte, replace bool, perm fs.FileMode) error
 	if err := os.Chmod(tmpName, perm); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	if beforeRename != nil {
+		beforeRename(tmpName)
+	}
 	if replace {
+		// Checked again as late as possible: a FIFO or a link put there
+		// while the file was written is not replaced either.
+		if err := checkReplaceable(path, path); err != nil {
+			return err
+		}
 		if err := os.Rename(tmpName, path); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
@@ -151,12 +169,23 @@ func writeAtomic(path string, data []byte, replace bool, perm fs.FileMode) error
 	return nil
 }
 
+// beforeRename, when set (by tests), runs once the temporary file is
+// complete and before it is moved into place.
+var beforeRename func(tmp string)
+
 // adrName matches the records adr-tools and kvdo write: NNNN-slug.md, in
 // any case (a record saved as .MD still holds its number).
 var adrName = regexp.MustCompile(`(?i)^(\d{4,})-.*\.md$`)
 
+// MaxADRNumber is the highest record number kvdo writes or continues
+// from: adr-tools pads numbers to four digits, and a record numbered in
+// the quintillions (a typo, or a hostile file) would make the next number
+// wrap around to a negative one.
+const MaxADRNumber = 99_999_999
+
 // NextADRNumber is one past the highest record number in dir, as adr-tools
-// numbers them; 1 for an empty or missing directory.
+// numbers them; 1 for an empty or missing directory. A record numbered
+// past MaxADRNumber is bad input naming it.
 func NextADRNumber(dir string) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -167,12 +196,15 @@ func NextADRNumber(dir string) (int, error) {
 	}
 	highest := 0
 	for _, e := range entries {
-		if m := adrName.FindStringSubmatch(e.Name()); m != nil {
-			n, err := strconv.Atoi(m[1])
-			if err == nil {
-				highest = max(highest, n)
-			}
+		m := adrName.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
 		}
+		n, err := strconv.Atoi(m[1])
+		if err != nil || n > MaxADRNumber {
+			return 0, BadInput("--adr-dir %s: %s: a record number above %d: expected numbers kvdo can continue (rename that record)", dir, e.Name(), MaxADRNumber)
+		}
+		highest = max(highest, n)
 	}
 	return highest + 1, nil
 }
@@ -197,6 +229,9 @@ func WriteADRs(dir string, doc report.Doc) ([]string, error) {
 	next, err := NextADRNumber(dir)
 	if err != nil {
 		return nil, err
+	}
+	if last := next + len(doc.Entries) - 1; last > MaxADRNumber {
+		return nil, BadInput("--adr-dir %s: the records would be numbered up to %d: expected at most %d", dir, last, MaxADRNumber)
 	}
 	live, err := liveRecords(dir)
 	if err != nil {
@@ -268,17 +303,17 @@ func liveRecords(dir string) (map[string]liveRecord, error) {
 	out := map[string]liveRecord{}
 	for _, e := range entries {
 		m := adrName.FindStringSubmatch(e.Name())
-		if m == nil || e.IsDir() {
-			continue
+		if m == nil || !e.Type().IsRegular() {
+			continue // a FIFO named like a record would block the read
 		}
 		n, err := strconv.Atoi(m[1])
 		if err != nil {
 			continue
 		}
 		slug := strings.TrimSuffix(strings.TrimSuffix(e.Name()[len(m[1])+1:], ".md"), ".MD")
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		data, err := ReadInput("--adr-dir", filepath.Join(dir, e.Name()), content.MaxFileBytes)
 		if err != nil {
-			return nil, fmt.Errorf("--adr-dir %s: %w", dir, err)
+			return nil, err
 		}
 		if report.IsSuperseded(data) {
 			continue
@@ -305,7 +340,7 @@ func ADRDir(dir string) (string, error) {
 		return "", err
 	}
 	for d := abs; ; d = filepath.Dir(d) {
-		b, err := os.ReadFile(filepath.Join(d, ".adr-dir"))
+		b, err := readSmall(filepath.Join(d, ".adr-dir"))
 		if err == nil {
 			p := strings.TrimSpace(string(b))
 			if p == "" {

@@ -116,12 +116,9 @@ func valueNode(v any) *yaml.Node {
 // `advise --answers` checks it. Problems are *InputErrors with
 // file:line:col.
 func ReadReview(path string, pack *content.Pack) (advisor.Review, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadInput("", path, content.MaxFileBytes)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return advisor.Review{}, BadInput("%s: no such file", path)
-		}
-		return advisor.Review{}, BadInput("%s: %v", path, errors.Unwrap(err))
+		return advisor.Review{}, err
 	}
 	r, err := advisor.ParseDraft(path, data, pack)
 	if err != nil {
@@ -138,10 +135,12 @@ func CheckNewReview(flag, path string) error {
 	if flag != "" {
 		what = flag + " " + path
 	}
-	st, err := os.Stat(path)
+	st, err := os.Lstat(path)
 	switch {
 	case err == nil && st.IsDir():
 		return BadInput("%s: is a directory; expected a file name for the review", what)
+	case err == nil && !st.Mode().IsRegular():
+		return BadInput("%s: %s: expected a file name for the review", what, fileKind(st.Mode()))
 	case err == nil:
 		return BadInput("%s: the file exists; continue it with kvdo advise --resume %s, or name a new file", what, path)
 	case !errors.Is(err, fs.ErrNotExist):
