@@ -18,6 +18,7 @@ import (
 	"unicode"
 
 	"github.com/kvdo/kvdo/advisor"
+	"github.com/kvdo/kvdo/evidence"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -59,6 +60,10 @@ type Doc struct {
 	Questions []Question
 	// Entries holds one item and its recommendation per piece of state.
 	Entries []Entry
+	// Evidence, when set, says how each entry's workload was replayed on
+	// the simulator (kvdo advise --evidence), so a reader can rerun it;
+	// each Entry's Evidence holds the figures.
+	Evidence *EvidenceRun
 }
 
 // Detail levels of a Markdown or HTML record.
@@ -99,6 +104,9 @@ type Question struct {
 type Entry struct {
 	Item           advisor.Item
 	Recommendation advisor.Recommendation
+	// Evidence is the replay of the item's workload on each option, when
+	// the record carries it.
+	Evidence *evidence.Item
 }
 
 // PerItem splits d into one Doc per entry, for writing one decision record

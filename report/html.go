@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/kvdo/kvdo/advisor"
+	"github.com/kvdo/kvdo/evidence"
 )
 
 //go:embed report.html.tmpl
@@ -82,6 +83,19 @@ type htmlEntry struct {
 	RunnerUp     string
 	Sketch       advisor.Sketch
 	OptionTitles map[advisor.OptionID]string
+	Evidence     *htmlEvidence
+}
+
+// htmlEvidence is an item's evidence as the page shows it: the table the
+// Markdown record has, and read latency with regions as rows.
+type htmlEvidence struct {
+	*evidence.Item
+	Intro     string
+	Header    []string
+	Rows      [][]string
+	Regions   []string
+	Latency   [][]string // per region: p50/p99 of each option, "-" for none
+	ChosenCol int
 }
 
 type htmlFlip struct {
@@ -128,11 +142,19 @@ func HTML(d Doc) []byte {
 				he.RunnerUp += " (ruled out)"
 			}
 		}
+		if d.hasEvidence(e) {
+			he.Evidence = newHTMLEvidence(d, e)
+		}
 		for _, w := range r.Warnings {
 			if w.Level == "note" {
 				he.Notes2 = append(he.Notes2, w)
 			} else {
 				he.Warnings = append(he.Warnings, w)
+			}
+		}
+		if d.hasEvidence(e) {
+			for _, w := range e.Evidence.Warnings {
+				he.Warnings = append(he.Warnings, advisor.Warning{ID: w.ID, Text: "Measured: " + w.Text + "."})
 			}
 		}
 		for _, l := range strings.Split(strings.TrimSpace(e.Item.Notes), "\n") {
@@ -160,6 +182,29 @@ func HTML(d Doc) []byte {
 		panic("report: rendering HTML: " + err.Error())
 	}
 	return buf.Bytes()
+}
+
+func newHTMLEvidence(d Doc, e Entry) *htmlEvidence {
+	ev := e.Evidence
+	h := &htmlEvidence{Item: ev, Intro: d.evidenceIntro(ev), Header: evidence.TableHeader}
+	for _, o := range ev.Options {
+		h.Rows = append(h.Rows, evidence.TableRow(o))
+	}
+	h.Regions = ev.Workload.ReaderRegions
+	for _, region := range h.Regions {
+		row := make([]string, 0, len(ev.Options))
+		for _, o := range ev.Options {
+			cell := "-"
+			for _, l := range o.Latency {
+				if l.Region == region {
+					cell = formatNumber(l.P50Ms) + " / " + formatNumber(l.P99Ms)
+				}
+			}
+			row = append(row, cell)
+		}
+		h.Latency = append(h.Latency, row)
+	}
+	return h
 }
 
 // restFlips are the flips of r a concise record leaves out.

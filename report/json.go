@@ -4,8 +4,10 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"strings"
 
 	"github.com/kvdo/kvdo/advisor"
+	"github.com/kvdo/kvdo/evidence"
 )
 
 // JSONVersion is the version of the JSON report format. Adding an optional
@@ -28,6 +30,16 @@ type jsonDoc struct {
 	Questions   []jsonQuestion `json:"questions"`
 	Items       []jsonItem     `json:"items"`
 	Sources     []jsonSource   `json:"sources"`
+	// Evidence says how the items' evidence was replayed (added in v1,
+	// optional: only with kvdo advise --evidence).
+	Evidence *jsonEvidenceRun `json:"evidence,omitempty"`
+}
+
+type jsonEvidenceRun struct {
+	Seed      uint64  `json:"seed"`
+	DurationS float64 `json:"duration_s"`
+	PoPs      int     `json:"pops"`
+	Rerun     string  `json:"rerun"`
 }
 
 type jsonQuestion struct {
@@ -41,6 +53,10 @@ type jsonItem struct {
 	Notes          string         `json:"notes,omitempty"`
 	Answers        map[string]any `json:"answers"`
 	Recommendation jsonRec        `json:"recommendation"`
+	// Evidence is the item's replay, in the evidence document's own
+	// versioned format (evidence/schema/evidence.v1.schema.json); added in
+	// v1, optional.
+	Evidence *evidence.Item `json:"evidence,omitempty"`
 }
 
 // Fields marked "added in v1" are optional in the schema: reports made
@@ -199,11 +215,19 @@ func JSON(d Doc) []byte {
 		}
 	}
 	for _, e := range d.Entries {
-		doc.Items = append(doc.Items, jsonItem{
+		it := jsonItem{
 			Name: e.Item.Name, Notes: e.Item.Notes,
 			Answers:        answersOrEmpty(e.Item.Answers),
 			Recommendation: toJSONRec(e.Recommendation),
-		})
+		}
+		if d.hasEvidence(e) {
+			it.Evidence = e.Evidence
+		}
+		doc.Items = append(doc.Items, it)
+	}
+	if d.Evidence != nil {
+		rerun := strings.Replace(d.rerun("NAME"), " --item NAME", "", 1)
+		doc.Evidence = &jsonEvidenceRun{Seed: d.Evidence.Seed, DurationS: d.Evidence.Duration.Seconds(), PoPs: d.Evidence.PoPs, Rerun: rerun}
 	}
 	for _, s := range d.sources() {
 		doc.Sources = append(doc.Sources, jsonSource{s.ID, s.Text, s.Source, s.AsOf})

@@ -272,6 +272,7 @@ func (m *mdWriter) entry(d Doc, e Entry, h int) {
 		}
 		m.block("%s", line)
 	}
+	m.evidenceWarnings(d, e)
 
 	m.heading(h+1, "Consequences")
 	var cons []string
@@ -344,6 +345,7 @@ func (m *mdWriter) entry(d Doc, e Entry, h int) {
 		m.list(lines)
 	}
 
+	m.evidence(d, e, h)
 	m.costs(d, r, h)
 	m.flips(d, r, h)
 

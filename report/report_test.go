@@ -3,12 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/kvdo/kvdo/advisor"
+	"github.com/kvdo/kvdo/evidence"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -67,6 +69,7 @@ func compileSchema(t testing.TB) *jsonschema.Schema {
 	if err := c.AddResource("report.v1.schema.json", doc); err != nil {
 		t.Fatal(err)
 	}
+
 	s, err := c.Compile("report.v1.schema.json")
 	if err != nil {
 		t.Fatalf("schema does not compile: %v", err)
@@ -426,4 +429,27 @@ func TestSupersedeLinksAnOldRecordToItsSuccessor(t *testing.T) {
 			t.Error("no error")
 		}
 	})
+}
+
+// The report's schema bundles the evidence document's, so that it
+// validates a record with evidence on its own; the copy must be the
+// evidence schema itself. To refresh it, put the contents of
+// evidence/schema/evidence.v1.schema.json under $defs.evidence.
+func TestTheBundledEvidenceSchemaIsTheEvidencePackagesOwn(t *testing.T) {
+	var rep struct {
+		Defs map[string]json.RawMessage `json:"$defs"`
+	}
+	if err := json.Unmarshal(Schema, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var bundled, own any
+	if err := json.Unmarshal(rep.Defs["evidence"], &bundled); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(evidence.Schema, &own); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(bundled, own) {
+		t.Error("report.v1.schema.json's $defs.evidence differs from evidence/schema/evidence.v1.schema.json")
+	}
 }

@@ -276,7 +276,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		return m.openReview(msg)
-	case recordMsg, recordDueMsg, exportDoneMsg:
+	case recordMsg, recordDueMsg, exportDoneMsg, evidenceProgressMsg, evidenceDoneMsg:
 		var cmd tea.Cmd
 		m.recommend, cmd = m.recommend.update(msg)
 		return m, cmd
@@ -327,6 +327,7 @@ func (m *Model) openRecommend() (tea.Model, tea.Cmd) {
 	w, h := m.bodySize()
 	var cmd tea.Cmd
 	m.recommend, cmd = newRecommend(m.com, m.sess, m.opts.Date, w, h)
+	m.recommend.ev = m.recommend.ev.within(m.opts.EvidenceDuration)
 	return m, cmd
 }
 

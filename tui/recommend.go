@@ -50,6 +50,9 @@ type recommendScreen struct {
 
 	export    exportDialog
 	exporting bool
+
+	evidence bool // the Evidence tab is on view (evidence.go)
+	ev       evidencePane
 }
 
 // recordMsg carries a glamour rendering of the record.
@@ -59,7 +62,7 @@ type recordMsg struct {
 }
 
 func newRecommend(com *common.Common, sess *session, date string, w, h int) (recommendScreen, tea.Cmd) {
-	s := recommendScreen{com: com, sess: sess, date: date, vp: newPager(com)}
+	s := recommendScreen{com: com, sess: sess, date: date, vp: newPager(com), ev: newEvidencePane(com)}
 	s.doc = app.Evaluate(com.App.Pack, sess.review, sess.path, date)
 	s.export = newExportDialog(com, sess.path)
 	s = s.setSize(w, h)
@@ -110,6 +113,8 @@ func (s recommendScreen) refresh() recommendScreen {
 		s.vp.SetContent(s.recordOut)
 	case s.record:
 		s.vp.SetContent(s.com.Styles.Muted.Render("rendering the record…"))
+	case s.evidence:
+		s.vp.SetContent(s.evidenceView())
 	default:
 		s.vp.SetContent(s.changesView() + renderItem(s.com, s.doc, s.item, s.w))
 	}
@@ -171,6 +176,10 @@ func (s recommendScreen) update(msg tea.Msg) (recommendScreen, tea.Cmd) {
 	case exportDoneMsg:
 		s.export = s.export.done(msg)
 		return s, nil
+	case evidenceProgressMsg, evidenceDoneMsg:
+		var cmd tea.Cmd
+		s.ev, cmd = s.ev.update(msg)
+		return s.refresh(), cmd
 	case tea.KeyPressMsg:
 		return s.updateKey(msg)
 	}
@@ -232,10 +241,18 @@ func (s recommendScreen) updateKey(km tea.KeyPressMsg) (recommendScreen, tea.Cmd
 		}
 		return s, nil
 	}
+	if s.evidence {
+		if s, cmd, handled := s.updateEvidenceKey(km); handled {
+			return s, cmd
+		}
+	}
 	switch {
 	case key.Matches(km, k.Global.Back):
+		s.ev = s.ev.stop() // a replay nobody will see
 		s.navigate(common.BackMsg{})
 		return s, nil
+	case key.Matches(km, k.Recommend.Evidence):
+		return s.showEvidence()
 	case key.Matches(km, k.Recommend.NextItem):
 		if !s.record {
 			s.item = (s.item + 1) % len(s.doc.Entries)
@@ -249,7 +266,7 @@ func (s recommendScreen) updateKey(km tea.KeyPressMsg) (recommendScreen, tea.Cmd
 		}
 		return s.refresh(), nil
 	case key.Matches(km, k.Recommend.Record):
-		s.record = !s.record
+		s.record, s.evidence = !s.record, false
 		s.vp.GotoTop()
 		s = s.refresh()
 		if s.record && s.recordKey != s.recordKeyNow() {
@@ -257,13 +274,14 @@ func (s recommendScreen) updateKey(km tea.KeyPressMsg) (recommendScreen, tea.Cmd
 		}
 		return s, nil
 	case key.Matches(km, k.Recommend.Edit):
-		s.editing, s.pick, s.record = true, 0, false
+		s.editing, s.pick, s.record, s.evidence = true, 0, false, false
 		return s.refresh(), nil
 	case key.Matches(km, k.Recommend.Export):
 		s.exporting = true
 		s.export = s.export.open(s.doc)
 		return s, nil
 	case key.Matches(km, k.Recommend.Interview):
+		s.ev = s.ev.stop()
 		s.navigate(backToInterviewMsg{})
 		return s, nil
 	case key.Matches(km, k.Nav.Top):
@@ -383,7 +401,11 @@ func (s recommendScreen) view(w, h int) string {
 	if s.record {
 		recordTab = st.Tabs.Active.Render("full record (m)")
 	}
-	top := strings.Join(tabs, st.Tabs.Sep.Render(" │ ")) + st.Tabs.Sep.Render("  ·  ") + recordTab
+	evidenceTab := st.Tabs.Inactive.Render("evidence (v)")
+	if s.evidence {
+		evidenceTab = st.Tabs.Active.Render("evidence (v)")
+	}
+	top := strings.Join(tabs, st.Tabs.Sep.Render(" │ ")) + st.Tabs.Sep.Render("  ·  ") + recordTab + st.Tabs.Sep.Render("  ·  ") + evidenceTab
 	top = fit(top, w, 1)
 	rule := st.Subtle.Render(strings.Repeat("─", max(w, 1)))
 	var b strings.Builder
@@ -457,11 +479,13 @@ func (s recommendScreen) help() common.Help {
 	case s.editing:
 		change := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "change it"))
 		return common.Help{Short: []key.Binding{change, k.Nav.Up, k.Nav.Down, k.Global.Back}}
+	case s.evidence:
+		return s.evidenceHelp()
 	}
 	return common.Help{
 		Short: []key.Binding{k.Recommend.NextItem, k.Recommend.Record, k.Recommend.Edit, k.Recommend.Export, k.Nav.Down, k.Global.Back, k.Global.Help},
 		Full: [][]key.Binding{
-			{k.Recommend.NextItem, k.Recommend.PrevItem, k.Recommend.Record, k.Recommend.Interview},
+			{k.Recommend.NextItem, k.Recommend.PrevItem, k.Recommend.Record, k.Recommend.Evidence, k.Recommend.Interview},
 			{k.Recommend.Edit, k.Recommend.Export},
 			{k.Nav.Down, k.Nav.Up, k.Nav.PageDown, k.Nav.PageUp, k.Nav.Top, k.Nav.Bottom},
 			{k.Global.Back, k.Global.Help, k.Global.ForceQuit},

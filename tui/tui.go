@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -71,6 +72,9 @@ type Options struct {
 	// Recent remembers review files for the home screen; the zero value
 	// remembers nothing.
 	Recent app.Recent
+	// EvidenceDuration is the simulated window of the recommendation's
+	// Evidence tab; 0 means ten minutes, as kvdo simulate workload.
+	EvidenceDuration time.Duration
 
 	// For tests: input, output, a fixed window size and colour profile.
 	Input         io.Reader

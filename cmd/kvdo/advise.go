@@ -12,6 +12,7 @@ import (
 
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
+	"github.com/kvdo/kvdo/evidence"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/report"
 	"github.com/kvdo/kvdo/tui"
@@ -31,6 +32,10 @@ type adviseOptions struct {
 	save       string
 	resume     string
 	accessible bool
+	// evidence replays each item's workload on the simulator into the record.
+	evidence     bool
+	evidenceSeed uint64
+	evidenceDur  time.Duration
 }
 
 // defaultReview is where a new interview saves its review.
@@ -57,6 +62,11 @@ Records are concise by default (one screen per item); --detail full adds
 every rule, option, estimate and source. --template prints a commented
 answers file with every question, its unit, range and meaning.
 
+--evidence replays each item's own workload on the edge simulator for every
+option (as kvdo simulate workload does) and adds the measured figures, a
+verdict per option and any requirement the chosen design breaks to the
+record, with the seed and duration that reproduce them.
+
 Without --answers, on a terminal, kvdo runs the interview: a review of one
 or more pieces of state, saved after every answer to --save FILE (default
 kvdo-review.yaml; an existing file is never replaced: continue it with
@@ -72,6 +82,7 @@ recommendation as text.`,
   kvdo advise --answers examples/review.yaml --detail full --format html -o review.html
   kvdo advise --answers examples/review.yaml --adr-dir docs/adr --status accepted
   kvdo advise --answers examples/review.yaml --format adr
+  kvdo advise --answers examples/review.yaml --evidence --format html -o review.html
   kvdo advise --answers - --format json < review.yaml`,
 		Args: cobra.NoArgs,
 		// A bad answers file is not a usage mistake: the usage text would
@@ -91,6 +102,9 @@ recommendation as text.`,
 	f.StringVar(&o.detail, "detail", report.DetailConcise, "how much a md or html record holds: concise (one screen per item) or full")
 	f.StringVar(&o.status, "status", "proposed", "the records' status: "+strings.Join(report.Statuses, ", "))
 	f.BoolVar(&o.template, "template", false, "print a commented answers file with every question, its unit, range and meaning")
+	f.BoolVar(&o.evidence, "evidence", false, "replay each item's workload on the simulator for every option and add the measured evidence to the record")
+	f.Uint64Var(&o.evidenceSeed, "seed", 1, "with --evidence: the replay's random seed, recorded so the figures can be reproduced")
+	f.DurationVar(&o.evidenceDur, "duration", evidence.DefaultDuration, "with --evidence: simulated time to replay, from 10s to 1h")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "json", "html", "adr"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("detail", cobra.FixedCompletions([]string{report.DetailConcise, report.DetailFull}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(report.Statuses, cobra.ShellCompDirectiveNoFileComp))
@@ -148,7 +162,18 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 	} else if _, err := time.Parse(time.DateOnly, date); err != nil {
 		return badInput("--date %q: expected a date as YYYY-MM-DD", date)
 	}
+	if !o.evidence && (cmd.Flags().Changed("seed") || cmd.Flags().Changed("duration")) {
+		return badInput("--seed and --duration set the evidence replay: add --evidence")
+	}
+	if o.evidence {
+		if err := app.CheckEvidenceDuration("--duration", o.evidenceDur); err != nil {
+			return err
+		}
+	}
 	if o.answers == "" {
+		if o.evidence {
+			return badInput("--evidence adds the replay to the record of --answers FILE; in the interview, the recommendation's Evidence tab (v) runs it")
+		}
 		return runInterview(cmd, o, date)
 	}
 	if o.save != "" || o.resume != "" || o.accessible {
@@ -160,20 +185,18 @@ func runAdvise(cmd *cobra.Command, o adviseOptions) error {
 		}
 	}
 
-	name, data, err := readAnswers(cmd, o.answers)
+	name, pack, review, err := loadReview(cmd, o.answers)
 	if err != nil {
 		return err
-	}
-	pack, err := loadContent(cmd)
-	if err != nil {
-		return err
-	}
-	review, err := advisor.ParseReview(name, data, pack)
-	if err != nil {
-		return badInput("%v", err)
 	}
 	doc := app.Evaluate(pack, review, name, date)
 	doc.Detail, doc.Status = o.detail, o.status
+	if o.evidence {
+		opts := app.EvidenceOptions{Seed: o.evidenceSeed, Duration: o.evidenceDur}
+		if err := app.AttachEvidence(cmd.Context(), pack, &doc, opts); err != nil {
+			return fmt.Errorf("replaying the workload: %w", err)
+		}
+	}
 
 	switch {
 	case o.adrDir != "":

@@ -27,7 +27,7 @@ latency percentile.`,
 			return badInput("simulate needs a workload: propagation")
 		},
 	}
-	cmd.AddCommand(newSimulatePropagationCmd())
+	cmd.AddCommand(newSimulatePropagationCmd(), newSimulateWorkloadCmd())
 	return cmd
 }
 

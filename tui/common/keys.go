@@ -73,6 +73,10 @@ type RecommendKeys struct {
 	Edit               key.Binding // change an answer and see what moves
 	Export             key.Binding
 	Interview          key.Binding // back to the interview
+	// The Evidence tab: the item's workload replayed on the simulator.
+	Evidence key.Binding // open or leave the tab
+	Replay   key.Binding // replay the item again
+	Chart    key.Binding // chart the next option's latency
 }
 
 // ExportKeys act in the export dialog.
@@ -148,6 +152,9 @@ func DefaultKeyMap() *KeyMap {
 			Edit:      b(k("e"), "e", "edit an answer"),
 			Export:    b(k("x"), "x", "export"),
 			Interview: b(k("i"), "i", "interview"),
+			Evidence:  b(k("v"), "v", "evidence"),
+			Replay:    b(k("r"), "r", "replay"),
+			Chart:     b(k("o"), "o", "next option"),
 		},
 		Export: ExportKeys{
 			NextField: b(k("tab", "down"), "tab", "next field"),
