@@ -34,8 +34,15 @@ type Pack struct {
 	Pricing  Pricing
 }
 
-// LoadDefault loads the pack embedded in the binary.
-func LoadDefault() (*Pack, error) { return Load(embedded) }
+// LoadDefault loads the pack embedded in the binary: built from the Go
+// values generated from its YAML (see generated.go), or decoded from the
+// YAML when those are not current.
+func LoadDefault() (*Pack, error) {
+	if generatedCurrent() {
+		return generatedPack(), nil
+	}
+	return LoadDefaultYAML()
+}
 
 // Load reads a pack from fsys. A file the pack lacks is taken from the
 // embedded pack, so a customised pack need only hold what it changes.
