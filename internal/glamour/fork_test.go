@@ -19,6 +19,8 @@ const elements = "# Heading one\n\n## Heading two\n\n### Three\n\n" +
 	"A paragraph with *emphasis*, **strong**, ~~struck~~, `code`, a [link](https://example.com/a) " +
 	"and an autolink https://developers.cloudflare.com/kv/ in a sentence long enough to wrap at forty columns.\n\n" +
 	"> A quote\n> on two lines.\n\n" +
+	"See https://github.com/charmbracelet/glamour/pull/623 and <b>inline</b> HTML &amp; entities.\n\n" +
+	"<div class=\"note\">\n<script>alert(1)</script>An HTML block &lt;kept as text&gt;\n</div>\n\n" +
 	"- one\n- two\n  - nested\n1. first\n2. second\n\n- [x] done\n- [ ] open\n\n" +
 	"| option | fits | cost |\n|---|:---:|---:|\n| KV | yes | $5 |\n| Durable Object | no | $0.15 |\n\n---\n\n" +
 	"```typescript\nexport default {\n  async fetch(req: Request, env: Env): Promise<Response> {\n    const v = await env.KV.get(\"k\", { cacheTtl: 60 }); // read\n    return new Response(v ?? \"none\");\n  },\n};\n```\n\n" +
@@ -28,8 +30,9 @@ const elements = "# Heading one\n\n## Heading two\n\n### Three\n\n" +
 	"    indented code\n\n" +
 	"Term\n: definition\n"
 
-// records are kvdo's decision records for the example review, concise and
-// full, with their front matter fenced as the TUI's record view fences it.
+// records are kvdo's full decision record for the example review (the
+// concise one is a part of it), with its front matter fenced as the TUI's
+// record view fences it.
 func records(t *testing.T) map[string]string {
 	t.Helper()
 	pack, err := app.LoadPack("")
@@ -41,7 +44,7 @@ func records(t *testing.T) map[string]string {
 		t.Fatal(err)
 	}
 	out := map[string]string{"elements": elements}
-	for _, detail := range []string{report.DetailConcise, report.DetailFull} {
+	for _, detail := range []string{report.DetailFull} {
 		doc := app.Evaluate(pack, rev, "examples/review.yaml", "2026-01-02")
 		doc.Detail = detail
 		md := string(report.Markdown(doc))
