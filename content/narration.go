@@ -66,9 +66,13 @@ var NarrationPlaceholders = []string{
 	"req", "outcome", "detail", "tier", "at", "path", "count", "queue", "expires",
 }
 
-// DefaultNarration parses the narration embedded in the binary.
+// DefaultNarration returns the narration embedded in the binary, built
+// like LoadDefault's pack from the Go values generated from its YAML.
 func DefaultNarration() (Narration, error) {
-	return ParseNarration(NarrationFile, narrationYAML)
+	if generatedCurrent() {
+		return generatedNarration(), nil
+	}
+	return DefaultNarrationYAML()
 }
 
 // LoadNarration reads narration.yaml from fsys (a content pack directory).

@@ -41,8 +41,15 @@ type Pack struct {
 	src map[string]*yaml.Node
 }
 
-// LoadDefault loads the pack embedded in the binary.
-func LoadDefault() (*Pack, error) { return Load(embedded) }
+// LoadDefault loads the pack embedded in the binary: built from the Go
+// values generated from its YAML (see generated.go), or decoded from the
+// YAML when those are not current.
+func LoadDefault() (*Pack, error) {
+	if generatedCurrent() {
+		return generatedPack(), nil
+	}
+	return LoadDefaultYAML()
+}
 
 // packFiles are the files of the advisor's pack and the topology, in the
 // order Load reads them and reports their problems.

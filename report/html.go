@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/evidence"
@@ -16,23 +17,27 @@ import (
 //go:embed report.html.tmpl
 var htmlSource string
 
-// htmlTemplate is parsed once; html/template escapes every value it prints
+// htmlTemplate is parsed once, on the first HTML record (not at every
+// process start: parsing costs more than the rest of this package's
+// initialisation); html/template escapes every value it prints
 // according to where it lands (text, attribute, URL), which is what keeps
 // a hostile item name from becoming markup.
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"prose":        proseHTML,
-	"source":       sourceHTML,
-	"usd":          formatUSD,
-	"num":          formatNumber,
-	"value":        FormatValue,
-	"price":        unitPrice,
-	"estimate":     estimateText,
-	"included":     includedText,
-	"lower":        lowerFirstHTML,
-	"anchor":       anchor,
-	"leastBadFlip": func() string { return leastBadFlip },
-	"priced":       priced,
-}).Parse(htmlSource))
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"prose":        proseHTML,
+		"source":       sourceHTML,
+		"usd":          formatUSD,
+		"num":          formatNumber,
+		"value":        FormatValue,
+		"price":        unitPrice,
+		"estimate":     estimateText,
+		"included":     includedText,
+		"lower":        lowerFirstHTML,
+		"anchor":       anchor,
+		"leastBadFlip": func() string { return leastBadFlip },
+		"priced":       priced,
+	}).Parse(htmlSource))
+})
 
 // htmlView is what the template reads: the Doc plus the derived values
 // (title, drivers, option titles, consequences) the Markdown renderer also
@@ -172,7 +177,7 @@ func HTML(d Doc) []byte {
 		v.Entries = append(v.Entries, he)
 	}
 	var buf bytes.Buffer
-	if err := htmlTemplate.Execute(&buf, v); err != nil {
+	if err := htmlTemplate().Execute(&buf, v); err != nil {
 		// The template is fixed and tested; an error here is a bug.
 		panic("report: rendering HTML: " + err.Error())
 	}

@@ -122,9 +122,9 @@ func New(opts Options) (*Model, error) {
 		panel = m.panel.Title()
 	}
 	m.home = newHome(com, panel)
-	m.open = newOpen(com, w, h)
-	m.learn = newLearn(com, w, h)
-	m.demos = newDemoList(com, w, h)
+	// The open, learn and demo-list screens are built when first shown
+	// (ensure): each lays out lists, milliseconds a start need not spend
+	// before its first frame.
 	switch opts.Start {
 	case StartInterview:
 		if opts.Review == "" {
@@ -318,10 +318,12 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.interview.focusCmd()
 	case recentMsg:
 		var cmd tea.Cmd
+		m.ensure(stateOpen)
 		m.open, cmd = m.open.update(msg)
 		return m, cmd
 	case reviewLoadedMsg:
 		var cmd tea.Cmd
+		m.ensure(stateOpen)
 		m.open, cmd = m.open.update(msg)
 		if msg.err != nil {
 			return m, cmd
@@ -342,6 +344,22 @@ func (m *Model) push(to state) {
 		m.from = append(m.from, m.state)
 	}
 	m.state = to
+	m.ensure(to)
+}
+
+// ensure builds the screen of state s if it has not been shown yet, laid
+// out for the window and in the current theme. Every way onto those
+// screens goes through push, so a screen on view is always built.
+func (m *Model) ensure(s state) {
+	w, h := m.bodySize()
+	switch {
+	case s == stateOpen && m.open.com == nil:
+		m.open = newOpen(m.com, w, h)
+	case s == stateLearn && m.learn.com == nil:
+		m.learn = newLearn(m.com, w, h)
+	case s == stateDemos && m.demos.com == nil:
+		m.demos = newDemoList(m.com, w, h)
+	}
 }
 
 // goTo opens a screen from the home menu.
@@ -525,12 +543,19 @@ func (m *Model) resize() {
 func (m *Model) restyle() tea.Cmd {
 	m.help.Styles = m.com.Styles.Help
 	m.footerKey = "" // drawn in the old styles
-	m.open = m.open.restyle()
-	m.learn = m.learn.restyle()
+	// A screen not built yet takes the theme when it is.
+	if m.open.com != nil {
+		m.open = m.open.restyle()
+	}
+	if m.learn.com != nil {
+		m.learn = m.learn.restyle()
+	}
 	if m.state == stateLearn {
 		m.learn = m.learn.build()
 	}
-	m.demos = m.demos.restyle()
+	if m.demos.com != nil {
+		m.demos = m.demos.restyle()
+	}
 	m.interview = m.interview.restyle()
 	if m.state == stateDemo {
 		m.demo = m.demo.restyle() // a player out of view is made afresh when a demo opens

@@ -8,7 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
 	"github.com/charmbracelet/x/ansi"
@@ -16,6 +15,7 @@ import (
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/internal/termsafe"
+	"github.com/kvdo/kvdo/internal/glamour"
 	"github.com/kvdo/kvdo/report"
 	"github.com/kvdo/kvdo/tui/common"
 )
@@ -23,7 +23,8 @@ import (
 // recommendScreen shows the verdict on every item of the review: one item
 // at a time with its reasons, runner-up, flips, warnings, pitfalls,
 // checklist, sketch and costs, or the whole decision record as
-// `kvdo advise --format md` writes it, rendered with glamour. An answer can
+// `kvdo advise --format md` writes it, rendered with glamour (kvdo's copy,
+// internal/glamour, which spares every start chroma's registries). An answer can
 // be changed here and the screen says what moved; x exports.
 type recommendScreen struct {
 	navigator

@@ -21,6 +21,7 @@ import (
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/tui/common"
 	"github.com/kvdo/kvdo/tui/player"
+	"github.com/mattn/go-runewidth"
 )
 
 // OpenDemoMsg asks the root to show a demo; see common.OpenDemoMsg.
@@ -102,6 +103,11 @@ type Options struct {
 // is saved after every answer, so a crash loses at most the answer being
 // typed.
 func Run(ctx context.Context, opts Options) error {
+	// Bubble Tea measures text with wcwidth until the terminal says it
+	// clusters graphemes, and go-runewidth builds its width tables (2 MB)
+	// on the first rune past U+02FF, in the first frame: build them while
+	// the model is made instead, on another core when there is one.
+	go runewidth.RuneWidth('─')
 	m, err := New(opts)
 	if err != nil {
 		return err

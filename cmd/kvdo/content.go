@@ -67,10 +67,14 @@ func validateContent(cmd *cobra.Command, dir string) error {
 		own  []string // pack files DIR itself holds
 	)
 	if dir == "" {
-		if pack, err = content.LoadDefault(); err != nil {
+		// The YAML itself, not the values generated from it at build time.
+		if pack, err = content.LoadDefaultYAML(); err != nil {
 			return fmt.Errorf("the embedded content pack is invalid: %w", err)
 		}
-		if narr, err = demos.DefaultNarration(); err != nil {
+		if narr, err = content.DefaultNarrationYAML(); err == nil {
+			err = demos.CheckNarration(narr)
+		}
+		if err != nil {
 			return fmt.Errorf("the embedded narration is invalid: %w", err)
 		}
 	} else {

@@ -6,7 +6,8 @@ import (
 	"sync"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
+
+	"github.com/kvdo/kvdo/internal/highlight"
 )
 
 // codeSpan is a run of source text in one role.
@@ -26,7 +27,7 @@ type codeLine struct {
 // for kvdo, not code a Worker needs, so the panel leaves it out.
 var stepComment = regexp.MustCompile(`^//\s*step:`)
 
-// highlighted memoises highlight by language and source. The sources
+// highlighted memoises codeLines by language and source. The sources
 // are the demos' embedded handler files, a dozen constants, and chroma's
 // lexers take about 2 µs a byte (10 to 15 ms a file, more than a whole
 // demo run), so each is tokenised once per process and shared read-only.
@@ -34,30 +35,26 @@ var highlighted sync.Map // codeSource -> []codeLine
 
 type codeSource struct{ lang, src string }
 
-// highlightOnce is highlight, memoised.
+// highlightOnce is codeLines, memoised.
 func highlightOnce(lang, src string) []codeLine {
 	k := codeSource{lang, src}
 	if v, ok := highlighted.Load(k); ok {
 		return v.([]codeLine)
 	}
-	v, _ := highlighted.LoadOrStore(k, highlight(lang, src))
+	v, _ := highlighted.LoadOrStore(k, codeLines(lang, src))
 	return v.([]codeLine)
 }
 
-// highlight splits source in a language chroma knows ("go",
+// codeLines splits source in a language kvdo highlights ("go",
 // "javascript") into lines of coloured spans: keywords, strings,
 // comments, numbers and calls. Tabs become two spaces so the code fits a
 // side panel; trailing step comments are dropped.
-func highlight(lang, src string) []codeLine {
-	lexer := lexers.Get(lang)
-	if lexer == nil {
-		lexer = lexers.Fallback
-	}
-	var toks []chroma.Token
-	if it, err := chroma.Coalesce(lexer).Tokenise(nil, src); err == nil {
-		toks = it.Tokens()
-	} else {
-		toks = []chroma.Token{{Type: chroma.Text, Value: src}}
+func codeLines(lang, src string) []codeLine {
+	toks := []chroma.Token{{Type: chroma.Text, Value: src}}
+	if lexer := highlight.Lexer(lang); lexer != nil {
+		if it, err := chroma.Coalesce(lexer).Tokenise(nil, src); err == nil {
+			toks = it.Tokens()
+		}
 	}
 
 	var out []codeLine

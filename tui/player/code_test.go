@@ -119,7 +119,7 @@ func TestTheCodePanelLeavesOutStepComments(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, src := range []struct{ lang, code string }{{"go", d.Source.Code}, {"javascript", tw.Code}} {
-			lines := highlight(src.lang, src.code)
+			lines := codeLines(src.lang, src.code)
 			want := strings.Split(strings.TrimSuffix(src.code, "\n"), "\n")
 			if len(lines) != len(want) {
 				t.Fatalf("%s %s: %d lines, the source has %d", d.ID, src.lang, len(lines), len(want))
