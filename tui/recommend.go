@@ -14,8 +14,8 @@ import (
 	"github.com/kvdo/kvdo/advisor"
 	"github.com/kvdo/kvdo/content"
 	"github.com/kvdo/kvdo/internal/app"
-	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/kvdo/kvdo/internal/glamour"
+	"github.com/kvdo/kvdo/internal/termsafe"
 	"github.com/kvdo/kvdo/report"
 	"github.com/kvdo/kvdo/tui/common"
 )
