@@ -117,7 +117,7 @@ func TestCachePurgeVersionStampIsNotSeenWhileOldStampsAreCached(t *testing.T) {
 		r := run(t, "cache-purge", "version-stamp", seed, map[string]string{"publish_at": "10s", "view_every": "5s"})
 		stale += int(metric(t, r, "PoPs stale after publishing"))
 	}
-	if stale < seeds*2 {
+	if stale < int(seeds)*2 {
 		t.Errorf("only %d PoP-runs served the old page after the stamp bump; KV's cached stamps should delay most PoPs", stale)
 	}
 }

@@ -244,7 +244,7 @@ func TestEveryShownClaimHoldsInEverySeedAndAtTheParameterBounds(t *testing.T) {
 				seeds = claimBoundSeeds
 			}
 			if testing.Short() {
-				seeds = 3
+				seeds = shortSeeds
 			}
 			for _, v := range d.Variants {
 				t.Run(d.ID+"/"+v.ID, func(t *testing.T) {
@@ -299,7 +299,7 @@ func TestEveryShownClaimHoldsInEverySeedAndAtTheParameterBounds(t *testing.T) {
 // caption goes to a later read that does, or is withheld.
 func TestAConditionalCaptionIsWithheldWhereItsClaimIsFalse(t *testing.T) {
 	moved := 0
-	for seed := uint64(1); seed <= claimSeeds; seed++ {
+	for seed := uint64(1); seed <= seeds; seed++ {
 		r := run(t, "race", "kv-in-do", seed, nil)
 		var reads []int
 		for _, ev := range r.Trace {
@@ -317,7 +317,7 @@ func TestAConditionalCaptionIsWithheldWhereItsClaimIsFalse(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("the second read had no other increment in flight in %d of %d seeds", moved, claimSeeds)
+	t.Logf("the second read had no other increment in flight in %d of %d seeds", moved, seeds)
 	if moved == 0 {
 		t.Fatal("in no seed was the second read free of another increment: the test checks nothing")
 	}

@@ -158,7 +158,7 @@ func TestConfigFanoutKVDirectLosesEditsAndTearsReads(t *testing.T) {
 			t.Errorf("seed %d: %v of 4 PoPs on KV's final state; KV still converges", seed, got)
 		}
 	}
-	if tornRuns < seeds*8/10 {
+	if tornRuns < int(seeds)*8/10 {
 		t.Errorf("readers saw a torn config in only %d of %d runs; separately cached keys should tear most runs", tornRuns, seeds)
 	}
 }

@@ -20,6 +20,9 @@ import (
 const traceSeeds = 20
 
 func eachRun(t *testing.T, seeds int, f func(t *testing.T, r *Result)) {
+	if testing.Short() {
+		seeds = min(seeds, shortSeeds)
+	}
 	eachVariant(t, func(t *testing.T, d Demo, variant string) {
 		for seed := uint64(1); seed <= uint64(seeds); seed++ {
 			f(t, run(t, d.ID, variant, seed, nil))
