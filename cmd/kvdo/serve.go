@@ -116,6 +116,10 @@ ended" and gets their terminal back.`,
 			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_ = srv.Shutdown(sctx)
+			// A ctrl+c in the instant after start can come before Serve
+			// has taken the listener, which the server's Close then
+			// misses; closing it here ends that Serve too.
+			_ = ln.Close()
 			<-served
 			return nil
 		},
