@@ -339,9 +339,13 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		msg: fmt.Sprintf("closed: more input than a room allows (%d bytes a second)", s.cfg.InputRate)}
 	// Signals are the server's: a program of its own would take SIGINT
 	// as its user's ctrl+c and die without its farewell.
-	popts := append(bubbletea.MakeOptions(sess), tea.WithInput(in), tea.WithOutput(&output{w: sess, m: m}),
+	// The program reads a keyboard that never types (see keyboard): its
+	// events come from m.keyboard instead.
+	popts := append(bubbletea.MakeOptions(sess), tea.WithInput(quiet{m.ctx}), tea.WithOutput(&output{w: sess, m: m}),
 		tea.WithContext(m.ctx), tea.WithoutSignalHandler(), tea.WithFPS(min(2*s.cfg.FPS, 60)))
 	m.prog = tea.NewProgram(model, popts...)
+	pty, _, _ := sess.Pty()
+	go m.keyboard(in, pty.Term)
 	m.loopDone = make(chan struct{})
 	go func() {
 		defer close(m.loopDone)

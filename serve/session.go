@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	uv "github.com/charmbracelet/ultraviolet"
 	"golang.org/x/time/rate"
 
 	"github.com/kvdo/kvdo/tui"
@@ -146,6 +147,38 @@ func (in *input) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// keyboard turns the session's input into events and hands each to the
+// program with Send, which gives up once the program has ended. bubbletea
+// v2.1.1's own reader hands them over with a plain channel send: input
+// that arrives as a program quits leaves that reader, and with it the
+// session's whole model, waiting for ever. keyboard returns when the
+// session's input ends, which it does when the session closes.
+func (m *member) keyboard(in io.Reader, term string) {
+	events := make(chan uv.Event)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = uv.NewTerminalReader(in, term).StreamEvents(m.ctx, events)
+	}()
+	for {
+		select {
+		case ev := <-events:
+			m.prog.Send(ev)
+		case <-done:
+			return
+		}
+	}
+}
+
+// quiet is the input the program itself reads: nothing, until the
+// session's context ends. Its reader then stops; it never holds an event.
+type quiet struct{ ctx context.Context }
+
+func (q quiet) Read([]byte) (int, error) {
+	<-q.ctx.Done()
+	return 0, io.EOF
 }
 
 // output is the session's screen as the program writes it, counted: the
