@@ -21,6 +21,7 @@ package evidence
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -227,6 +228,11 @@ func Run(ctx context.Context, pack *content.Pack, item advisor.Item, rec advisor
 			}
 		}
 		o, err := p.run(ctx, v, report)
+		var over *overBudgetError
+		if errors.As(err, &over) {
+			out.Skipped = append(out.Skipped, Skipped{Option: v.option, Why: "not replayed: " + over.Error()})
+			continue
+		}
 		if err != nil {
 			return Item{}, err
 		}

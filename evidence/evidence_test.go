@@ -325,6 +325,36 @@ func TestLargeWorkloadsAreScaledAndSaySo(t *testing.T) {
 	}
 }
 
+// Rates far past what the budget can simulate (a billion reads a second
+// that all reach one object, a million writes a second to one key) are
+// not replayed for hours: each such option is listed as not replayed,
+// saying why, and the replay ends at once.
+func TestRatesPastTheBudgetAreNotReplayedButSaySo(t *testing.T) {
+	pack, err := content.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("version: 1\nitems:\n  - name: x\n    answers: {read_your_writes: false, concurrent_writers: true, atomic_update: true, staleness_tolerance_s: 0, reads_per_s: 1000000000, writes_per_s_per_key: 1000000, value_bytes: 100, reader_regions: global, entities: 10000000000}\n")
+	r, err := advisor.ParseReview("extreme.yaml", data, pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := replay(t, pack, r.Items[0], smallConfig(pack, 1, time.Minute))
+	if len(e.Skipped) == 0 {
+		t.Fatalf("every option was replayed at a billion reads a second: %d options", len(e.Options))
+	}
+	for _, s := range e.Skipped {
+		if !strings.Contains(s.Why, "too high to simulate") || !strings.Contains(s.Why, "client operations") {
+			t.Errorf("%s skipped without saying why: %q", s.Option, s.Why)
+		}
+	}
+	for _, o := range e.Options {
+		if float64(o.Simulated.Reads) > 4*20_000 {
+			t.Errorf("%s simulated %d reads, past 4 times the budget", o.ID, o.Simulated.Reads)
+		}
+	}
+}
+
 // The replay judges a KV read stale by its own record of when each
 // version became current; the simulator knows exactly. They must agree.
 func TestStalenessAgreesWithTheSimulatorsOwnJudgement(t *testing.T) {

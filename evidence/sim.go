@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -73,6 +74,7 @@ type sim struct {
 	byName  map[string]*key
 	m       *meter
 	window  time.Duration
+	ops     float64 // client operations the window simulates, after sampling
 	sample  [2]int     // reads each simulated read stands for, per class
 	cw      [2]float64 // what one simulated key stands for, per class, over the window
 	ww      [2]float64 // what one simulated write stands for, per class
@@ -118,7 +120,7 @@ func (p *plan) run(ctx context.Context, v variant, report func(float64)) (Option
 // runSim runs s, a variant's simulation, to the end of its window.
 func (p *plan) runSim(ctx context.Context, s *sim, report func(float64)) (Option, error) {
 	v := s.v
-	w, err := edge.New(edge.Config{Seed: p.cfg.Seed, Topology: p.cfg.Topology})
+	w, err := edge.New(edge.Config{Seed: p.cfg.Seed, Topology: p.cfg.Topology, MaxEvents: eventsPerOp * int64(p.cfg.Budget)})
 	if err != nil {
 		return Option{}, err
 	}
@@ -145,6 +147,9 @@ func (p *plan) runSim(ctx context.Context, s *sim, report func(float64)) (Option
 		s.stores = []edge.PoPID{0}
 	}
 	s.scale()
+	if s.ops > overBudget*float64(p.cfg.Budget) {
+		return Option{}, &overBudgetError{what: fmt.Sprintf("its shortest window (%v) holds %s client operations, over %d times the replay's budget of %s", s.window, num(math.Round(s.ops)), overBudget, num(float64(p.cfg.Budget)))}
+	}
 	s.m = newMeter(len(p.regions))
 	s.setup()
 	s.start()
@@ -160,7 +165,30 @@ func (p *plan) runSim(ctx context.Context, s *sim, report func(float64)) (Option
 		}
 	}
 	w.RunUntil(s.window + drainAfter)
+	if err := w.Err(); err != nil {
+		return Option{}, &overBudgetError{what: fmt.Sprintf("it passed its bound of %s simulated events", num(float64(eventsPerOp*p.cfg.Budget)))}
+	}
 	return s.result(), nil
+}
+
+// A replay is bounded before and while it runs. Requests that reach an
+// object are never sampled, nor are writes, and the window is at least
+// 10 s, so rates far past a store's limits (a billion reads a second on
+// one object) would plan more operations than the budget: past overBudget
+// times it, the option is not simulated. While it runs, eventsPerOp per
+// operation of the budget bounds its events (sampling keeps a replay near
+// six an operation: the example review's largest is 1.2 M events for
+// 200,000 operations).
+const (
+	overBudget  = 4
+	eventsPerOp = 40
+)
+
+// overBudgetError says an option's replay is past its bounds.
+type overBudgetError struct{ what string }
+
+func (e *overBudgetError) Error() string {
+	return "the answered rates are too high to simulate this design in full: " + e.what
 }
 
 // reachesObject reports whether every read goes to an object: then reads
@@ -222,6 +250,7 @@ func (s *sim) scale() {
 		sec := math.Max(10, math.Floor(budget/rate))
 		s.window = min(s.window, time.Duration(sec)*time.Second)
 	}
+	s.ops = rate * s.window.Seconds()
 	share := p.cfg.Duration.Seconds() / s.window.Seconds()
 	s.cw = [2]float64{share * p.hot.weight, share * p.typ.weight}
 	s.ww = s.cw
