@@ -74,7 +74,7 @@ type sim struct {
 	byName  map[string]*key
 	m       *meter
 	window  time.Duration
-	ops     float64 // client operations the window simulates, after sampling
+	ops     float64    // client operations the window simulates, after sampling
 	sample  [2]int     // reads each simulated read stands for, per class
 	cw      [2]float64 // what one simulated key stands for, per class, over the window
 	ww      [2]float64 // what one simulated write stands for, per class
