@@ -441,7 +441,30 @@ func TestFollowModeMovesEveryParticipantsCursor(t *testing.T) {
 		t.Errorf("F did not bring p1 back: %+v", r.wheres()[id].where)
 	}
 
+	// A participant who comes in while the lead runs lands on it, at the
+	// leader's cursor.
+	c, err := r.dial("room", gossh.Password(testCode))
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := openQuiet(c)
+	late.t = t
+	late.send("late" + keyEnter)
+	var lw tui.Where
+	if !eventually(30*time.Second, func() bool {
+		for _, mw := range r.wheres() {
+			if mw.where.Name == "late" {
+				lw = mw.where
+				return lw.Following && lw.Demo == "race" && lw.Player != nil && lw.Player.Equal(*lead.Player)
+			}
+		}
+		return false
+	}) {
+		t.Errorf("a participant who joined during the lead is not at the leader's cursor: %+v", lw)
+	}
+
 	f.close()
+	late.close()
 	for _, tm := range ts {
 		tm.close()
 	}
