@@ -628,3 +628,23 @@ func TestRoomCodesAreReadable(t *testing.T) {
 		t.Error("room codes repeat")
 	}
 }
+
+// A room writes nothing where it is started: its host key is the one it
+// is given (wish, given none, writes a new key pair into the current
+// directory).
+func TestARoomWritesNothingInTheCurrentDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	r := startRoom(t, Config{})
+	p := participant(t, r)
+	p.waitText("Your name", 10*time.Second)
+	p.close()
+	r.stop(t)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("the room wrote %s into the directory it was started in", e.Name())
+	}
+}

@@ -110,6 +110,9 @@ func New(cfg Config) (*Server, error) {
 	cfg.FPS = min(cmpOr(cfg.FPS, DefaultFPS), 60)
 	s := &Server{cfg: cfg, room: newRoom(cfg.App.Pack)}
 	srv, err := wish.NewServer(
+		// The host key goes in first: a wish server made without one
+		// writes a new key pair, id_ed25519, into the current directory.
+		func(srv *ssh.Server) error { srv.AddHostKey(cfg.HostKey); return nil },
 		wish.WithAddress(cfg.Listen),
 		wish.WithVersion("kvdo"),
 		wish.WithBannerHandler(func(ssh.Context) string {
@@ -124,7 +127,6 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv.HostSigners = []ssh.Signer{cfg.HostKey}
 	srv.PublicKeyHandler = s.publicKey
 	if cfg.RoomCode != "" {
 		srv.PasswordHandler = s.password
