@@ -10,9 +10,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/kvdo/kvdo/internal/glamour/gfm"
 	"github.com/yuin/goldmark"
 	emoji "github.com/yuin/goldmark-emoji"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
@@ -69,8 +69,8 @@ func NewTermRenderer(options ...TermRendererOption) (*TermRenderer, error) {
 	tr := &TermRenderer{
 		md: goldmark.New(
 			goldmark.WithExtensions(
-				extension.GFM,
-				extension.DefinitionList,
+				gfm.GFM,
+				gfm.DefinitionList,
 			),
 			goldmark.WithParserOptions(
 				parser.WithAutoHeadingID(),
