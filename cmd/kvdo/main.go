@@ -17,6 +17,8 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/kvdo/kvdo/internal/app"
 	"github.com/kvdo/kvdo/internal/termsafe"
+	// Starts the width tables of the first frame early; see the package.
+	_ "github.com/kvdo/kvdo/internal/widthwarm"
 	"github.com/spf13/cobra"
 )
 
