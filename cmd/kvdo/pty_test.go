@@ -25,13 +25,17 @@ var (
 	binOnce sync.Once
 	binPath string
 	binErr  error
+	// binDir is the temporary directory the binary was built in, the
+	// only thing TestMain removes: never the directory of a binary named
+	// by KVDO_BINARY.
+	binDir string
 )
 
 // TestMain removes the binary the pseudo-terminal tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
+	if binDir != "" {
+		os.RemoveAll(binDir)
 	}
 	os.Exit(code)
 }
@@ -43,12 +47,18 @@ func kvdoBinary(tb testing.TB) string {
 		tb.Skip("the pseudo-terminal tests need Linux")
 	}
 	binOnce.Do(func() {
+		// KVDO_BINARY times or drives another build, e.g. the one before a
+		// change: KVDO_BINARY=/tmp/kvdo-before go test -bench StartToFirstFrame
+		if p := os.Getenv("KVDO_BINARY"); p != "" {
+			binPath = p
+			return
+		}
 		dir, err := os.MkdirTemp("", "kvdo-bin-")
 		if err != nil {
 			binErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "kvdo")
+		binDir, binPath = dir, filepath.Join(dir, "kvdo")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
