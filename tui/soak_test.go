@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"math/rand/v2"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -187,6 +188,13 @@ func TestRandomInputNeverPanicsAndLeavesNoGoroutines(t *testing.T) {
 	}
 	t.Chdir(dir)
 	a := testApp(t)
+	// The first signal.Notify in a process starts os/signal's one watcher
+	// goroutine, which lives as long as the process; an export's atomic
+	// write registers a handler. Start the watcher before counting, so the
+	// count does not depend on whether an earlier test already did.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	signal.Stop(sigs)
 	base := runtime.NumGoroutine()
 	rng := rand.New(rand.NewPCG(7, 11))
 	sent, frames, rounds := 0, 0, 0
