@@ -67,7 +67,7 @@ func TestARunThatWouldNotFinishStopsAtItsEventBudget(t *testing.T) {
 func TestAReadRateWhoseGapOverflowsSchedulesNoRead(t *testing.T) {
 	for _, rate := range []float64{1e-300, 1e-20, 5e-324} {
 		w := newKVWorld(t, Production, 1, false)
-		s := &readStream{w: w, rr: w.source("readers"), mean: float64(time.Second) / rate, end: 600 * time.Second}
+		s := &readStream{w: w, rr: w.wySource("readers"), mean: float64(time.Second) / rate, end: 600 * time.Second}
 		for range 1000 {
 			if at, ok := s.next(); ok {
 				t.Fatalf("rate %v: a read at %v", rate, at)
@@ -75,7 +75,7 @@ func TestAReadRateWhoseGapOverflowsSchedulesNoRead(t *testing.T) {
 		}
 	}
 	w := newKVWorld(t, Production, 1, false)
-	s := &readStream{w: w, rr: w.source("readers"), mean: math.Inf(1), end: EndOfTime}
+	s := &readStream{w: w, rr: w.wySource("readers"), mean: math.Inf(1), end: EndOfTime}
 	if at, ok := s.next(); ok {
 		t.Fatalf("an infinite mean gap gave a read at %v", at)
 	}

@@ -50,16 +50,20 @@ func (p *pcg) uint64n(n uint64) uint64 {
 
 // reject is uint64n's rare second chance, out of line so uint64n stays
 // small enough to be inlined.
-func (p *pcg) reject(hi, lo, n uint64) uint64 {
+func (p *pcg) reject(hi, lo, n uint64) uint64 { return rejectFrom(p, hi, lo, n) }
+
+// rejectFrom draws again from g until Lemire's multiply-shift is
+// unbiased: the rejection step of rand.Rand.Uint64N.
+func rejectFrom(g source64, hi, lo, n uint64) uint64 {
 	thresh := -n % n
 	for lo < thresh {
-		hi, lo = bits.Mul64(p.Uint64(), n)
+		hi, lo = bits.Mul64(g.Uint64(), n)
 	}
 	return hi
 }
 
 // float64 is rand.Rand.Float64: uniform in [0, 1).
-func (p *pcg) float64() float64 { return float64(p.Uint64()<<11>>11) / (1 << 53) }
+func (p *pcg) float64() float64 { return unit(p.Uint64()) }
 
 // expFloat64 is rand.Rand.ExpFloat64: exponential with mean 1, by
 // Marsaglia and Tsang's ziggurat on the same 256 layers, so it returns
@@ -77,21 +81,57 @@ func (p *pcg) expFloat64() float64 {
 
 // expSlow finishes a draw that missed the fast path, exactly as
 // rand.Rand.ExpFloat64's loop does.
-func (p *pcg) expSlow(j uint32, i uint8) float64 {
+func (p *pcg) expSlow(j uint32, i uint8) float64 { return expSlowFrom(p, j, i) }
+
+// expSlowFrom is the ziggurat's wedges and tail, drawing from g.
+func expSlowFrom(g source64, j uint32, i uint8) float64 {
 	for {
 		x := float64(j) * float64(zigWE[i])
 		if j < zigKE[i] {
 			return x
 		}
 		if i == 0 {
-			return zigR - math.Log(p.float64())
+			return zigR - math.Log(unit(g.Uint64()))
 		}
-		if zigFE[i]+float32(p.float64())*(zigFE[i-1]-zigFE[i]) < float32(math.Exp(-x)) {
+		if zigFE[i]+float32(unit(g.Uint64()))*(zigFE[i-1]-zigFE[i]) < float32(math.Exp(-x)) {
 			return x
 		}
-		u := p.Uint64()
+		u := g.Uint64()
 		j, i = uint32(u), uint8(u>>32)
 	}
+}
+
+// unit is rand.Rand.Float64's mapping of a draw onto [0, 1).
+func unit(u uint64) float64 { return float64(u<<11>>11) / (1 << 53) }
+
+// source64 is a generator the slow paths can draw from through an
+// interface: they are rare, and the hot paths call the concrete type.
+type source64 interface{ Uint64() uint64 }
+
+// wyrand is the generator of Go's runtime (cheaprand) and of the
+// propagation anchor (shared/bench/propagation): a Weyl sequence whose
+// step is mixed by one 64x64->128-bit multiply, in about a third of pcg's
+// time. Only the propagation workload's reader stream uses it, where two
+// of the three draws of every read come from (a PoP and the gap to the
+// next read); every other stream, and so every demo, stays on pcg and
+// draws what math/rand/v2 draws.
+type wyrand struct{ s uint64 }
+
+// Uint64 is one step of wyrand.
+func (w *wyrand) Uint64() uint64 {
+	w.s += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(w.s, w.s^0xe7037ed1a0b428db)
+	return hi ^ lo
+}
+
+// expFloat64 is pcg.expFloat64's ziggurat on wyrand's draws.
+func (w *wyrand) expFloat64() float64 {
+	u := w.Uint64()
+	j, i := uint32(u), uint8(u>>32)
+	if j < zigKE[i] {
+		return float64(j) * zigWE64[i]
+	}
+	return expSlowFrom(w, j, i)
 }
 
 // The exponential ziggurat's tables (Marsaglia & Tsang 2000, 256 layers),

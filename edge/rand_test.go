@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 )
@@ -49,5 +50,50 @@ func TestExpFloat64DrawsWhatMathRandDraws(t *testing.T) {
 		if got, want := q.Int64N(1_000_000), r.Int64N(1_000_000); got != want {
 			t.Fatalf("Int64N through rand.Rand, draw %d: %d, want %d", i, got, want)
 		}
+	}
+}
+
+// The propagation reader stream's wyrand goes through the same written-out
+// ziggurat and Lemire draw as pcg: over wyrand, they return what
+// rand.Rand's ExpFloat64 and Uint64N return with wyrand as its Source,
+// wedges, tail and rejections included.
+func TestWyrandDrawsWhatMathRandDrawsFromIt(t *testing.T) {
+	w := &wyrand{s: 1}
+	r := rand.New(&wyrand{s: 1})
+	for i := range 3_000_000 {
+		if got, want := w.expFloat64(), r.ExpFloat64(); got != want {
+			t.Fatalf("ExpFloat64 draw %d: %v, math/rand/v2 draws %v", i, got, want)
+		}
+	}
+	for _, n := range []uint64{20, 7, 1<<63 + 1} {
+		w, r := &wyrand{s: n}, rand.New(&wyrand{s: n})
+		for i := range 100_000 {
+			hi, lo := bits.Mul64(w.Uint64(), n)
+			if lo < n {
+				hi = rejectFrom(w, hi, lo, n)
+			}
+			if want := r.Uint64N(n); hi != want {
+				t.Fatalf("Uint64N(%d) draw %d: %d, math/rand/v2 draws %d", n, i, hi, want)
+			}
+		}
+	}
+}
+
+// Each seed gets its own reader stream, and the same seed the same one.
+func TestEachSeedHasItsOwnReaderStream(t *testing.T) {
+	first := map[uint64]uint64{}
+	for seed := uint64(0); seed < 1000; seed++ {
+		w, err := New(Config{Seed: seed, Topology: kvTopology()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := w.wySource("readers").Uint64(), w.wySource("readers").Uint64()
+		if a != b {
+			t.Fatalf("seed %d: two streams start %#x and %#x", seed, a, b)
+		}
+		if s, dup := first[a]; dup {
+			t.Fatalf("seeds %d and %d start the same reader stream", s, seed)
+		}
+		first[a] = seed
 	}
 }

@@ -110,7 +110,7 @@ func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 		return PropagationResult{}, err
 	}
 	var writes int64
-	rs := &readStream{w: w, rr: w.source("readers"), ns: ns, reader: reader, key: key, opt: opt,
+	rs := &readStream{w: w, rr: w.wySource("readers"), ns: ns, reader: reader, key: key, opt: opt,
 		pops: uint64(c.PoPs), mean: float64(time.Second) / c.ReadRate, end: c.Duration,
 		batch: !c.Trace && c.Mode == Production}
 	// The first read is scheduled before the first write, as it always
@@ -163,7 +163,7 @@ func RunPropagation(c PropagationConfig) (PropagationResult, error) {
 // reads at an aggregate rate, each at a PoP drawn uniformly.
 type readStream struct {
 	w      *World
-	rr     *pcg // the "readers" stream: each read's PoP, then the gap to the next
+	rr     *wyrand // the "readers" stream: each read's PoP, then the gap to the next
 	ns     *KVNamespace
 	reader *kvReader
 	key    string
@@ -212,7 +212,7 @@ func (s *readStream) run(at time.Duration, seq uint64, ok bool) int64 {
 		} else {
 			hi, lo := bits.Mul64(rr.Uint64(), n)
 			if lo < n {
-				hi = rr.reject(hi, lo, n)
+				hi = rejectFrom(rr, hi, lo, n)
 			}
 			pop = hi
 		}
@@ -223,7 +223,7 @@ func (s *readStream) run(at time.Duration, seq uint64, ok bool) int64 {
 		if j, i := uint32(u), uint8(u>>32); j < zigKE[i] {
 			x = float64(j) * zigWE64[i]
 		} else {
-			x = rr.expSlow(j, i)
+			x = expSlowFrom(rr, j, i)
 		}
 		gap := x * mean
 		var nextAt time.Duration

@@ -189,6 +189,15 @@ func (w *World) source(component string) *pcg {
 	return &pcg{hi: w.cfg.Seed, lo: h.Sum64()}
 }
 
+// wySource is source's stream for a wyrand generator: the seed and the
+// component's hash together are its starting state, so each seed and each
+// component has its own stream.
+func (w *World) wySource(component string) *wyrand {
+	h := fnv.New64a()
+	h.Write([]byte(component))
+	return &wyrand{s: w.cfg.Seed ^ h.Sum64()}
+}
+
 // Now is the current virtual time since the start of the run.
 func (w *World) Now() time.Duration { return w.now }
 
