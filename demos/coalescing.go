@@ -282,12 +282,8 @@ func (s *scenario) coalescingReport(w *edge.World, pops []edge.PoPID, visits map
 			iv.fetches++
 			// Each origin fetch writes its edition into the edge's copy of
 			// the page; each visit reads one.
-			label := "origin render"
-			if e.From != "" { // the coordinator's own fetch names no PoP
-				label += " for " + e.From
-			}
 			ops = append(ops, edge.Op{Client: -e.Seq, Kind: edge.OpPut, Key: scoresPath, Value: e.Version, Found: true,
-				Call: e.At, Return: e.At, Label: label})
+				Call: e.At, Return: e.At, Label: "origin render for " + e.From})
 		case edge.EvKVPutDone:
 			switch e.Outcome {
 			case "accepted":

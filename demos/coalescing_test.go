@@ -197,19 +197,3 @@ func kvDefaults(t testing.TB) edge.KVConfig {
 	}
 	return w.Config().KV
 }
-
-// TestCoalescingWitnessLabelsNameWhoRendered: the operations the verdict
-// shows as proof read "origin render for LHR", or "origin render" for the
-// coordinator's own fetch, never a dangling "for".
-func TestCoalescingWitnessLabelsNameWhoRendered(t *testing.T) {
-	for _, variant := range []string{"stampede", "coordinator"} {
-		for seed := uint64(1); seed <= seeds; seed++ {
-			r := run(t, "coalescing", variant, seed, nil)
-			for _, op := range r.Verdict.Witness {
-				if l := op.Label; strings.HasSuffix(strings.TrimSpace(l), " for") || strings.Contains(l, "  ") {
-					t.Errorf("%s seed %d: witness label %q", variant, seed, l)
-				}
-			}
-		}
-	}
-}
