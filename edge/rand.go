@@ -6,7 +6,7 @@ import (
 )
 
 // pcg is math/rand/v2's PCG generator (128-bit state, DXSM output)
-// written out, so that the hottest paths of batch runs call it directly
+// written out, so that hot paths (a hit's latency draw) call it directly
 // instead of through rand.Rand's Source interface, which no call can be
 // inlined through. It is also the Source of every rand.Rand a World hands
 // out, so a component may mix direct calls with rand.Rand's methods on one
@@ -35,86 +35,19 @@ func (p *pcg) Uint64() uint64 {
 	return hi
 }
 
-// uint64n is rand.Rand.Uint64N(n) for n > 0, drawn the same way (Lemire's
-// multiply-shift with its rejection step), so it is exactly uniform.
-func (p *pcg) uint64n(n uint64) uint64 {
-	if n&(n-1) == 0 {
-		return p.Uint64() & (n - 1)
-	}
-	hi, lo := bits.Mul64(p.Uint64(), n)
-	if lo < n {
-		hi = p.reject(hi, lo, n)
-	}
-	return hi
-}
-
-// reject is uint64n's rare second chance, out of line so uint64n stays
-// small enough to be inlined.
-func (p *pcg) reject(hi, lo, n uint64) uint64 { return rejectFrom(p, hi, lo, n) }
-
-// rejectFrom draws again from g until Lemire's multiply-shift is
-// unbiased: the rejection step of rand.Rand.Uint64N.
-func rejectFrom(g source64, hi, lo, n uint64) uint64 {
-	thresh := -n % n
-	for lo < thresh {
-		hi, lo = bits.Mul64(g.Uint64(), n)
-	}
-	return hi
-}
-
-// float64 is rand.Rand.Float64: uniform in [0, 1).
-func (p *pcg) float64() float64 { return unit(p.Uint64()) }
-
-// expFloat64 is rand.Rand.ExpFloat64: exponential with mean 1, by
-// Marsaglia and Tsang's ziggurat on the same 256 layers, so it returns
-// what rand.Rand would for the same stream. The fast path (about 99% of
-// draws) is one table load, a compare and a multiply; the wedges and the
-// tail are in expSlow.
-func (p *pcg) expFloat64() float64 {
-	u := p.Uint64()
-	j, i := uint32(u), uint8(u>>32)
-	if j < zigKE[i] {
-		return float64(j) * zigWE64[i]
-	}
-	return p.expSlow(j, i)
-}
-
-// expSlow finishes a draw that missed the fast path, exactly as
-// rand.Rand.ExpFloat64's loop does.
-func (p *pcg) expSlow(j uint32, i uint8) float64 { return expSlowFrom(p, j, i) }
-
-// expSlowFrom is the ziggurat's wedges and tail, drawing from g.
-func expSlowFrom(g source64, j uint32, i uint8) float64 {
-	for {
-		x := float64(j) * float64(zigWE[i])
-		if j < zigKE[i] {
-			return x
-		}
-		if i == 0 {
-			return zigR - math.Log(unit(g.Uint64()))
-		}
-		if zigFE[i]+float32(unit(g.Uint64()))*(zigFE[i-1]-zigFE[i]) < float32(math.Exp(-x)) {
-			return x
-		}
-		u := g.Uint64()
-		j, i = uint32(u), uint8(u>>32)
-	}
-}
-
-// unit is rand.Rand.Float64's mapping of a draw onto [0, 1).
-func unit(u uint64) float64 { return float64(u<<11>>11) / (1 << 53) }
-
-// source64 is a generator the slow paths can draw from through an
-// interface: they are rare, and the hot paths call the concrete type.
-type source64 interface{ Uint64() uint64 }
-
 // wyrand is the generator of Go's runtime (cheaprand) and of the
-// propagation anchor (shared/bench/propagation): a Weyl sequence whose
-// step is mixed by one 64x64->128-bit multiply, in about a third of pcg's
-// time. Only the propagation workload's reader stream uses it, where two
-// of the three draws of every read come from (a PoP and the gap to the
-// next read); every other stream, and so every demo, stays on pcg and
-// draws what math/rand/v2 draws.
+// propagation anchor kvdo's simulator is measured against (fastloop.go,
+// from the issue that set the simulator's speed goals; it is not in this
+// repository): a Weyl sequence whose step is mixed by one 64x64->128-bit
+// multiply, in about 40% of pcg's time. Only the propagation workload's
+// reader stream uses it: two of the three draws of every read (a PoP and
+// the gap to the next read). Every other stream, and so every demo and
+// every replay, draws from pcg exactly what math/rand/v2 draws.
+//
+// Its uint64n, float64 and expFloat64 are rand.Rand's Uint64N, Float64
+// and ExpFloat64 written out, so that the read loop calls them directly:
+// on the same stream they return what rand.New(wyrand) returns, draw for
+// draw (TestWyrandDrawsWhatMathRandDrawsFromIt).
 type wyrand struct{ s uint64 }
 
 // Uint64 is one step of wyrand.
@@ -124,14 +57,63 @@ func (w *wyrand) Uint64() uint64 {
 	return hi ^ lo
 }
 
-// expFloat64 is pcg.expFloat64's ziggurat on wyrand's draws.
+// uint64n is rand.Rand.Uint64N(n) for n > 0, drawn the same way (Lemire's
+// multiply-shift with its rejection step), so it is exactly uniform.
+func (w *wyrand) uint64n(n uint64) uint64 {
+	if n&(n-1) == 0 {
+		return w.Uint64() & (n - 1)
+	}
+	hi, lo := bits.Mul64(w.Uint64(), n)
+	if lo < n {
+		hi = w.reject(hi, lo, n)
+	}
+	return hi
+}
+
+// reject is uint64n's rare second chance, out of line so uint64n stays
+// small enough to be inlined.
+func (w *wyrand) reject(hi, lo, n uint64) uint64 {
+	thresh := -n % n
+	for lo < thresh {
+		hi, lo = bits.Mul64(w.Uint64(), n)
+	}
+	return hi
+}
+
+// float64 is rand.Rand.Float64: uniform in [0, 1).
+func (w *wyrand) float64() float64 { return float64(w.Uint64()<<11>>11) / (1 << 53) }
+
+// expFloat64 is rand.Rand.ExpFloat64: exponential with mean 1, by
+// Marsaglia and Tsang's ziggurat on the same 256 layers, so it returns
+// what rand.Rand would for the same stream. The fast path (about 99% of
+// draws) is one table load, a compare and a multiply; the wedges and the
+// tail are in expSlow.
 func (w *wyrand) expFloat64() float64 {
 	u := w.Uint64()
 	j, i := uint32(u), uint8(u>>32)
 	if j < zigKE[i] {
 		return float64(j) * zigWE64[i]
 	}
-	return expSlowFrom(w, j, i)
+	return w.expSlow(j, i)
+}
+
+// expSlow finishes a draw that missed the fast path, exactly as
+// rand.Rand.ExpFloat64's loop does.
+func (w *wyrand) expSlow(j uint32, i uint8) float64 {
+	for {
+		x := float64(j) * float64(zigWE[i])
+		if j < zigKE[i] {
+			return x
+		}
+		if i == 0 {
+			return zigR - math.Log(w.float64())
+		}
+		if zigFE[i]+float32(w.float64())*(zigFE[i-1]-zigFE[i]) < float32(math.Exp(-x)) {
+			return x
+		}
+		u := w.Uint64()
+		j, i = uint32(u), uint8(u>>32)
+	}
 }
 
 // The exponential ziggurat's tables (Marsaglia & Tsang 2000, 256 layers),

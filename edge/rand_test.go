@@ -1,9 +1,9 @@
 package edge
 
 import (
-	"math/bits"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // The simulator's own PCG must draw exactly what math/rand/v2 draws for
@@ -20,32 +20,10 @@ func TestPCGDrawsWhatMathRandDraws(t *testing.T) {
 	}
 }
 
-// Uint64N, Float64 and ExpFloat64, written out for the hot paths, return
-// what rand.Rand's methods return on the same stream, draw for draw:
-// ExpFloat64 over enough draws to go through the ziggurat's wedges and
-// tail thousands of times.
-func TestExpFloat64DrawsWhatMathRandDraws(t *testing.T) {
-	p := &pcg{hi: 1, lo: 2}
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range 3_000_000 {
-		if got, want := p.expFloat64(), r.ExpFloat64(); got != want {
-			t.Fatalf("draw %d: ExpFloat64 %v, math/rand/v2 draws %v", i, got, want)
-		}
-	}
-	for _, n := range []uint64{1, 2, 3, 7, 20, 64, 1000, 1<<63 + 1, 1<<64 - 1} {
-		for i := range 20_000 {
-			if got, want := p.uint64n(n), r.Uint64N(n); got != want {
-				t.Fatalf("Uint64N(%d), draw %d: %d, math/rand/v2 draws %d", n, i, got, want)
-			}
-		}
-	}
-	for i := range 20_000 {
-		if got, want := p.float64(), r.Float64(); got != want {
-			t.Fatalf("Float64, draw %d: %v, math/rand/v2 draws %v", i, got, want)
-		}
-	}
-	// A rand.Rand on the simulator's generator shares its stream.
-	q := rand.New(p)
+// A rand.Rand on the simulator's pcg shares its stream: components mix
+// direct calls with rand.Rand's methods on one generator.
+func TestRandOnPCGSharesItsStream(t *testing.T) {
+	q, r := rand.New(&pcg{hi: 1, lo: 2}), rand.New(rand.NewPCG(1, 2))
 	for i := range 1000 {
 		if got, want := q.Int64N(1_000_000), r.Int64N(1_000_000); got != want {
 			t.Fatalf("Int64N through rand.Rand, draw %d: %d, want %d", i, got, want)
@@ -53,28 +31,28 @@ func TestExpFloat64DrawsWhatMathRandDraws(t *testing.T) {
 	}
 }
 
-// The propagation reader stream's wyrand goes through the same written-out
-// ziggurat and Lemire draw as pcg: over wyrand, they return what
-// rand.Rand's ExpFloat64 and Uint64N return with wyrand as its Source,
-// wedges, tail and rejections included.
+// The reader stream's Uint64N, Float64 and ExpFloat64, written out for
+// the read loop, return what rand.Rand's methods return with wyrand as
+// its Source, draw for draw: ExpFloat64 over enough draws to go through
+// the ziggurat's wedges and tail thousands of times, Uint64N through its
+// rejections.
 func TestWyrandDrawsWhatMathRandDrawsFromIt(t *testing.T) {
-	w := &wyrand{s: 1}
-	r := rand.New(&wyrand{s: 1})
+	w, r := &wyrand{s: 1}, rand.New(&wyrand{s: 1})
 	for i := range 3_000_000 {
 		if got, want := w.expFloat64(), r.ExpFloat64(); got != want {
-			t.Fatalf("ExpFloat64 draw %d: %v, math/rand/v2 draws %v", i, got, want)
+			t.Fatalf("draw %d: ExpFloat64 %v, math/rand/v2 draws %v", i, got, want)
 		}
 	}
-	for _, n := range []uint64{20, 7, 1<<63 + 1} {
-		w, r := &wyrand{s: n}, rand.New(&wyrand{s: n})
-		for i := range 100_000 {
-			hi, lo := bits.Mul64(w.Uint64(), n)
-			if lo < n {
-				hi = rejectFrom(w, hi, lo, n)
+	for _, n := range []uint64{1, 2, 3, 7, 20, 64, 1000, 1<<63 + 1, 1<<64 - 1} {
+		for i := range 20_000 {
+			if got, want := w.uint64n(n), r.Uint64N(n); got != want {
+				t.Fatalf("Uint64N(%d), draw %d: %d, math/rand/v2 draws %d", n, i, got, want)
 			}
-			if want := r.Uint64N(n); hi != want {
-				t.Fatalf("Uint64N(%d) draw %d: %d, math/rand/v2 draws %d", n, i, hi, want)
-			}
+		}
+	}
+	for i := range 20_000 {
+		if got, want := w.float64(), r.Float64(); got != want {
+			t.Fatalf("Float64, draw %d: %v, math/rand/v2 draws %v", i, got, want)
 		}
 	}
 }
@@ -95,5 +73,44 @@ func TestEachSeedHasItsOwnReaderStream(t *testing.T) {
 			t.Fatalf("seeds %d and %d start the same reader stream", s, seed)
 		}
 		first[a] = seed
+	}
+}
+
+// The propagation workload's read loop, which writes rand's Uint64N and
+// ExpFloat64 out for speed, reads where and when rand.Rand on the same
+// wyrand stream says: each read's PoP is Uint64N(PoPs), each gap
+// ExpFloat64 times the mean gap. Seven PoPs take the multiply-shift path,
+// eight the mask.
+func TestReadStreamDrawsWhatMathRandDraws(t *testing.T) {
+	topo := kvTopology()
+	for _, pops := range []int{7, 8} {
+		const seed, rate = 5, 400.0
+		res, err := RunPropagation(PropagationConfig{Seed: seed, Topology: topo, PoPs: pops, ReadRate: rate,
+			Duration: 20 * time.Second, CacheTTL: 60 * time.Second, Trace: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := New(Config{Seed: seed, Topology: topo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(w.wySource("readers"))
+		mean := float64(time.Second) / rate
+		at := time.Duration(r.ExpFloat64() * mean)
+		n := 0
+		for _, e := range res.Trace {
+			if e.Kind != EvKVGet {
+				continue
+			}
+			want := topo.PoPs[r.Uint64N(uint64(pops))].Code
+			if e.Actor != want || e.At != at {
+				t.Fatalf("%d PoPs, read %d: at %v from %s; rand.Rand draws %v from %s", pops, n, e.At, e.Actor, at, want)
+			}
+			at += time.Duration(r.ExpFloat64() * mean)
+			n++
+		}
+		if n < 7000 || int64(n) != res.Reads {
+			t.Fatalf("%d PoPs: %d reads traced of %d", pops, n, res.Reads)
+		}
 	}
 }

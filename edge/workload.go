@@ -205,25 +205,26 @@ func (s *readStream) run(at time.Duration, seq uint64, ok bool) int64 {
 	var reads int64
 	for ok && w.begin(at, seq) {
 		reads++
-		// The PoP: rand's Uint64N(n), written out (pcg.uint64n).
+		// The PoP: rand's Uint64N(n), written out (wyrand.uint64n is too
+		// big to be inlined); TestReadStreamDrawsWhatMathRandDraws.
 		var pop uint64
 		if n&(n-1) == 0 {
 			pop = rr.Uint64() & (n - 1)
 		} else {
 			hi, lo := bits.Mul64(rr.Uint64(), n)
 			if lo < n {
-				hi = rejectFrom(rr, hi, lo, n)
+				hi = rr.reject(hi, lo, n)
 			}
 			pop = hi
 		}
-		// The gap to the next read: rand's ExpFloat64 (pcg.expFloat64),
+		// The gap to the next read: rand's ExpFloat64 (wyrand.expFloat64),
 		// its fast path written out, scaled to the mean; see next.
 		u := rr.Uint64()
 		var x float64
 		if j, i := uint32(u), uint8(u>>32); j < zigKE[i] {
 			x = float64(j) * zigWE64[i]
 		} else {
-			x = expSlowFrom(rr, j, i)
+			x = rr.expSlow(j, i)
 		}
 		gap := x * mean
 		var nextAt time.Duration
