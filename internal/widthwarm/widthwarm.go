@@ -9,41 +9,55 @@
 // starting the fill from this package's init, which has almost no imports
 // and so runs early, takes it off the path to the first frame. Importing
 // the package is enough; a process that will not draw a screen (a pipe, a
-// headless flag) does not start it.
+// flag that prints and exits, the accessible interview) does not start it.
 package widthwarm
 
 import (
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-runewidth"
 )
 
 func init() {
-	if Wanted(os.Args[1:]) && term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) {
+	if os.Getenv("ACCESSIBLE") == "" && Wanted(os.Args[1:]) &&
+		term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) {
 		go runewidth.RuneWidth('─')
 	}
 }
 
 // Wanted reports whether kvdo's arguments open the full-screen program:
-// the home screen, the interview or the demo player. It errs towards no,
-// because a wrong yes only costs a second core some work, and a wrong no
-// only leaves the fill to the first frame, as before.
+// the home screen, the interview (advise without an answers file) or the
+// player (demo NAME without --headless). It errs towards no: a wrong yes
+// costs a second core some work, a wrong no only leaves the fill to the
+// first frame, as before.
 func Wanted(args []string) bool {
-	sub := ""
+	var positional []string
 	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch a {
-		case "--content", "--resume", "--save", "--seed", "--set", "--variant":
-			i++ // its value is not a command
-			continue
-		case "--answers", "--headless", "--template", "--list", "--format", "--accessible",
-			"-h", "--help", "-v", "--version", "-o", "--output":
+		flag, _, hasValue := strings.Cut(args[i], "=")
+		switch flag {
+		case "--answers", "--headless", "--template", "--list", "--accessible",
+			"-h", "--help", "-v", "--version":
 			return false
+		case "--content", "--resume", "--save", "--seed", "--set", "--variant",
+			"--format", "-o", "--output", "--date", "--status", "--detail", "--duration":
+			if !hasValue {
+				i++ // the next argument is its value, not a command
+			}
+			continue
 		}
-		if sub == "" && len(a) > 0 && a[0] != '-' {
-			sub = a
+		if !strings.HasPrefix(flag, "-") {
+			positional = append(positional, flag)
 		}
 	}
-	return sub == "" || sub == "advise" || sub == "demo"
+	switch {
+	case len(positional) == 0:
+		return true // the home screen
+	case positional[0] == "advise":
+		return true
+	case positional[0] == "demo":
+		return len(positional) > 1 // without a NAME, demo prints the list
+	}
+	return false
 }
