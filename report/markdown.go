@@ -23,9 +23,11 @@ import (
 // every option, every estimate and flip, and the sources with their text.
 func Markdown(d Doc) []byte {
 	m := &mdWriter{}
-	// A concise record is about 6 KB an item: one allocation instead of a
-	// dozen doublings (fresh memory is most of a short process's cost).
-	m.Grow(8 << 10 * (1 + len(d.Entries)))
+	// A concise record is about 6 KB an item: sized once, it takes one
+	// allocation instead of a dozen doublings (fresh memory is most of a
+	// short process's cost). A full record outgrows it and doubles from
+	// there.
+	m.Grow((8 << 10) * (1 + len(d.Entries)))
 	m.frontMatter(d)
 	if len(d.Entries) == 1 {
 		e := d.Entries[0]

@@ -50,7 +50,8 @@ func kvdoBinary(tb testing.TB) string {
 		// KVDO_BINARY times or drives another build, e.g. the one before a
 		// change: KVDO_BINARY=/tmp/kvdo-before go test -bench StartToFirstFrame
 		if p := os.Getenv("KVDO_BINARY"); p != "" {
-			binPath = p
+			// Absolute: the tests run kvdo in a temporary directory.
+			binPath, binErr = filepath.Abs(p)
 			return
 		}
 		dir, err := os.MkdirTemp("", "kvdo-bin-")
