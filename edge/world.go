@@ -184,18 +184,22 @@ func (w *World) Rand(component string) *rand.Rand {
 // source is the generator behind Rand(component), for the hot paths that
 // draw from it directly; a rand.Rand made on it draws from the same stream.
 func (w *World) source(component string) *pcg {
-	h := fnv.New64a()
-	h.Write([]byte(component))
-	return &pcg{hi: w.cfg.Seed, lo: h.Sum64()}
+	return &pcg{hi: w.cfg.Seed, lo: componentHash(component)}
 }
 
 // wySource is source's stream for a wyrand generator: the seed and the
 // component's hash together are its starting state, so each seed and each
 // component has its own stream.
 func (w *World) wySource(component string) *wyrand {
+	return &wyrand{s: w.cfg.Seed ^ componentHash(component)}
+}
+
+// componentHash is the FNV-1a hash of a component's name, the half of a
+// stream's seed that tells components apart.
+func componentHash(component string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(component))
-	return &wyrand{s: w.cfg.Seed ^ h.Sum64()}
+	return h.Sum64()
 }
 
 // Now is the current virtual time since the start of the run.

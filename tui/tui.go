@@ -107,6 +107,9 @@ func Run(ctx context.Context, opts Options) error {
 	// clusters graphemes, and go-runewidth builds its width tables (2 MB)
 	// on the first rune past U+02FF, in the first frame: build them while
 	// the model is made instead, on another core when there is one.
+	// kvdo's command line has usually started this already, from
+	// internal/widthwarm's init; this covers every other caller (the
+	// build is done once, so a second start costs nothing).
 	go runewidth.RuneWidth('─')
 	m, err := New(opts)
 	if err != nil {
