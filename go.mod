@@ -73,3 +73,5 @@ require (
 	golang.org/x/exp v0.0.0-20260908205506-85c1c2202aba // indirect
 	golang.org/x/sync v0.23.0 // indirect
 )
+
+replace charm.land/bubbletea/v2 => ./third_party/bubbletea

@@ -344,7 +344,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// The program reads a keyboard that never types (see keyboard): its
 	// events come from m.keyboard instead.
 	popts := append(bubbletea.MakeOptions(sess), tea.WithInput(quiet{m.ctx}), tea.WithOutput(&output{w: sess, m: m}),
-		tea.WithContext(m.ctx), tea.WithoutSignalHandler(), tea.WithFPS(min(2*s.cfg.FPS, 60)))
+		tea.WithContext(m.ctx), tea.WithoutSignalHandler(), tea.WithFPS(min(2*s.cfg.FPS, 60)),
+		// A participant sees the screen as soon as it is drawn, not a tick later.
+		tea.WithImmediateFirstFrame())
 	m.prog = tea.NewProgram(model, popts...)
 	pty, _, _ := sess.Pty()
 	go m.keyboard(in, pty.Term)

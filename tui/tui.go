@@ -118,11 +118,13 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Record != "" {
 		m.rec = player.NewRecorder("kvdo "+opts.Demo.ID, nil)
 	}
-	// Bubble Tea writes a frame on its ticker, so the first frame waits
-	// one tick after start: 17 ms at the default 60 frames a second, 8 at
-	// its ceiling of 120. A frame is only written when it changed, so the
-	// faster tick costs an idle screen next to nothing.
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(120)}
+	// Bubble Tea writes frames on its ticker; kvdo's copy of it writes the
+	// first one as soon as it is drawn (third_party/bubbletea/PATCHES.md),
+	// so the screen appears without waiting a tick. Later frames come at
+	// up to 120 a second, Bubble Tea's ceiling: a frame is only written
+	// when it changed, so the fast tick costs an idle screen next to
+	// nothing, and a key's answer waits at most 8 ms for it.
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(120), tea.WithImmediateFirstFrame()}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
 	}
